@@ -1,0 +1,1 @@
+"""Revital: a participatory workflow for the revitalisation of small-town centres."""

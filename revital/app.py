@@ -1,0 +1,115 @@
+"""The application factory: revital.app:create_app."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Litestar, Request
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.plugins.htmx import HTMXRequest
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from revital import formatting
+from revital.accounts.controllers import AccountController
+from revital.accounts.sessions import DatabaseSessions, DatabaseThrottle, RedisSessions, RedisThrottle, Timeouts
+from revital.communes.controllers import CommuneAdminController, CommuneController
+from revital.db import Database
+from revital.localgroups.controllers import LocalGroupController
+from revital.process.controllers import ProcessController
+from revital.settings import PROJECT_DIR, Settings
+from revital.site import SiteController
+from revital.web import AuthMiddleware, SecurityHeadersMiddleware, error_response
+
+TEMPLATES_DIR = PROJECT_DIR / "templates"
+STATIC_DIR = PROJECT_DIR / "static"
+
+
+def template_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(formatting.FILTERS)
+    return env
+
+
+def provide_db(request: Request):
+    """A database session for the request: BEGIN IMMEDIATE on SQLite for anything but a read."""
+    write = request.method not in ("GET", "HEAD", "OPTIONS")
+    session = request.app.state.db.session(write=write)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    if settings.allowed_hosts:
+        return settings.allowed_hosts
+    netloc = urlsplit(settings.base_url).netloc
+    hosts = [netloc, netloc.split(":")[0]]
+    if settings.development:
+        hosts += ["127.0.0.1:8000", "localhost:8000", "127.0.0.1", "localhost"]
+    return sorted(set(hosts))
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = (settings or Settings.from_env()).resolved()
+    db = Database(settings.database_url)
+    timeouts = Timeouts(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+    if settings.redis_url:
+        import redis
+
+        client = redis.Redis.from_url(settings.redis_url)
+        sessions, throttle = RedisSessions(client, timeouts), RedisThrottle(client)
+    else:
+        sessions, throttle = DatabaseSessions(db, timeouts), DatabaseThrottle(db)
+
+    def shutdown() -> None:
+        db.dispose()
+
+    return Litestar(
+        route_handlers=[
+            SiteController,
+            CommuneController,
+            CommuneAdminController,
+            ProcessController,
+            LocalGroupController,
+            AccountController,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
+        ],
+        dependencies={"db": Provide(provide_db)},
+        request_class=HTMXRequest,
+        middleware=[
+            DefineMiddleware(SecurityHeadersMiddleware),
+            DefineMiddleware(AuthMiddleware),
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="revital_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+        ),
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=allowed_hosts(settings)),
+        template_config=TemplateConfig(
+            engine=JinjaTemplateEngine.from_environment(template_environment()),
+        ),
+        exception_handlers={Exception: error_response},
+        state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle}),
+        on_shutdown=[shutdown],
+        debug=settings.debug,
+        openapi_config=None,
+    )

@@ -1,0 +1,172 @@
+"""The `revital` command: serve, migrate, load the demo, manage users."""
+
+import argparse
+import getpass
+import secrets
+import sys
+
+from sqlalchemy import select
+
+from revital.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="revital", description="Revital : démarches de revitalisation des centres-bourgs.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the application")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+
+    db = commands.add_parser("db", help="database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply the migrations")
+
+    commands.add_parser("demo", help="load the demo territory (once; existing data is kept)")
+
+    territory = commands.add_parser("territory", help="territories")
+    territory_commands = territory.add_subparsers(dest="territory_command", required=True)
+    create_territory = territory_commands.add_parser("create", help="create a territory")
+    create_territory.add_argument("--slug", required=True)
+    create_territory.add_argument("--name", required=True)
+
+    user = commands.add_parser("user", help="accounts")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    create_user = user_commands.add_parser("create", help="create an account with a role")
+    create_user.add_argument("--email", required=True)
+    create_user.add_argument("--role", required=True,
+                             help="coordinator, commune_admin, facilitator, student, partner or resident")
+    create_user.add_argument("--name", default="", help="display name")
+    create_user.add_argument("--commune", help="INSEE code, for commune roles")
+    create_user.add_argument("--territory", help="territory slug, for coordinator")
+    create_user.add_argument("--organisation", help="organisation slug, for partner")
+    create_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    handler = {
+        "serve": cmd_serve,
+        "db": cmd_db,
+        "demo": cmd_demo,
+        "territory": cmd_territory,
+        "user": cmd_user,
+    }[args.command]
+    return handler(args, settings) or 0
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "revital.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        reload=args.reload,
+        proxy_headers=True,
+        server_header=False,
+    )
+    return 0
+
+
+def cmd_db(args, settings: Settings) -> int:
+    from revital.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print("Base de données à jour.")
+    return 0
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    from revital import demo
+    from revital.db import Database
+
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        loaded = demo.load(session)
+    database.dispose()
+    if loaded:
+        print("Territoire de démonstration chargé : « Pays des Sources (démonstration) ».")
+        print(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
+        for email, name, role in demo.ACCOUNTS:
+            print(f"  {email:28} {name}")
+    else:
+        print("Le territoire de démonstration est déjà chargé : rien n'a été modifié.")
+    return 0
+
+
+def cmd_territory(args, settings: Settings) -> int:
+    from revital.communes.models import Territory
+    from revital.db import Database
+
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        if session.scalar(select(Territory).where(Territory.slug == args.slug)):
+            print(f"Le territoire « {args.slug} » existe déjà.", file=sys.stderr)
+            return 1
+        session.add(Territory(slug=args.slug, name=args.name))
+    print(f"Territoire créé : {args.name} ({args.slug}).")
+    return 0
+
+
+def cmd_user(args, settings: Settings) -> int:
+    from revital.accounts import passwords, services
+    from revital.communes.models import Commune, Organisation, Territory
+    from revital.db import Database
+    from revital.permissions import Grant
+
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        territory_id = commune_id = organisation_id = None
+        if args.territory:
+            territory = session.scalar(select(Territory).where(Territory.slug == args.territory))
+            if territory is None:
+                return fail(f"Aucun territoire « {args.territory} ». Créez-le avec : revital territory create")
+            territory_id = territory.id
+        if args.commune:
+            commune = session.scalar(select(Commune).where(Commune.insee == args.commune))
+            if commune is None:
+                return fail(f"Aucune commune de code INSEE {args.commune}.")
+            commune_id = commune.id
+        if args.organisation:
+            organisation = session.scalar(select(Organisation).where(Organisation.slug == args.organisation))
+            if organisation is None:
+                return fail(f"Aucune organisation « {args.organisation} ».")
+            organisation_id = organisation.id
+        grant = Grant(args.role, territory_id, commune_id, organisation_id)
+        password, generated = read_password(args)
+        problem = passwords.password_problem(password, args.email)
+        if problem:
+            return fail(problem)
+        try:
+            services.create_user(session, args.email, args.name, passwords.hash_password(password), [grant])
+        except ValueError as error:
+            return fail(str(error))
+    print(f"Compte créé : {args.email} ({args.role}).")
+    if generated:
+        print(f"Mot de passe provisoire (à changer dès la première connexion) : {password}")
+    return 0
+
+
+def read_password(args) -> tuple[str, bool]:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n"), False
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mot de passe : ")
+        second = getpass.getpass("Le même, une seconde fois : ")
+        if first != second:
+            raise SystemExit("Les deux saisies diffèrent.")
+        return first, False
+    return secrets.token_urlsafe(15), True
+
+
+def fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

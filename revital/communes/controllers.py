@@ -1,0 +1,142 @@
+from typing import Annotated
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from revital import maps
+from revital.communes import services
+from revital.communes.models import Commune
+from revital.localgroups.forms import MEMBER_KINDS
+from revital.localgroups.services import group_of
+from revital.permissions import MANAGE_COMMUNE, MANAGE_LOCAL_GROUP, MANAGE_PROCESS, VIEW_BACKOFFICE, can
+from revital.process import phases
+from revital.process.services import facts_for, process_of
+from revital.web import get_or_404, page, principal, require, see_other
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+OK_MESSAGES = {
+    "description": "La présentation de la commune est enregistrée.",
+    "phase": "La démarche a changé de phase ; l'historique est à jour.",
+    "membre-ajoute": "Le membre a été ajouté au groupe local.",
+    "membre-retire": "Le membre a été retiré du groupe local.",
+    "deconnexion": "Vous êtes déconnecté·e.",
+    "mot-de-passe": "Votre mot de passe est changé ; vos autres sessions ont été fermées.",
+}
+
+
+def phase_steps(current: str) -> list[dict]:
+    """The timeline: every phase with its state relative to the current one."""
+    now = phases.index(current)
+    return [
+        {
+            "code": code,
+            "label": phases.LABELS[code],
+            "summary": phases.SUMMARIES[code],
+            "state": "done" if i < now else "current" if i == now else "upcoming",
+        }
+        for i, code in enumerate(phases.PHASES)
+    ]
+
+
+def load_commune(db: Session, slug: str) -> Commune:
+    return get_or_404(services.commune_by_slug(db, slug), "Aucune commune ne correspond à cette adresse.")
+
+
+class CommuneController(Controller):
+    @get("/", sync_to_thread=True)
+    def home(self, db: Session, ok: str = "") -> object:
+        territories = services.territories_with_communes(db)
+        return page(
+            "communes/home.html",
+            territories=territories,
+            demo=any(t.is_demo for t, _ in territories),
+            labels=phases.LABELS,
+            phase_count=len(phases.PHASES),
+            phase_index=phases.index,
+            ok=OK_MESSAGES.get(ok),
+        )
+
+    @get("/communes/{slug:str}", sync_to_thread=True)
+    def detail(self, request: Request, db: Session, slug: str) -> object:
+        commune = services.commune_by_slug(db, slug)
+        if commune is None and slug.isdigit():
+            commune = db.scalar(select(Commune).where(Commune.insee == slug))
+            if commune is not None:
+                return see_other(f"/communes/{commune.slug}")
+        commune = get_or_404(commune, "Aucune commune ne correspond à cette adresse.")
+        process = process_of(db, commune.id)
+        group = group_of(db, commune.id)
+        counts = {}
+        if group:
+            for member in group.members:
+                counts[member.kind] = counts.get(member.kind, 0) + 1
+        scope = services.scope_of(db, commune)
+        return page(
+            "communes/detail.html",
+            commune=commune,
+            territory=commune.territory,
+            demo=commune.territory.is_demo,
+            process=process,
+            steps=phase_steps(process.phase) if process else [],
+            labels=phases.LABELS,
+            group=group,
+            member_counts=[(MEMBER_KINDS[k], n) for k, n in sorted(counts.items())],
+            partners=services.partners_of(db, commune),
+            map=maps.commune_map(request.app.state.settings, commune) if commune.boundary else None,
+            can_manage=can(principal(request), VIEW_BACKOFFICE, scope),
+        )
+
+
+class CommuneAdminController(Controller):
+    path = "/communes/{slug:str}/gestion"
+
+    @get("/", sync_to_thread=True)
+    def overview(self, request: Request, db: Session, slug: str, ok: str = "") -> object:
+        commune = load_commune(db, slug)
+        scope = services.scope_of(db, commune)
+        require(request, VIEW_BACKOFFICE, scope)
+        return page("communes/admin.html", **admin_context(request, db, commune, scope), ok=OK_MESSAGES.get(ok), errors={})
+
+    @post("/description", sync_to_thread=True)
+    def save_description(self, request: Request, db: Session, slug: str, data: Form) -> object:
+        commune = load_commune(db, slug)
+        scope = services.scope_of(db, commune)
+        require(request, MANAGE_COMMUNE, scope)
+        text = data.get("description", "").replace("\r\n", "\n").strip()
+        problem = services.description_problem(text)
+        if problem:
+            context = admin_context(request, db, commune, scope)
+            context["description"] = text
+            return page("communes/admin.html", status_code=422, **context, ok=None, errors={"description": problem})
+        commune.description = text
+        db.commit()
+        return see_other(f"/communes/{commune.slug}/gestion?ok=description")
+
+
+def admin_context(request: Request, db: Session, commune: Commune, scope) -> dict:
+    process = process_of(db, commune.id)
+    who = principal(request)
+    target = phases.next_phase(process.phase)
+    return {
+        "commune": commune,
+        "territory": commune.territory,
+        "demo": commune.territory.is_demo,
+        "description": commune.description,
+        "process": process,
+        "steps": phase_steps(process.phase),
+        "labels": phases.LABELS,
+        "next_phase": target,
+        "previous_phase": phases.previous_phase(process.phase),
+        "unmet": phases.unmet_conditions(target, facts_for(db, process)) if target else [],
+        "min_reason": phases.MIN_REASON_LENGTH,
+        "group": group_of(db, commune.id),
+        "can_manage_commune": can(who, MANAGE_COMMUNE, scope),
+        "can_manage_process": can(who, MANAGE_PROCESS, scope),
+        "can_manage_group": can(who, MANAGE_LOCAL_GROUP, scope),
+        "phase_error": None,
+        "form": {},
+    }

@@ -1,0 +1,86 @@
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from revital.db import Base, UTCDateTime, utcnow
+
+
+class Territory(Base):
+    """A Pays or an intercommunality: owns communes, partners and calls for applications."""
+
+    __tablename__ = "territories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    communes: Mapped[list["Commune"]] = relationship(
+        back_populates="territory", order_by="Commune.name"
+    )
+    organisations: Mapped[list["Organisation"]] = relationship(
+        back_populates="territory", order_by="Organisation.name"
+    )
+
+
+class Commune(Base):
+    """A commune, matched on its INSEE code. Geometries are GeoJSON text plus a bounding box."""
+
+    __tablename__ = "communes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territories.id"), index=True)
+    insee: Mapped[str] = mapped_column(String(5), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    population: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+    boundary: Mapped[str | None] = mapped_column(Text)
+    perimeter: Mapped[str | None] = mapped_column(Text)
+    min_lon: Mapped[float | None] = mapped_column(Float)
+    min_lat: Mapped[float | None] = mapped_column(Float)
+    max_lon: Mapped[float | None] = mapped_column(Float)
+    max_lat: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    territory: Mapped[Territory] = relationship(back_populates="communes")
+    partners: Mapped[list["CommunePartner"]] = relationship(
+        back_populates="commune", cascade="all, delete-orphan"
+    )
+
+
+class Organisation(Base):
+    """A technical partner: CAUE, DDT, Département, chambres consulaires, Banque des Territoires…"""
+
+    __tablename__ = "organisations"
+    __table_args__ = (UniqueConstraint("territory_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territories.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    territory: Mapped[Territory] = relationship(back_populates="organisations")
+
+
+class CommunePartner(Base):
+    """An organisation invited to take part in a commune's process."""
+
+    __tablename__ = "commune_partners"
+    __table_args__ = (UniqueConstraint("commune_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    commune: Mapped[Commune] = relationship(back_populates="partners")
+    organisation: Mapped[Organisation] = relationship()

@@ -1,0 +1,53 @@
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from revital.communes.models import Commune, CommunePartner, Territory
+from revital.permissions import CommuneScope
+from revital.process.models import Process
+
+
+def commune_by_slug(db: Session, slug: str) -> Commune | None:
+    return db.scalar(select(Commune).where(Commune.slug == slug))
+
+
+def scope_of(db: Session, commune: Commune) -> CommuneScope:
+    organisation_ids = db.scalars(
+        select(CommunePartner.organisation_id).where(CommunePartner.commune_id == commune.id)
+    ).all()
+    return CommuneScope(commune.id, commune.territory_id, frozenset(organisation_ids))
+
+
+def territories_with_communes(db: Session) -> list[tuple[Territory, list[tuple[Commune, Process | None]]]]:
+    """Every territory with its communes and their processes, in two queries."""
+    territories = db.scalars(select(Territory).order_by(Territory.name)).all()
+    rows = db.execute(
+        select(Commune, Process)
+        .outerjoin(Process, Process.commune_id == Commune.id)
+        .order_by(Commune.name)
+    ).all()
+    by_territory: dict[int, list] = {t.id: [] for t in territories}
+    for commune, process in rows:
+        by_territory[commune.territory_id].append((commune, process))
+    return [(t, by_territory[t.id]) for t in territories]
+
+
+def demo_loaded(db: Session) -> bool:
+    return db.scalar(select(Territory.id).where(Territory.is_demo).limit(1)) is not None
+
+
+def partners_of(db: Session, commune: Commune) -> list:
+    rows = db.scalars(
+        select(CommunePartner)
+        .where(CommunePartner.commune_id == commune.id)
+        .options(selectinload(CommunePartner.organisation))
+    ).all()
+    return sorted((row.organisation for row in rows), key=lambda o: o.name)
+
+
+DESCRIPTION_MAX = 5000
+
+
+def description_problem(text: str) -> str | None:
+    if len(text) > DESCRIPTION_MAX:
+        return f"La présentation ne peut pas dépasser {DESCRIPTION_MAX} caractères ({len(text)} actuellement)."
+    return None

@@ -1,0 +1,63 @@
+from typing import Annotated
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from sqlalchemy.orm import Session
+
+from revital.communes import services as communes
+from revital.communes.controllers import OK_MESSAGES, load_commune
+from revital.localgroups import services
+from revital.localgroups.forms import MEMBER_KINDS, clean_member
+from revital.localgroups.models import Member
+from revital.permissions import MANAGE_LOCAL_GROUP
+from revital.web import get_or_404, page, require, see_other
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def group_page(commune, group, status_code=200, values=None, errors=None, ok=None):
+    return page(
+        "localgroups/manage.html",
+        status_code=status_code,
+        commune=commune,
+        territory=commune.territory,
+        demo=commune.territory.is_demo,
+        group=group,
+        kinds=MEMBER_KINDS,
+        values=values or {"kind": "resident"},
+        errors=errors or {},
+        ok=ok,
+    )
+
+
+class LocalGroupController(Controller):
+    path = "/communes/{slug:str}/gestion/groupe-local"
+
+    @get("/", sync_to_thread=True)
+    def manage(self, request: Request, db: Session, slug: str, ok: str = "") -> object:
+        commune = load_commune(db, slug)
+        require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
+        return group_page(commune, services.group_of(db, commune.id), ok=OK_MESSAGES.get(ok))
+
+    @post("/membres", sync_to_thread=True)
+    def add_member(self, request: Request, db: Session, slug: str, data: Form) -> object:
+        commune = load_commune(db, slug)
+        require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
+        values, errors = clean_member(data)
+        if errors:
+            return group_page(commune, services.group_of(db, commune.id), 422, values, errors)
+        group = services.ensure_group(db, commune)
+        group.members.append(Member(**values))
+        db.commit()
+        return see_other(f"/communes/{commune.slug}/gestion/groupe-local?ok=membre-ajoute")
+
+    @post("/membres/{member_id:int}/retirer", sync_to_thread=True)
+    def remove_member(self, request: Request, db: Session, slug: str, member_id: int) -> object:
+        commune = load_commune(db, slug)
+        require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
+        group = get_or_404(services.group_of(db, commune.id))
+        member = get_or_404(services.member_in(db, group, member_id), "Ce membre ne fait pas partie du groupe local.")
+        db.delete(member)
+        db.commit()
+        return see_other(f"/communes/{commune.slug}/gestion/groupe-local?ok=membre-retire")

@@ -1,0 +1,127 @@
+"""Who may do what, where. Pure rules: no web framework, no database.
+
+A person holds role grants, each in a scope: a territory (coordinator), a commune
+(commune admin, facilitator, student, resident) or an organisation (technical partner,
+who acts in every commune that invited the organisation).
+"""
+
+from dataclasses import dataclass, field
+
+COORDINATOR = "coordinator"
+COMMUNE_ADMIN = "commune_admin"
+FACILITATOR = "facilitator"
+STUDENT = "student"
+PARTNER = "partner"
+RESIDENT = "resident"
+
+ROLES = (COORDINATOR, COMMUNE_ADMIN, FACILITATOR, STUDENT, PARTNER, RESIDENT)
+
+ROLE_LABELS = {
+    COORDINATOR: "Chargé·e de mission du territoire",
+    COMMUNE_ADMIN: "Commune (élu·e, agent·e)",
+    FACILITATOR: "Animateur·rice du groupe local",
+    STUDENT: "Étudiant·e, encadrant·e",
+    PARTNER: "Partenaire technique",
+    RESIDENT: "Habitant·e",
+}
+
+# What each scope of grant needs: the grant's scope field for each role.
+ROLE_SCOPES = {
+    COORDINATOR: "territory",
+    COMMUNE_ADMIN: "commune",
+    FACILITATOR: "commune",
+    STUDENT: "commune",
+    PARTNER: "organisation",
+    RESIDENT: "commune_optional",
+}
+
+# Permissions in a commune, and the roles that hold them there.
+VIEW_BACKOFFICE = "view_backoffice"
+MANAGE_COMMUNE = "manage_commune"
+MANAGE_PROCESS = "manage_process"
+MANAGE_LOCAL_GROUP = "manage_local_group"
+
+PERMISSIONS = {
+    VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
+    MANAGE_COMMUNE: {COORDINATOR, COMMUNE_ADMIN},
+    MANAGE_PROCESS: {COORDINATOR, COMMUNE_ADMIN},
+    MANAGE_LOCAL_GROUP: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    territory_id: int | None = None
+    commune_id: int | None = None
+    organisation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person making a request; user_id None for an anonymous visitor."""
+
+    user_id: int | None = None
+    grants: frozenset[Grant] = field(default_factory=frozenset)
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user_id is not None
+
+
+ANONYMOUS = Principal()
+
+
+@dataclass(frozen=True)
+class CommuneScope:
+    """What the rules need to know of a commune."""
+
+    id: int
+    territory_id: int
+    partner_organisation_ids: frozenset[int] = frozenset()
+
+
+def roles_in_commune(principal: Principal, commune: CommuneScope) -> set[str]:
+    roles = set()
+    for grant in principal.grants:
+        if grant.role == COORDINATOR and grant.territory_id == commune.territory_id:
+            roles.add(COORDINATOR)
+        elif grant.role == PARTNER and grant.organisation_id in commune.partner_organisation_ids:
+            roles.add(PARTNER)
+        elif grant.commune_id == commune.id and grant.role != PARTNER:
+            roles.add(grant.role)
+    return roles
+
+
+def can(principal: Principal, permission: str, commune: CommuneScope) -> bool:
+    return bool(roles_in_commune(principal, commune) & PERMISSIONS[permission])
+
+
+def coordinates(principal: Principal, territory_id: int) -> bool:
+    return any(
+        g.role == COORDINATOR and g.territory_id == territory_id for g in principal.grants
+    )
+
+
+def grant_problem(grant: Grant) -> str | None:
+    """Why a grant is malformed, in French, or None if it is well formed."""
+    if grant.role not in ROLES:
+        return f"Rôle inconnu : {grant.role}. Rôles possibles : {', '.join(ROLES)}."
+    scope = ROLE_SCOPES[grant.role]
+    given = {
+        "territory": grant.territory_id,
+        "commune": grant.commune_id,
+        "organisation": grant.organisation_id,
+    }
+    if scope == "commune_optional":
+        wanted = set() if grant.commune_id is None else {"commune"}
+    else:
+        wanted = {scope}
+    extra = {name for name, value in given.items() if value is not None} - wanted
+    missing = {name for name in wanted if given[name] is None}
+    labels = {"territory": "un territoire", "commune": "une commune", "organisation": "une organisation"}
+    if missing:
+        return f"Le rôle {ROLE_LABELS[grant.role]} demande {labels[missing.pop()]}."
+    if extra:
+        return f"Le rôle {ROLE_LABELS[grant.role]} ne se rattache pas à {labels[extra.pop()]}."
+    return None

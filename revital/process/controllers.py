@@ -1,0 +1,43 @@
+from typing import Annotated
+
+from litestar import Controller, Request, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from sqlalchemy.orm import Session
+
+from revital.communes import services as communes
+from revital.communes.controllers import admin_context, load_commune
+from revital.permissions import MANAGE_PROCESS
+from revital.process import services
+from revital.process.phases import TransitionRefused
+from revital.web import page, require, see_other
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class ProcessController(Controller):
+    path = "/communes/{slug:str}/gestion/phase"
+
+    @post("/", sync_to_thread=True)
+    def move(self, request: Request, db: Session, slug: str, data: Form) -> object:
+        commune = load_commune(db, slug)
+        scope = communes.scope_of(db, commune)
+        user = require(request, MANAGE_PROCESS, scope)
+        direction = data.get("direction", "")
+        reason = data.get("reason", "")[:5000]
+        override = data.get("override") == "1"
+        try:
+            seen = int(data.get("version", ""))
+        except ValueError:
+            seen = -1
+        try:
+            services.move(db, commune.id, direction, reason, override, seen, user)
+        except TransitionRefused as refused:
+            db.rollback()
+            context = admin_context(request, db, commune, scope)
+            context["phase_error"] = str(refused)
+            context["form"] = {"direction": direction, "reason": reason, "override": override}
+            return page("communes/admin.html", status_code=409 if isinstance(refused, services.StaleProcess) else 422,
+                        **context, ok=None, errors={})
+        db.commit()
+        return see_other(f"/communes/{commune.slug}/gestion?ok=phase")

@@ -1,0 +1,67 @@
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from revital.db import utcnow
+from revital.process import phases
+from revital.process.models import PhaseTransition, Process
+
+
+def process_of(db: Session, commune_id: int) -> Process | None:
+    return db.scalar(select(Process).where(Process.commune_id == commune_id))
+
+
+def facts_for(db: Session, process: Process) -> phases.Facts:
+    """What the process has produced. Stakes, ideas, action sheets and roadmaps come with later parts
+    of the workflow; until then their gates stay closed and only a written override opens them."""
+    return phases.Facts()
+
+
+def start(db: Session, commune_id: int, phase: str = phases.DIAGNOSTIC, user=None, reason: str = "") -> Process:
+    process = Process(commune_id=commune_id, phase=phase)
+    process.transitions.append(
+        PhaseTransition(
+            from_phase=None,
+            to_phase=phase,
+            kind="start",
+            reason=reason,
+            user_id=user.id if user else None,
+            user_name=user.display_name if user else "",
+        )
+    )
+    db.add(process)
+    return process
+
+
+class StaleProcess(phases.TransitionRefused):
+    pass
+
+
+def move(db: Session, commune_id: int, direction: str, reason: str, override: bool, seen_version: int, user) -> PhaseTransition:
+    """Apply a transition inside the caller's write transaction, with the process row locked.
+
+    seen_version is the version the person saw when they filled the form: if someone moved the
+    process meanwhile, nothing happens and StaleProcess says so.
+    """
+    process = db.scalar(select(Process).where(Process.commune_id == commune_id).with_for_update())
+    if process.version != seen_version:
+        raise StaleProcess(
+            "La démarche a changé depuis l'affichage de cette page "
+            f"(elle est maintenant en phase « {phases.LABELS[process.phase]} ») : "
+            "vérifiez l'historique avant de recommencer. Rien n'a été modifié."
+        )
+    planned = phases.plan(process.phase, direction, facts_for(db, process), reason, override)
+    now = utcnow()
+    transition = PhaseTransition(
+        from_phase=planned.from_phase,
+        to_phase=planned.to_phase,
+        kind=planned.kind,
+        reason=planned.reason,
+        user_id=user.id,
+        user_name=user.display_name,
+        created_at=now,
+    )
+    process.transitions.append(transition)
+    process.phase = planned.to_phase
+    process.version += 1
+    process.updated_at = now
+    return transition

@@ -1,0 +1,26 @@
+"""Pages that belong to the site rather than to a part of the workflow."""
+
+from litestar import Controller, Request, Response, get
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from revital.web import page
+
+
+class SiteController(Controller):
+    @get("/health", sync_to_thread=True)
+    def health(self, request: Request) -> Response:
+        try:
+            with request.app.state.db.session() as session:
+                session.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return Response({"status": "error", "database": "unreachable"}, status_code=503)
+        return Response({"status": "ok", "database": "ok"}, status_code=200)
+
+    @get("/accessibilite", sync_to_thread=False)
+    def accessibility(self) -> object:
+        return page("site/accessibility.html")
+
+    @get("/confidentialite", sync_to_thread=False)
+    def privacy(self) -> object:
+        return page("site/privacy.html")

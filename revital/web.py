@@ -1,0 +1,253 @@
+"""What every page shares: the signed-in user, security headers, rendering, errors and checks.
+
+Permission rules themselves live in revital.permissions; this module applies them to requests.
+"""
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import anyio
+from litestar import Request, Response
+from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from revital.accounts.models import User
+from revital.permissions import ANONYMOUS, CommuneScope, Grant, Principal, can
+
+SESSION_COOKIE = "revital_session"
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    email: str
+    display_name: str
+    principal: Principal
+
+
+def load_user(db, sessions, token: str) -> CurrentUser | None:
+    info = sessions.get(token)
+    if info is None:
+        return None
+    with db.session() as session:
+        user = session.get(User, info.user_id)
+        if user is None or not user.is_active:
+            return None
+        grants = frozenset(
+            Grant(g.role, g.territory_id, g.commune_id, g.organisation_id) for g in user.grants
+        )
+        return CurrentUser(user.id, user.email, user.display_name, Principal(user.id, grants))
+
+
+class AuthMiddleware:
+    """Puts the signed-in user (or None) in scope["user"]. Anonymous requests touch no database."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            scope["user"] = None
+            token = cookie_value(scope, SESSION_COOKIE)
+            if token:
+                state = scope["litestar_app"].state
+                user = await anyio.to_thread.run_sync(load_user, state.db, state.sessions, token)
+                scope["user"] = user
+                if user is None:
+                    scope.setdefault("state", {})["session_expired"] = True
+        await self.app(scope, receive, send)
+
+
+def cookie_value(scope, name: str) -> str | None:
+    for key, value in scope["headers"]:
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                k, _, v = part.strip().partition("=")
+                if k == name and v:
+                    return v
+    return None
+
+
+class SecurityHeadersMiddleware:
+    """A CSP nonce per request and the security headers on every response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        nonce = secrets.token_urlsafe(16)
+        scope.setdefault("state", {})["csp_nonce"] = nonce
+        settings = scope["litestar_app"].state.settings
+        csp = content_security_policy(nonce, settings.tile_hosts)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                headers["Content-Security-Policy"] = csp
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "same-origin"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Permissions-Policy"] = "camera=(), microphone=(), payment=(), usb=()"
+                headers["Cross-Origin-Opener-Policy"] = "same-origin"
+                if settings.secure_cookies:
+                    headers["Strict-Transport-Security"] = "max-age=31536000"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def content_security_policy(nonce: str, tile_hosts: list[str]) -> str:
+    images = " ".join(["'self'", "data:", *tile_hosts])
+    return (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        f"style-src 'self' 'nonce-{nonce}'; "
+        f"img-src {images}; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def current_user(request: Request) -> CurrentUser | None:
+    return request.scope.get("user")
+
+
+def principal(request: Request) -> Principal:
+    user = current_user(request)
+    return user.principal if user else ANONYMOUS
+
+
+class PublicError(HTTPException):
+    """An error whose detail is a French sentence meant for the person who made the request."""
+
+
+class NotFound(PublicError, NotFoundException):
+    pass
+
+
+class Forbidden(PublicError, PermissionDeniedException):
+    pass
+
+
+class TooManyAttempts(PublicError):
+    status_code = 429
+
+
+def require_user(request: Request) -> CurrentUser:
+    user = current_user(request)
+    if user is None:
+        raise NotAuthorizedException()
+    return user
+
+
+def require(request: Request, permission: str, commune: CommuneScope) -> CurrentUser:
+    """The signed-in user if they hold permission in the commune; otherwise 303 to sign-in or 403."""
+    user = require_user(request)
+    if not can(user.principal, permission, commune):
+        raise Forbidden("Votre compte n'a pas accès à cette page.")
+    return user
+
+
+def get_or_404(value, message: str = "Cette page n'existe pas ou n'existe plus."):
+    if value is None:
+        raise NotFound(message)
+    return value
+
+
+def safe_next(target: str | None, default: str = "/compte") -> str:
+    """A redirect target on this site only: a path, never another host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target:
+        return default
+    return target
+
+
+def see_other(path: str) -> Redirect:
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
+
+
+def page(template: str, status_code: int = 200, **context: Any) -> Template:
+    return Template(template_name=template, context=context, status_code=status_code)
+
+
+ERROR_TITLES = {
+    400: "Requête invalide",
+    403: "Accès refusé",
+    404: "Page introuvable",
+    405: "Méthode non autorisée",
+    413: "Envoi trop volumineux",
+    429: "Trop de tentatives",
+    500: "Erreur du serveur",
+    503: "Service indisponible",
+}
+
+CSRF_MESSAGE = (
+    "Le formulaire a expiré ou n'a pas pu être vérifié. Rechargez la page et envoyez-le "
+    "à nouveau : rien n'a été enregistré."
+)
+
+
+DEFAULT_MESSAGES = {
+    400: "La requête contient des données invalides.",
+    403: "Votre compte n'a pas accès à cette page.",
+    404: "Cette page n'existe pas ou n'existe plus.",
+    405: "Cette adresse ne s'utilise pas ainsi.",
+    413: "L'envoi est trop volumineux.",
+    429: "Trop de tentatives : réessayez un peu plus tard.",
+    500: "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant.",
+    503: "Le service est momentanément indisponible.",
+}
+
+
+def sign_in_url(request: Request) -> str:
+    """Where to send a visitor who must sign in, coming back here afterwards."""
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    if request.method != "GET":
+        referer = urlsplit(request.headers.get("referer", ""))
+        target = referer.path if referer.netloc == request.url.netloc else "/"
+    url = "/connexion?suivant=" + quote(safe_next(target, "/"), safe="/")
+    if request.scope.get("state", {}).get("session_expired"):
+        url += "&expiree=1"
+    return url
+
+
+def error_response(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, NotAuthorizedException):
+        url = sign_in_url(request)
+        if request.headers.get("hx-request"):
+            return Response(content="", status_code=401, headers={"HX-Redirect": url})
+        return Redirect(url, status_code=HTTP_303_SEE_OTHER)
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if isinstance(exc, PublicError):
+        message = exc.detail
+    elif status == 403 and "CSRF" in getattr(exc, "detail", ""):
+        message = CSRF_MESSAGE
+    else:
+        message = DEFAULT_MESSAGES.get(status, "La requête n'a pas pu aboutir.")
+    if status >= 500:
+        request.logger.exception("error while serving %s", request.url.path, exc_info=exc)
+    headers = exc.headers if isinstance(exc, HTTPException) and exc.headers else {}
+    return Template(
+        template_name="error.html",
+        context={"status": status, "title": ERROR_TITLES.get(status, "Erreur"), "message": message},
+        status_code=status,
+        headers=headers,
+    )
