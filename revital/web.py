@@ -11,6 +11,9 @@ from urllib.parse import quote, urlsplit
 import anyio
 from litestar import Request, Response
 from litestar.datastructures import MutableScopeHeaders
+from litestar.di import NamedDependency
+from litestar.params import URLEncodedBody
+from sqlalchemy.orm import Session
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -24,6 +27,10 @@ from revital.accounts.models import User
 from revital.permissions import ANONYMOUS, CommuneScope, Grant, Principal, can
 
 SESSION_COOKIE = "revital_session"
+
+# Handler parameter types: the request's database session, and a submitted form.
+DB = NamedDependency[Session]
+Form = URLEncodedBody[dict[str, str]]
 
 
 @dataclass(frozen=True)

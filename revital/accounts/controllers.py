@@ -1,10 +1,7 @@
 from datetime import timedelta
-from typing import Annotated
-
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 from sqlalchemy.orm import Session
 
@@ -14,9 +11,8 @@ from revital.communes.models import Commune, Organisation, Territory
 from revital.communes.services import demo_loaded
 from revital.db import utcnow
 from revital.permissions import ROLE_LABELS
-from revital.web import SESSION_COOKIE, TooManyAttempts, cookie_value, page, require_user, safe_next, see_other
+from revital.web import DB, Form, SESSION_COOKIE, TooManyAttempts, cookie_value, page, require_user, safe_next, see_other
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 DEMO_ACCOUNTS = [
     ("coordination@revital.test", "Chargée de mission du Pays"),
@@ -60,7 +56,7 @@ def minutes_left(started, window: timedelta) -> int:
 
 class AccountController(Controller):
     @get("/connexion", sync_to_thread=True)
-    def signin_form(self, request: Request, db: Session, suivant: str = "", expiree: str = "") -> object:
+    def signin_form(self, request: Request, db: DB, suivant: FromQuery[str] = "", expiree: FromQuery[str] = "") -> object:
         return page(
             "accounts/signin.html",
             next=safe_next(suivant, "/compte"),
@@ -72,7 +68,7 @@ class AccountController(Controller):
         )
 
     @post("/connexion", sync_to_thread=True)
-    def signin(self, request: Request, db: Session, data: Form) -> object:
+    def signin(self, request: Request, db: DB, data: Form) -> object:
         state = request.app.state
         settings = state.settings
         email = services.normalise_email(data.get("email", ""))[:254]
@@ -122,12 +118,12 @@ class AccountController(Controller):
         return Redirect("/?ok=deconnexion", status_code=303, cookies=[cleared_session_cookie(request)])
 
     @get("/compte", sync_to_thread=True)
-    def account(self, request: Request, db: Session, ok: str = "") -> object:
+    def account(self, request: Request, db: DB, ok: FromQuery[str] = "") -> object:
         current = require_user(request)
         return page("accounts/account.html", **account_context(db, current.id), errors={}, ok=ok)
 
     @post("/compte/mot-de-passe", sync_to_thread=True)
-    def change_password(self, request: Request, db: Session, data: Form) -> object:
+    def change_password(self, request: Request, db: DB, data: Form) -> object:
         current = require_user(request)
         user = db.get(User, current.id)
         old = data.get("current_password", "")
@@ -151,7 +147,7 @@ class AccountController(Controller):
         return see_other("/compte?ok=mot-de-passe")
 
 
-def account_context(db: Session, user_id: int) -> dict:
+def account_context(db: DB, user_id: int) -> dict:
     user = db.get(User, user_id)
     roles = []
     for grant in user.grants:

@@ -1,8 +1,5 @@
-from typing import Annotated
-
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,9 +11,8 @@ from revital.localgroups.services import group_of
 from revital.permissions import MANAGE_COMMUNE, MANAGE_LOCAL_GROUP, MANAGE_PROCESS, VIEW_BACKOFFICE, can
 from revital.process import phases
 from revital.process.services import facts_for, process_of
-from revital.web import get_or_404, page, principal, require, see_other
+from revital.web import DB, Form, get_or_404, page, principal, require, see_other
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 OK_MESSAGES = {
     "description": "La présentation de la commune est enregistrée.",
@@ -42,13 +38,13 @@ def phase_steps(current: str) -> list[dict]:
     ]
 
 
-def load_commune(db: Session, slug: str) -> Commune:
+def load_commune(db: DB, slug: FromPath[str]) -> Commune:
     return get_or_404(services.commune_by_slug(db, slug), "Aucune commune ne correspond à cette adresse.")
 
 
 class CommuneController(Controller):
     @get("/", sync_to_thread=True)
-    def home(self, db: Session, ok: str = "") -> object:
+    def home(self, db: DB, ok: FromQuery[str] = "") -> object:
         territories = services.territories_with_communes(db)
         return page(
             "communes/home.html",
@@ -61,7 +57,7 @@ class CommuneController(Controller):
         )
 
     @get("/communes/{slug:str}", sync_to_thread=True)
-    def detail(self, request: Request, db: Session, slug: str) -> object:
+    def detail(self, request: Request, db: DB, slug: FromPath[str]) -> object:
         commune = services.commune_by_slug(db, slug)
         if commune is None and slug.isdigit():
             commune = db.scalar(select(Commune).where(Commune.insee == slug))
@@ -95,14 +91,14 @@ class CommuneAdminController(Controller):
     path = "/communes/{slug:str}/gestion"
 
     @get("/", sync_to_thread=True)
-    def overview(self, request: Request, db: Session, slug: str, ok: str = "") -> object:
+    def overview(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> object:
         commune = load_commune(db, slug)
         scope = services.scope_of(db, commune)
         require(request, VIEW_BACKOFFICE, scope)
         return page("communes/admin.html", **admin_context(request, db, commune, scope), ok=OK_MESSAGES.get(ok), errors={})
 
     @post("/description", sync_to_thread=True)
-    def save_description(self, request: Request, db: Session, slug: str, data: Form) -> object:
+    def save_description(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> object:
         commune = load_commune(db, slug)
         scope = services.scope_of(db, commune)
         require(request, MANAGE_COMMUNE, scope)
@@ -117,7 +113,7 @@ class CommuneAdminController(Controller):
         return see_other(f"/communes/{commune.slug}/gestion?ok=description")
 
 
-def admin_context(request: Request, db: Session, commune: Commune, scope) -> dict:
+def admin_context(request: Request, db: DB, commune: Commune, scope) -> dict:
     process = process_of(db, commune.id)
     who = principal(request)
     target = phases.next_phase(process.phase)

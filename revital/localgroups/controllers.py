@@ -1,8 +1,5 @@
-from typing import Annotated
-
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery
 from sqlalchemy.orm import Session
 
 from revital.communes import services as communes
@@ -11,9 +8,8 @@ from revital.localgroups import services
 from revital.localgroups.forms import MEMBER_KINDS, clean_member
 from revital.localgroups.models import Member
 from revital.permissions import MANAGE_LOCAL_GROUP
-from revital.web import get_or_404, page, require, see_other
+from revital.web import DB, Form, get_or_404, page, require, see_other
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 def group_page(commune, group, status_code=200, values=None, errors=None, ok=None):
@@ -35,13 +31,13 @@ class LocalGroupController(Controller):
     path = "/communes/{slug:str}/gestion/groupe-local"
 
     @get("/", sync_to_thread=True)
-    def manage(self, request: Request, db: Session, slug: str, ok: str = "") -> object:
+    def manage(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> object:
         commune = load_commune(db, slug)
         require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
         return group_page(commune, services.group_of(db, commune.id), ok=OK_MESSAGES.get(ok))
 
     @post("/membres", sync_to_thread=True)
-    def add_member(self, request: Request, db: Session, slug: str, data: Form) -> object:
+    def add_member(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> object:
         commune = load_commune(db, slug)
         require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
         values, errors = clean_member(data)
@@ -53,7 +49,7 @@ class LocalGroupController(Controller):
         return see_other(f"/communes/{commune.slug}/gestion/groupe-local?ok=membre-ajoute")
 
     @post("/membres/{member_id:int}/retirer", sync_to_thread=True)
-    def remove_member(self, request: Request, db: Session, slug: str, member_id: int) -> object:
+    def remove_member(self, request: Request, db: DB, slug: FromPath[str], member_id: FromPath[int]) -> object:
         commune = load_commune(db, slug)
         require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
         group = get_or_404(services.group_of(db, commune.id))

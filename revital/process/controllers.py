@@ -1,8 +1,5 @@
-from typing import Annotated
-
 from litestar import Controller, Request, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery
 from sqlalchemy.orm import Session
 
 from revital.communes import services as communes
@@ -10,16 +7,15 @@ from revital.communes.controllers import admin_context, load_commune
 from revital.permissions import MANAGE_PROCESS
 from revital.process import services
 from revital.process.phases import TransitionRefused
-from revital.web import page, require, see_other
+from revital.web import DB, Form, page, require, see_other
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 class ProcessController(Controller):
     path = "/communes/{slug:str}/gestion/phase"
 
     @post("/", sync_to_thread=True)
-    def move(self, request: Request, db: Session, slug: str, data: Form) -> object:
+    def move(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> object:
         commune = load_commune(db, slug)
         scope = communes.scope_of(db, commune)
         user = require(request, MANAGE_PROCESS, scope)

@@ -1,0 +1,172 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs on SQLite by default and on PostgreSQL when REVITAL_DATABASE_URL names one:
+it then creates a database of its own, migrates it, and drops it at the end, so that runs
+never see each other's data. Each test starts from a clean database with the demo territory.
+"""
+
+import html as _html
+import os
+import re
+import uuid
+from dataclasses import replace
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from revital import demo
+from revital.accounts.models import RoleGrant, User
+from revital.app import create_app
+from revital.communes.models import Commune
+from revital.db import Database, is_sqlite
+from revital.migrate import upgrade
+from revital.models import Base
+from revital.permissions import COMMUNE_ADMIN
+from revital.settings import Settings
+
+BASE_URL = "https://testserver.local"
+MAIN = "saint-etienne-du-valdonnez"
+OTHER = "grandrieu"
+
+PERSONAS = {
+    "resident": "habitant@revital.test",
+    "facilitator": "animation@revital.test",
+    "partner": "partenaire@revital.test",
+    "student": "etudiant@revital.test",
+    "admin": "commune@revital.test",
+    "other_admin": "autre-commune@revital.test",
+    "coordinator": "coordination@revital.test",
+}
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    configured = os.environ.get("REVITAL_DATABASE_URL", "")
+    if not configured or is_sqlite(configured):
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'revital.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    name = f"revital_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(configured, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(configured).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_db(database_url):
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+def wipe(database: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with database.transaction() as session:
+        if database.sqlite:
+            for name in tables:
+                session.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            session.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def empty_db(shared_db):
+    """A clean database with no data at all."""
+    wipe(shared_db)
+    return shared_db
+
+
+@pytest.fixture
+def db(empty_db):
+    """A clean database with the demo territory and one more account: the admin of another commune."""
+    with empty_db.transaction() as session:
+        demo.load(session)
+        other = session.scalar(select(Commune).where(Commune.slug == OTHER))
+        user = User(email=PERSONAS["other_admin"], display_name="Mairie de Grandrieu",
+                    password_hash=demo.demo_password_hash())
+        user.grants.append(RoleGrant(role=COMMUNE_ADMIN, commune_id=other.id))
+        session.add(user)
+    return empty_db
+
+
+@pytest.fixture
+def settings(database_url, tmp_path):
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-that-is-long-enough-for-csrf",
+        environment="test",
+        base_url=BASE_URL,
+        instance_dir=tmp_path / "instance",
+    )
+
+
+@pytest.fixture
+def app(settings, db):
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app, base_url=BASE_URL) as test_client:
+        yield test_client
+
+
+def make_client(settings, **changes):
+    return TestClient(create_app(replace(settings, **changes)), base_url=BASE_URL)
+
+
+def user_id(database: Database, email: str) -> int:
+    with database.session() as session:
+        return session.scalar(select(User.id).where(User.email == email))
+
+
+def sign_in_as(client: TestClient, email: str) -> None:
+    """Open a session for the account directly in the store (sign-in itself is tested on its own)."""
+    state = client.app.state
+    token = state.sessions.create(user_id(state.db, email))
+    client.cookies.set("revital_session", token, domain="testserver.local")
+
+
+def csrf_token(client: TestClient) -> str:
+    if "revital_csrf" not in client.cookies:
+        client.get("/connexion")
+    return client.cookies["revital_csrf"]
+
+
+def post(client: TestClient, url: str, data: dict | None = None, **kwargs):
+    """POST a form the way a browser does: with the CSRF token the page put in the form."""
+    form = dict(data or {})
+    form["_csrf_token"] = csrf_token(client)
+    return client.post(url, data=form, follow_redirects=False, **kwargs)
+
+
+def get(client: TestClient, url: str, **kwargs):
+    return client.get(url, follow_redirects=False, **kwargs)
+
+
+@pytest.fixture
+def as_persona(client):
+    def sign_in(persona: str) -> TestClient:
+        if persona != "anonymous":
+            sign_in_as(client, PERSONAS[persona])
+        return client
+
+    return sign_in
+
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def text_of(html: str) -> str:
+    """The visible text of a page, whitespace folded."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", _html.unescape(TAG.sub(" ", html))).strip()
