@@ -89,6 +89,8 @@ class AccountController(Controller):
                 )
         user = services.authenticate(db, email, password) if email and password else None
         if user is None:
+            # The stores write in transactions of their own: end this one first (SQLite has one writer).
+            db.rollback()
             state.throttle.hit(email_key, window)
             state.throttle.hit(address_key, window)
             return page(

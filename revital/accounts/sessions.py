@@ -2,6 +2,9 @@
 
 The application processes keep nothing of their own: any worker can answer any request.
 The cookie carries a random token; the store keeps only its SHA-256.
+
+The database stores write in transactions of their own: call them after the request's own
+write transaction has ended (commit or rollback), or SQLite's single writer waits for itself.
 """
 
 import hashlib
