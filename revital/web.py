@@ -189,6 +189,21 @@ def see_other(path: str) -> Redirect:
     return Redirect(path, status_code=HTTP_303_SEE_OTHER)
 
 
+# Confirmations shown after a redirect (?ok=key): fixed texts, never user input.
+OK_MESSAGES = {
+    "description": "La présentation de la commune est enregistrée.",
+    "phase": "La démarche a changé de phase ; l'historique est à jour.",
+    "membre-ajoute": "Le membre a été ajouté au groupe local.",
+    "membre-retire": "Le membre a été retiré du groupe local.",
+    "deconnexion": "Vous êtes déconnecté·e.",
+    "mot-de-passe": "Votre mot de passe est changé ; vos autres sessions ont été fermées.",
+}
+
+
+def ok_message(key: str) -> str | None:
+    return OK_MESSAGES.get(key)
+
+
 def page(template: str, status_code: int = 200, **context: Any) -> Template:
     return Template(template_name=template, context=context, status_code=status_code)
 

@@ -11,7 +11,7 @@ from revital.communes.models import Commune, Organisation, Territory
 from revital.communes.services import demo_loaded
 from revital.db import utcnow
 from revital.permissions import ROLE_LABELS
-from revital.web import DB, Form, SESSION_COOKIE, TooManyAttempts, cookie_value, page, require_user, safe_next, see_other
+from revital.web import DB, Form, ok_message, SESSION_COOKIE, TooManyAttempts, cookie_value, page, require_user, safe_next, see_other
 
 
 DEMO_ACCOUNTS = [
@@ -122,7 +122,7 @@ class AccountController(Controller):
     @get("/compte", sync_to_thread=True)
     def account(self, request: Request, db: DB, ok: FromQuery[str] = "") -> object:
         current = require_user(request)
-        return page("accounts/account.html", **account_context(db, current.id), errors={}, ok=ok)
+        return page("accounts/account.html", **account_context(db, current.id), errors={}, ok=ok_message(ok))
 
     @post("/compte/mot-de-passe", sync_to_thread=True)
     def change_password(self, request: Request, db: DB, data: Form) -> object:

@@ -11,17 +11,7 @@ from revital.localgroups.services import group_of
 from revital.permissions import MANAGE_COMMUNE, MANAGE_LOCAL_GROUP, MANAGE_PROCESS, VIEW_BACKOFFICE, can
 from revital.process import phases
 from revital.process.services import facts_for, process_of
-from revital.web import DB, Form, get_or_404, page, principal, require, see_other
-
-
-OK_MESSAGES = {
-    "description": "La présentation de la commune est enregistrée.",
-    "phase": "La démarche a changé de phase ; l'historique est à jour.",
-    "membre-ajoute": "Le membre a été ajouté au groupe local.",
-    "membre-retire": "Le membre a été retiré du groupe local.",
-    "deconnexion": "Vous êtes déconnecté·e.",
-    "mot-de-passe": "Votre mot de passe est changé ; vos autres sessions ont été fermées.",
-}
+from revital.web import DB, Form, ok_message, get_or_404, page, principal, require, see_other
 
 
 def phase_steps(current: str) -> list[dict]:
@@ -53,7 +43,7 @@ class CommuneController(Controller):
             labels=phases.LABELS,
             phase_count=len(phases.PHASES),
             phase_index=phases.index,
-            ok=OK_MESSAGES.get(ok),
+            ok=ok_message(ok),
         )
 
     @get("/communes/{slug:str}", sync_to_thread=True)
@@ -95,7 +85,7 @@ class CommuneAdminController(Controller):
         commune = load_commune(db, slug)
         scope = services.scope_of(db, commune)
         require(request, VIEW_BACKOFFICE, scope)
-        return page("communes/admin.html", **admin_context(request, db, commune, scope), ok=OK_MESSAGES.get(ok), errors={})
+        return page("communes/admin.html", **admin_context(request, db, commune, scope), ok=ok_message(ok), errors={})
 
     @post("/description", sync_to_thread=True)
     def save_description(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> object:

@@ -3,12 +3,12 @@ from litestar.params import FromPath, FromQuery
 from sqlalchemy.orm import Session
 
 from revital.communes import services as communes
-from revital.communes.controllers import OK_MESSAGES, load_commune
+from revital.communes.controllers import load_commune
 from revital.localgroups import services
 from revital.localgroups.forms import MEMBER_KINDS, clean_member
 from revital.localgroups.models import Member
 from revital.permissions import MANAGE_LOCAL_GROUP
-from revital.web import DB, Form, get_or_404, page, require, see_other
+from revital.web import DB, Form, ok_message, get_or_404, page, require, see_other
 
 
 
@@ -34,7 +34,7 @@ class LocalGroupController(Controller):
     def manage(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> object:
         commune = load_commune(db, slug)
         require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
-        return group_page(commune, services.group_of(db, commune.id), ok=OK_MESSAGES.get(ok))
+        return group_page(commune, services.group_of(db, commune.id), ok=ok_message(ok))
 
     @post("/membres", sync_to_thread=True)
     def add_member(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> object:
