@@ -10,10 +10,15 @@ MONTHS = [
 ]
 
 
+def paris(value: datetime) -> datetime:
+    """Local time in France; a naive datetime is taken as UTC, as the database stores it."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(PARIS)
+
+
 def date_fr(value: datetime | None) -> str:
     if value is None:
         return ""
-    local = value.astimezone(PARIS) if value.tzinfo else value.replace(tzinfo=UTC).astimezone(PARIS)
+    local = paris(value)
     day = "1er" if local.day == 1 else str(local.day)
     return f"{day} {MONTHS[local.month - 1]} {local.year}"
 
@@ -21,14 +26,17 @@ def date_fr(value: datetime | None) -> str:
 def datetime_fr(value: datetime | None) -> str:
     if value is None:
         return ""
-    local = value.astimezone(PARIS)
+    local = paris(value)
     return f"{date_fr(value)} à {local.hour} h {local.minute:02d}"
 
 
 def number_fr(value: int | float | None) -> str:
     if value is None:
         return ""
-    return f"{value:,}".replace(",", "\u202f")
+    if isinstance(value, float) and not value.is_integer():
+        whole, _, decimals = f"{value:,.2f}".rstrip("0").partition(".")
+        return whole.replace(",", "\u202f") + "," + decimals
+    return f"{int(value):,}".replace(",", "\u202f")
 
 
 def iso(value: datetime | None) -> str:

@@ -82,13 +82,17 @@ class CommuneScope:
 
 
 def roles_in_commune(principal: Principal, commune: CommuneScope) -> set[str]:
+    """The roles a person holds in a commune. Each role counts only through its own scope."""
     roles = set()
     for grant in principal.grants:
-        if grant.role == COORDINATOR and grant.territory_id == commune.territory_id:
-            roles.add(COORDINATOR)
-        elif grant.role == PARTNER and grant.organisation_id in commune.partner_organisation_ids:
-            roles.add(PARTNER)
-        elif grant.commune_id == commune.id and grant.role != PARTNER:
+        scope = ROLE_SCOPES.get(grant.role)
+        if scope == "territory":
+            held = grant.territory_id == commune.territory_id
+        elif scope == "organisation":
+            held = grant.organisation_id in commune.partner_organisation_ids
+        else:
+            held = grant.commune_id == commune.id
+        if held:
             roles.add(grant.role)
     return roles
 
@@ -121,7 +125,7 @@ def grant_problem(grant: Grant) -> str | None:
     missing = {name for name in wanted if given[name] is None}
     labels = {"territory": "un territoire", "commune": "une commune", "organisation": "une organisation"}
     if missing:
-        return f"Le rôle {ROLE_LABELS[grant.role]} demande {labels[missing.pop()]}."
+        return f"Le rôle {ROLE_LABELS[grant.role]} demande {labels[min(missing)]}."
     if extra:
-        return f"Le rôle {ROLE_LABELS[grant.role]} ne se rattache pas à {labels[extra.pop()]}."
+        return f"Le rôle {ROLE_LABELS[grant.role]} ne se rattache pas à {labels[min(extra)]}."
     return None

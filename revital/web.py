@@ -185,6 +185,12 @@ def safe_next(target: str | None, default: str = "/compte") -> str:
     return target
 
 
+def is_fragment_request(request: Request) -> bool:
+    """An htmx request that swaps part of a page (a boosted one wants the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
+
+
 def see_other(path: str) -> Redirect:
     return Redirect(path, status_code=HTTP_303_SEE_OTHER)
 

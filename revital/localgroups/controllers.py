@@ -8,13 +8,14 @@ from revital.localgroups import services
 from revital.localgroups.forms import MEMBER_KINDS, clean_member
 from revital.localgroups.models import Member
 from revital.permissions import MANAGE_LOCAL_GROUP
-from revital.web import DB, Form, ok_message, get_or_404, page, require, see_other
+from revital.web import DB, Form, is_fragment_request, ok_message, get_or_404, page, require, see_other
 
 
 
-def group_page(commune, group, status_code=200, values=None, errors=None, ok=None):
+def group_page(commune, group, status_code=200, values=None, errors=None, ok=None, fragment=False):
+    """The management page, or only its #membres fragment for an htmx request."""
     return page(
-        "localgroups/manage.html",
+        "localgroups/_members.html" if fragment else "localgroups/manage.html",
         status_code=status_code,
         commune=commune,
         territory=commune.territory,
@@ -41,11 +42,15 @@ class LocalGroupController(Controller):
         commune = load_commune(db, slug)
         require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
         values, errors = clean_member(data)
+        fragment = is_fragment_request(request)
         if errors:
-            return group_page(commune, services.group_of(db, commune.id), 422, values, errors)
+            return group_page(commune, services.group_of(db, commune.id), 422, values, errors, fragment=fragment)
         group = services.ensure_group(db, commune)
         group.members.append(Member(**values))
         db.commit()
+        if fragment:
+            db.refresh(group)
+            return group_page(commune, group, ok=ok_message("membre-ajoute"), fragment=True)
         return see_other(f"/communes/{commune.slug}/gestion/groupe-local?ok=membre-ajoute")
 
     @post("/membres/{member_id:int}/retirer", sync_to_thread=True)
@@ -54,6 +59,8 @@ class LocalGroupController(Controller):
         require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
         group = get_or_404(services.group_of(db, commune.id))
         member = get_or_404(services.member_in(db, group, member_id), "Ce membre ne fait pas partie du groupe local.")
-        db.delete(member)
+        group.members.remove(member)
         db.commit()
+        if is_fragment_request(request):
+            return group_page(commune, group, ok=ok_message("membre-retire"), fragment=True)
         return see_other(f"/communes/{commune.slug}/gestion/groupe-local?ok=membre-retire")

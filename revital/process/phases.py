@@ -100,6 +100,8 @@ def plan(current: str, direction: str, facts: Facts, reason: str = "", override:
     despite unmet gate conditions needs override and a written reason.
     """
     reason = reason.strip()
+    if current not in PHASES:
+        raise TransitionRefused("Phase inconnue.")
     if direction == "back":
         target = previous_phase(current)
         if target is None:
