@@ -1,0 +1,117 @@
+"""The `revital` command."""
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+
+from revital import cli
+from revital.accounts.models import RoleGrant, User
+from revital.accounts.passwords import verify_password
+from revital.communes.models import Commune, Territory
+from revital.localgroups.models import Member
+from revital.process.models import Process
+
+
+@pytest.fixture
+def env(monkeypatch, database_url, tmp_path):
+    monkeypatch.setenv("REVITAL_DATABASE_URL", database_url)
+    monkeypatch.setenv("REVITAL_SECRET_KEY", "cli-test-secret")
+    monkeypatch.setenv("REVITAL_INSTANCE_DIR", str(tmp_path / "instance"))
+
+
+def count(database, model):
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_loads_once_and_keeps_existing_data(env, empty_db, capsys):
+    assert cli.main(["demo"]) == 0
+    assert "Territoire de démonstration chargé" in capsys.readouterr().out
+    assert count(empty_db, Commune) == 3
+    with empty_db.transaction() as session:
+        session.scalar(select(Commune).where(Commune.insee == "48070")).description = "Modifié par la commune"
+        session.add(Member(group_id=1, name="Ajout local", kind="resident"))
+    members = count(empty_db, Member)
+    assert cli.main(["demo"]) == 0
+    assert "déjà chargé" in capsys.readouterr().out
+    assert count(empty_db, Commune) == 3 and count(empty_db, Member) == members
+    with empty_db.session() as session:
+        assert session.scalar(select(Commune.description).where(Commune.insee == "48070")) == "Modifié par la commune"
+
+
+def test_demo_communes_are_at_different_phases(env, empty_db):
+    cli.main(["demo"])
+    with empty_db.session() as session:
+        phases = dict(session.execute(select(Commune.insee, Process.phase).join(Process, Process.commune_id == Commune.id)).all())
+    assert phases == {"48147": "emergence", "48027": "feasibility", "48070": "diagnostic"}
+
+
+def test_first_coordinator_of_a_real_instance(env, empty_db, capsys, monkeypatch):
+    assert cli.main(["territory", "create", "--slug", "pays-gevaudan", "--name", "Pays du Gévaudan"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("une phrase de passe solide\n"))
+    assert cli.main(["user", "create", "--email", "Chargee@Pays.fr", "--role", "coordinator",
+                     "--territory", "pays-gevaudan", "--name", "Chargée de mission", "--password-stdin"]) == 0
+    assert "Compte créé : Chargee@Pays.fr (coordinator)." in capsys.readouterr().out
+    with empty_db.session() as session:
+        user = session.scalar(select(User).where(User.email == "chargee@pays.fr"))
+        assert verify_password(user.password_hash, "une phrase de passe solide")
+        [grant] = session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id)).all()
+        territory = session.scalar(select(Territory).where(Territory.slug == "pays-gevaudan"))
+        assert (grant.role, grant.territory_id, grant.commune_id) == ("coordinator", territory.id, None)
+
+
+def test_user_create_generates_a_password_when_none_is_given(env, db, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert cli.main(["user", "create", "--email", "elu@grandrieu.fr", "--role", "commune_admin", "--commune", "48070"]) == 0
+    out = capsys.readouterr().out
+    assert "Mot de passe provisoire" in out
+    password = out.strip().rsplit(" ", 1)[-1]
+    with db.session() as session:
+        assert verify_password(session.scalar(select(User.password_hash).where(User.email == "elu@grandrieu.fr")), password)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--role", "commune_admin", "--commune", "99999"], "Aucune commune de code INSEE 99999."),
+    (["--role", "coordinator", "--territory", "nulle-part"], "Aucun territoire « nulle-part »"),
+    (["--role", "commune_admin"], "demande une commune"),
+    (["--role", "roi", "--commune", "48147"], "Rôle inconnu : roi"),
+    (["--role", "partner", "--commune", "48147"], "demande une organisation"),
+    (["--role", "resident", "--email", "habitant@revital.test"], "Un compte existe déjà pour habitant@revital.test."),
+])
+def test_user_create_refuses_bad_input_in_french(env, db, capsys, monkeypatch, args, message):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("une phrase de passe solide\n"))
+    if "--email" not in args:
+        args = ["--email", "nouveau@revital.test", *args]
+    users = count(db, User)
+    assert cli.main(["user", "create", *args, "--password-stdin"]) == 1
+    assert message in capsys.readouterr().err
+    assert count(db, User) == users
+
+
+def test_user_create_refuses_a_weak_password(env, db, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("court\n"))
+    assert cli.main(["user", "create", "--email", "x@revital.test", "--role", "resident", "--password-stdin"]) == 1
+    assert "au moins 12 caractères" in capsys.readouterr().err
+
+
+def test_db_upgrade_on_a_fresh_sqlite_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    environment = {**os.environ, "REVITAL_DATABASE_URL": url, "REVITAL_SECRET_KEY": "x"}
+    result = subprocess.run([sys.executable, "-m", "revital.cli", "db", "upgrade"], env=environment,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Base de données à jour." in result.stdout
+    assert (tmp_path / "fresh.sqlite3").exists()
+
+
+def test_production_without_a_secret_key_refuses_to_start(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("REVITAL_")}
+    environment.update(REVITAL_INSTANCE_DIR=str(tmp_path / "instance"), REVITAL_DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3")
+    result = subprocess.run([sys.executable, "-m", "revital.cli", "db", "upgrade"], env=environment,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "REVITAL_SECRET_KEY is required in production" in result.stderr

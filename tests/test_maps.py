@@ -1,0 +1,85 @@
+"""Maps: folium with local assets only, the three base layers, the commune and its perimeter."""
+
+import json
+import re
+
+from revital import maps
+from revital.settings import Settings
+from tests.conftest import MAIN, get
+
+EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
+
+
+def test_commune_page_loads_no_asset_from_elsewhere(client):
+    html = get(client, f"/communes/{MAIN}").text
+    assert "/static/vendor/leaflet/leaflet.js" in html
+    assert "/static/vendor/leaflet/leaflet.css" in html
+    for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", html):
+        assert not EXTERNAL.search(tag), tag
+    for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs.", "code.jquery.com", "bootstrapcdn", "fontawesome"):
+        assert cdn not in html
+
+
+def test_every_page_loads_local_assets_only(client):
+    for path in ("/", f"/communes/{MAIN}", "/connexion", "/accessibilite", "/confidentialite"):
+        for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", get(client, path).text):
+            assert not EXTERNAL.search(tag), (path, tag)
+
+
+def test_map_has_three_base_layers_with_attribution(client):
+    html = get(client, f"/communes/{MAIN}").text
+    for name in ("OpenStreetMap", "Plan IGN", "Photographies aériennes IGN", "Limite de la commune",
+                 "Périmètre d’étude du centre-bourg"):
+        assert json.dumps(name) in html, name  # layer names reach the script as JSON strings
+    assert "tile.openstreetmap.org" in html and "ORTHOIMAGERY.ORTHOPHOTOS" in html and "PLANIGNV2" in html
+    assert "openstreetmap.org/copyright" in html and "https://www.ign.fr/" in html
+
+
+def test_map_has_a_text_alternative(client):
+    html = get(client, f"/communes/{MAIN}").text
+    assert "<figcaption>" in html
+    assert "périmètre d’étude du centre-bourg" in html
+
+
+def test_map_parts_refuse_a_cdn_asset():
+    class CdnMap(maps.LocalMap):
+        default_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet.js")]
+
+    m = CdnMap(location=[44.4, 3.5], tiles=None)
+    try:
+        maps.parts(m)
+    except ValueError as error:
+        assert "not served locally" in str(error)
+    else:
+        raise AssertionError("a CDN asset went through")
+
+
+def test_map_fits_the_perimeter():
+    class Commune:
+        boundary = '{"type": "Polygon", "coordinates": [[[3.0, 44.0], [4.0, 44.0], [4.0, 45.0], [3.0, 44.0]]]}'
+        perimeter = '{"type": "Polygon", "coordinates": [[[3.5, 44.5], [3.6, 44.5], [3.6, 44.6], [3.5, 44.5]]]}'
+
+    parts = maps.commune_map(Settings(), Commune())
+    assert "[[44.5, 3.5], [44.6, 3.6]]" in parts.script
+    assert parts.js == ["/static/vendor/leaflet/leaflet.js"]
+
+
+def test_configured_tiles_are_used(settings, db):
+    from tests.conftest import make_client
+
+    with make_client(settings, tiles_osm="https://tuiles.example.fr/{z}/{x}/{y}.png") as client:
+        response = get(client, f"/communes/{MAIN}")
+    assert "https://tuiles.example.fr/{z}/{x}/{y}.png" in response.text
+    assert "https://tuiles.example.fr" in response.headers["content-security-policy"]
+
+
+def test_vendored_libraries_carry_licence_and_version():
+    from pathlib import Path
+
+    from revital.settings import PROJECT_DIR
+
+    for lib in ("htmx", "leaflet"):
+        folder = Path(PROJECT_DIR) / "static" / "vendor" / lib
+        assert (folder / "LICENSE").exists() and (folder / "VERSION").exists()
+    assert "2.0.11" in (Path(PROJECT_DIR) / "static/vendor/htmx/VERSION").read_text()
+    assert "1.9.4" in (Path(PROJECT_DIR) / "static/vendor/leaflet/VERSION").read_text()
