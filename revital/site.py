@@ -1,5 +1,6 @@
 """Pages that belong to the site rather than to a part of the workflow."""
 
+from litestar.response import Template
 from litestar import Controller, Request, Response, get
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,9 +19,9 @@ class SiteController(Controller):
         return Response({"status": "ok", "database": "ok"}, status_code=200)
 
     @get("/accessibilite", sync_to_thread=False)
-    def accessibility(self) -> object:
+    def accessibility(self) -> Template:
         return page("site/accessibility.html")
 
     @get("/confidentialite", sync_to_thread=False)
-    def privacy(self) -> object:
+    def privacy(self) -> Template:
         return page("site/privacy.html")

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import anyio
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
@@ -211,7 +211,7 @@ def ok_message(key: str) -> str | None:
 
 
 def page(template: str, status_code: int = 200, **context: Any) -> Template:
-    return Template(template_name=template, context=context, status_code=status_code)
+    return Template(template_name=template, context=context, status_code=status_code, media_type=MediaType.HTML)
 
 
 ERROR_TITLES = {
@@ -278,4 +278,5 @@ def error_response(request: Request, exc: Exception) -> Response:
         context={"status": status, "title": ERROR_TITLES.get(status, "Erreur"), "message": message},
         status_code=status,
         headers=headers,
+        media_type=MediaType.HTML,
     )

@@ -18,6 +18,7 @@ PUBLIC_PAGES = ["/", f"/communes/{MAIN}", "/connexion", "/accessibilite", "/conf
 def test_public_pages_answer_everyone(as_persona, persona, path):
     response = get(as_persona(persona), path)
     assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert "<title>" in response.text
 
 
@@ -59,6 +60,8 @@ def test_restricted_pages(as_persona, persona, path):
     response = get(as_persona(persona), path)
     expected = GET_PAGES[path][persona]
     assert response.status_code == expected
+    if expected in (200, 403):
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
     if expected == 303:
         assert response.headers["location"].startswith("/connexion?suivant=" + path)
     if expected == 403:

@@ -2,7 +2,7 @@ from datetime import timedelta
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
 from revital.accounts import passwords, services
@@ -56,7 +56,7 @@ def minutes_left(started, window: timedelta) -> int:
 
 class AccountController(Controller):
     @get("/connexion", sync_to_thread=True)
-    def signin_form(self, request: Request, db: DB, suivant: FromQuery[str] = "", expiree: FromQuery[str] = "") -> object:
+    def signin_form(self, request: Request, db: DB, suivant: FromQuery[str] = "", expiree: FromQuery[str] = "") -> Template | Redirect:
         return page(
             "accounts/signin.html",
             next=safe_next(suivant, "/compte"),
@@ -68,7 +68,7 @@ class AccountController(Controller):
         )
 
     @post("/connexion", sync_to_thread=True)
-    def signin(self, request: Request, db: DB, data: Form) -> object:
+    def signin(self, request: Request, db: DB, data: Form) -> Template | Redirect:
         state = request.app.state
         settings = state.settings
         email = services.normalise_email(data.get("email", ""))[:254]
@@ -120,12 +120,12 @@ class AccountController(Controller):
         return Redirect("/?ok=deconnexion", status_code=303, cookies=[cleared_session_cookie(request)])
 
     @get("/compte", sync_to_thread=True)
-    def account(self, request: Request, db: DB, ok: FromQuery[str] = "") -> object:
+    def account(self, request: Request, db: DB, ok: FromQuery[str] = "") -> Template | Redirect:
         current = require_user(request)
         return page("accounts/account.html", **account_context(db, current.id), errors={}, ok=ok_message(ok))
 
     @post("/compte/mot-de-passe", sync_to_thread=True)
-    def change_password(self, request: Request, db: DB, data: Form) -> object:
+    def change_password(self, request: Request, db: DB, data: Form) -> Template | Redirect:
         current = require_user(request)
         user = db.get(User, current.id)
         old = data.get("current_password", "")

@@ -1,3 +1,4 @@
+from litestar.response import Redirect, Template
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from sqlalchemy import select
@@ -34,7 +35,7 @@ def load_commune(db: DB, slug: FromPath[str]) -> Commune:
 
 class CommuneController(Controller):
     @get("/", sync_to_thread=True)
-    def home(self, db: DB, ok: FromQuery[str] = "") -> object:
+    def home(self, db: DB, ok: FromQuery[str] = "") -> Template | Redirect:
         territories = services.territories_with_communes(db)
         return page(
             "communes/home.html",
@@ -47,7 +48,7 @@ class CommuneController(Controller):
         )
 
     @get("/communes/{slug:str}", sync_to_thread=True)
-    def detail(self, request: Request, db: DB, slug: FromPath[str]) -> object:
+    def detail(self, request: Request, db: DB, slug: FromPath[str]) -> Template | Redirect:
         commune = services.commune_by_slug(db, slug)
         if commune is None and slug.isdigit():
             commune = db.scalar(select(Commune).where(Commune.insee == slug))
@@ -81,14 +82,14 @@ class CommuneAdminController(Controller):
     path = "/communes/{slug:str}/gestion"
 
     @get("/", sync_to_thread=True)
-    def overview(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> object:
+    def overview(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template | Redirect:
         commune = load_commune(db, slug)
         scope = services.scope_of(db, commune)
         require(request, VIEW_BACKOFFICE, scope)
         return page("communes/admin.html", **admin_context(request, db, commune, scope), ok=ok_message(ok), errors={})
 
     @post("/description", sync_to_thread=True)
-    def save_description(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> object:
+    def save_description(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
         commune = load_commune(db, slug)
         scope = services.scope_of(db, commune)
         require(request, MANAGE_COMMUNE, scope)

@@ -1,3 +1,4 @@
+from litestar.response import Redirect, Template
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from sqlalchemy.orm import Session
@@ -32,13 +33,13 @@ class LocalGroupController(Controller):
     path = "/communes/{slug:str}/gestion/groupe-local"
 
     @get("/", sync_to_thread=True)
-    def manage(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> object:
+    def manage(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template | Redirect:
         commune = load_commune(db, slug)
         require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
         return group_page(commune, services.group_of(db, commune.id), ok=ok_message(ok))
 
     @post("/membres", sync_to_thread=True)
-    def add_member(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> object:
+    def add_member(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
         commune = load_commune(db, slug)
         require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
         values, errors = clean_member(data)
@@ -54,7 +55,7 @@ class LocalGroupController(Controller):
         return see_other(f"/communes/{commune.slug}/gestion/groupe-local?ok=membre-ajoute")
 
     @post("/membres/{member_id:int}/retirer", sync_to_thread=True)
-    def remove_member(self, request: Request, db: DB, slug: FromPath[str], member_id: FromPath[int]) -> object:
+    def remove_member(self, request: Request, db: DB, slug: FromPath[str], member_id: FromPath[int]) -> Template | Redirect:
         commune = load_commune(db, slug)
         require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
         group = get_or_404(services.group_of(db, commune.id))

@@ -1,3 +1,4 @@
+from litestar.response import Redirect, Template
 from litestar import Controller, Request, post
 from litestar.params import FromPath, FromQuery
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ class ProcessController(Controller):
     path = "/communes/{slug:str}/gestion/phase"
 
     @post("/", sync_to_thread=True)
-    def move(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> object:
+    def move(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
         commune = load_commune(db, slug)
         scope = communes.scope_of(db, commune)
         user = require(request, MANAGE_PROCESS, scope)

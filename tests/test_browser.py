@@ -1,0 +1,180 @@
+"""What needs a real browser: the map and htmx swaps. Debian's Chromium, driven by Playwright.
+
+Without /usr/bin/chromium these tests skip with the reason; with REVITAL_REQUIRE_BROWSER set
+(as .ci/run does) a missing browser is a failure instead.
+"""
+
+import os
+import socket
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from revital.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        reason = "Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+        if os.environ.get("REVITAL_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_url(settings, db):
+    import uvicorn
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = create_app(replace(settings, environment="development", base_url=url))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(browser, live_url):
+    context = browser.new_context(base_url=live_url, locale="fr-FR")
+    page = context.new_page()
+    page.csp_violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_violations.append(m.text))
+    page.on("pageerror", lambda e: page.csp_violations.append(f"page error: {e}"))
+    yield page
+    context.close()
+
+
+def sign_in(page, email):
+    page.goto("/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill("demo-revital")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/compte")
+
+
+def test_commune_map_renders_boundary_perimeter_and_layers(page):
+    page.goto("/communes/saint-etienne-du-valdonnez")
+    page.wait_for_selector(".leaflet-container .leaflet-overlay-pane path")
+    assert page.locator(".leaflet-overlay-pane path").count() == 2  # boundary and perimeter
+    control = page.locator(".leaflet-control-layers")
+    for name in ("OpenStreetMap", "Plan IGN", "Photographies aériennes IGN", "Périmètre d’étude du centre-bourg"):
+        assert control.get_by_text(name).count() == 1, name
+    assert page.locator(".leaflet-control-attribution").inner_text().count("OpenStreetMap") == 1
+    # The map is keyboard-reachable: Leaflet's container takes the focus.
+    assert page.locator(".leaflet-container").get_attribute("tabindex") == "0"
+    assert page.csp_violations == []
+
+
+def test_switching_base_layer(page):
+    page.goto("/communes/grandrieu")
+    page.wait_for_selector(".leaflet-control-layers")
+    page.get_by_label("Photographies aériennes IGN").check()
+    page.wait_for_function("document.querySelector('.leaflet-tile-pane img') !== null")
+    sources = page.eval_on_selector_all(".leaflet-tile-pane img", "imgs => imgs.map(i => i.src)")
+    assert any("ORTHOIMAGERY.ORTHOPHOTOS" in src for src in sources)
+
+
+def test_htmx_adds_a_member_without_reloading_the_page(page):
+    sign_in(page, "animation@revital.test")
+    page.goto("/communes/saint-etienne-du-valdonnez/gestion/groupe-local")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Nom et prénom (obligatoire)").fill("Agathe <b>Roux</b>")
+    page.get_by_label("Qualité").select_option("elected")
+    page.get_by_role("button", name="Ajouter au groupe local").click()
+    page.get_by_role("status").filter(has_text="Le membre a été ajouté au groupe local.").wait_for()
+    assert page.evaluate("window.notReloaded") is True
+    assert page.get_by_role("cell", name="Agathe <b>Roux</b>", exact=True).count() == 1  # shown as text, not markup
+    assert "Membres (7)" in page.locator("#liste-membres").inner_text()
+    assert page.csp_violations == []
+
+
+def test_htmx_shows_errors_next_to_fields(page):
+    sign_in(page, "commune@revital.test")
+    page.goto("/communes/saint-etienne-du-valdonnez/gestion/groupe-local")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Adresse e-mail (facultatif, jamais publiée)").fill("pas-une-adresse")
+    page.get_by_role("button", name="Ajouter au groupe local").click()
+    page.get_by_text("Indiquez le nom du membre.").wait_for()
+    assert page.evaluate("window.notReloaded") is True
+    assert page.get_by_label("Nom et prénom (obligatoire)").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Adresse e-mail (facultatif, jamais publiée)").input_value() == "pas-une-adresse"
+
+
+def test_htmx_removes_a_member(page):
+    sign_in(page, "commune@revital.test")
+    page.goto("/communes/saint-etienne-du-valdonnez/gestion/groupe-local")
+    page.wait_for_function("window.htmx !== undefined")
+    page.get_by_role("button", name="Retirer Marc Vidal").click()
+    page.get_by_text("Le membre a été retiré du groupe local.").wait_for()
+    assert page.get_by_role("cell", name="Marc Vidal", exact=True).count() == 0
+
+
+def test_keyboard_only_phase_change(page):
+    sign_in(page, "coordination@revital.test")
+    page.goto("/communes/grandrieu/gestion")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Aller au contenu"
+    page.keyboard.press("Enter")
+    page.get_by_label("Passer outre ces conditions").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Motif (obligatoire pour passer outre, 10 caractères au moins)").focus()
+    page.keyboard.type("Le diagnostic a été mené sur papier, la saisie suivra.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/gestion?ok=phase")
+    assert "Phase en cours : Émergence et définition du projet" in page.locator("main").inner_text()
+
+
+def test_pages_work_without_javascript(browser, live_url):
+    context = browser.new_context(base_url=live_url, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, "animation@revital.test")
+    page.goto("/communes/saint-etienne-du-valdonnez/gestion/groupe-local")
+    page.get_by_label("Nom et prénom (obligatoire)").fill("Sans Javascript")
+    page.get_by_role("button", name="Ajouter au groupe local").click()
+    page.wait_for_url("**/groupe-local?ok=membre-ajoute")
+    assert page.get_by_role("cell", name="Sans Javascript", exact=True).count() == 1
+    context.close()
+
+
+def test_screenshots_for_review(page, tmp_path):
+    """Not an assertion on looks: leaves screenshots in the test's tmp dir for a person to look at."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/communes/saint-etienne-du-valdonnez")
+    page.wait_for_selector(".leaflet-overlay-pane path")
+    path = tmp_path / "commune.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
