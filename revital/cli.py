@@ -4,6 +4,7 @@ import argparse
 import getpass
 import secrets
 import sys
+from contextlib import contextmanager
 
 from sqlalchemy import select
 
@@ -80,14 +81,24 @@ def cmd_db(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_demo(args, settings: Settings) -> int:
-    from revital import demo
+@contextmanager
+def write_transaction(settings: Settings):
+    """One write transaction on the configured database; the engine is closed afterwards."""
     from revital.db import Database
 
     database = Database(settings.database_url)
-    with database.transaction() as session:
+    try:
+        with database.transaction() as session:
+            yield session
+    finally:
+        database.dispose()
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    from revital import demo
+
+    with write_transaction(settings) as session:
         loaded = demo.load(session)
-    database.dispose()
     if loaded:
         print("Territoire de démonstration chargé : « Pays des Sources (démonstration) ».")
         print(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
@@ -100,10 +111,8 @@ def cmd_demo(args, settings: Settings) -> int:
 
 def cmd_territory(args, settings: Settings) -> int:
     from revital.communes.models import Territory
-    from revital.db import Database
 
-    database = Database(settings.database_url)
-    with database.transaction() as session:
+    with write_transaction(settings) as session:
         if session.scalar(select(Territory).where(Territory.slug == args.slug)):
             print(f"Le territoire « {args.slug} » existe déjà.", file=sys.stderr)
             return 1
@@ -115,11 +124,9 @@ def cmd_territory(args, settings: Settings) -> int:
 def cmd_user(args, settings: Settings) -> int:
     from revital.accounts import passwords, services
     from revital.communes.models import Commune, Organisation, Territory
-    from revital.db import Database
     from revital.permissions import Grant
 
-    database = Database(settings.database_url)
-    with database.transaction() as session:
+    with write_transaction(settings) as session:
         territory_id = commune_id = organisation_id = None
         if args.territory:
             territory = session.scalar(select(Territory).where(Territory.slug == args.territory))

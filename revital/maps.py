@@ -6,6 +6,7 @@ A map reaches a template as MapParts: the container's HTML, the script (to be pu
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 import folium
 from folium.elements import JSCSSMixin
@@ -58,13 +59,33 @@ def base_map(settings, bounds=None, center=(46.6, 2.4), zoom=6) -> LocalMap:
     return m
 
 
+@dataclass(frozen=True)
+class Tiles:
+    tiles_osm: str
+    tiles_ign_plan: str
+    tiles_ign_photo: str
+
+
+def tiles_of(settings) -> Tiles:
+    return Tiles(settings.tiles_osm, settings.tiles_ign_plan, settings.tiles_ign_photo)
+
+
 def commune_map(settings, commune) -> MapParts:
-    """The commune, centred on its centre-bourg perimeter (or its boundary when it has none)."""
-    boundary = json.loads(commune.boundary) if commune.boundary else None
-    perimeter = json.loads(commune.perimeter) if commune.perimeter else None
+    """The commune, centred on its centre-bourg perimeter (or its boundary when it has none).
+
+    Rendering with folium takes about 11 ms; the parts depend only on the geometries and the
+    tile settings (the CSP nonce is added by the template), so they are kept per process.
+    """
+    return cached_commune_map(tiles_of(settings), commune.boundary, commune.perimeter)
+
+
+@lru_cache(maxsize=256)
+def cached_commune_map(tiles: Tiles, boundary_json: str | None, perimeter_json: str | None) -> MapParts:
+    boundary = json.loads(boundary_json) if boundary_json else None
+    perimeter = json.loads(perimeter_json) if perimeter_json else None
     focus = perimeter or boundary
     bounds = shape(focus).bounds if focus else None
-    m = base_map(settings, bounds=bounds)
+    m = base_map(tiles, bounds=bounds)
     if boundary:
         folium.GeoJson(
             boundary, name="Limite de la commune", style_function=lambda _: BOUNDARY_STYLE,
