@@ -30,3 +30,4 @@ def create_app() -> Litestar:
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
         openapi_config=None,
     )
+

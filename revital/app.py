@@ -7,7 +7,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from litestar import Litestar, Request
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXRequest
@@ -30,8 +30,9 @@ TEMPLATES_DIR = PROJECT_DIR / "templates"
 STATIC_DIR = PROJECT_DIR / "static"
 
 
-def template_environment() -> Environment:
+def template_environment(auto_reload: bool = True) -> Environment:
     env = Environment(
+        auto_reload=auto_reload,
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -88,7 +89,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProcessController,
             LocalGroupController,
             AccountController,
-            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
+            create_static_files_router(
+                path="/static", directories=[STATIC_DIR], name="static",
+                cache_control=CacheControlHeader(max_age=3600, public=True),
+            ),
         ],
         dependencies={"db": Provide(provide_db)},
         request_class=HTMXRequest,
@@ -105,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=allowed_hosts(settings)),
         template_config=TemplateConfig(
-            engine=JinjaTemplateEngine.from_environment(template_environment()),
+            engine=JinjaTemplateEngine.from_environment(template_environment(auto_reload=settings.debug or settings.development)),
         ),
         exception_handlers={Exception: error_response},
         state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle}),

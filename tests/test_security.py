@@ -226,3 +226,10 @@ def test_html_in_user_text_is_escaped(client):
     post(client, f"/communes/{MAIN}/gestion/groupe-local/membres", {"name": payload, "kind": "resident"})
     html = get(client, f"/communes/{MAIN}/gestion/groupe-local").text
     assert payload not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_static_files_are_cacheable(client):
+    response = get(client, "/static/css/revital.css")
+    assert response.status_code == 200
+    assert "max-age=3600" in response.headers["cache-control"]
+    assert response.headers["content-type"].startswith("text/css")

@@ -38,8 +38,9 @@ class Commune(Base):
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     population: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text, default="")
-    boundary: Mapped[str | None] = mapped_column(Text)
-    perimeter: Mapped[str | None] = mapped_column(Text)
+    # Loaded only when used: a real boundary is tens of kilobytes of GeoJSON.
+    boundary: Mapped[str | None] = mapped_column(Text, deferred=True)
+    perimeter: Mapped[str | None] = mapped_column(Text, deferred=True)
     min_lon: Mapped[float | None] = mapped_column(Float)
     min_lat: Mapped[float | None] = mapped_column(Float)
     max_lon: Mapped[float | None] = mapped_column(Float)
