@@ -9,6 +9,7 @@ from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -115,5 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle}),
         on_shutdown=[shutdown],
         debug=settings.debug,
+        # Leave the root logger to the server; 500s are logged once, by revital.web.error_response.
+        logging_config=LoggingConfig(configure_root_logger=False, log_exceptions="never"),
         openapi_config=None,
     )

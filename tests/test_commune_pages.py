@@ -166,3 +166,18 @@ def test_malformed_form_body_is_a_french_400(client):
                            follow_redirects=False)
     assert response.status_code in (303, 400)  # a repeated field is either taken or refused
     assert "Traceback" not in response.text
+
+
+def test_an_unexpected_error_is_a_french_500_without_details(client, monkeypatch, caplog):
+    from revital.communes import services
+
+    def broken(db):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(services, "territories_with_communes", broken)
+    response = get(client, "/")
+    assert response.status_code == 500
+    text = text_of(response.text)
+    assert "Une erreur inattendue s'est produite." in text
+    assert "secret internal detail" not in response.text and "Traceback" not in response.text
+    assert "secret internal detail" in caplog.text  # but it is logged for the operators
