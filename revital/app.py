@@ -21,6 +21,7 @@ from revital.accounts.controllers import AccountController
 from revital.accounts.sessions import DatabaseSessions, DatabaseThrottle, RedisSessions, RedisThrottle, Timeouts
 from revital.communes.controllers import CommuneAdminController, CommuneController
 from revital.db import Database
+from revital.geography.controllers import GeoJSONController, PerimeterController, PlacesController
 from revital.localgroups.controllers import LocalGroupController
 from revital.process.controllers import ProcessController
 from revital.settings import PROJECT_DIR, Settings
@@ -89,6 +90,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CommuneAdminController,
             ProcessController,
             LocalGroupController,
+            GeoJSONController,
+            PerimeterController,
+            PlacesController,
             AccountController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",

@@ -1,10 +1,11 @@
-"""The `revital` command: serve, migrate, load the demo, manage users."""
+"""The `revital` command: serve, migrate, load the demo, manage users, import communes."""
 
 import argparse
 import getpass
 import secrets
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -33,6 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     create_territory.add_argument("--slug", required=True)
     create_territory.add_argument("--name", required=True)
 
+    commune = commands.add_parser("commune", help="communes")
+    commune_commands = commune.add_subparsers(dest="commune_command", required=True)
+    import_communes = commune_commands.add_parser(
+        "import", help="import commune boundaries from a GeoJSON file or from geo.api.gouv.fr (--api)")
+    import_communes.add_argument("path", nargs="?", metavar="PATH", help="GeoJSON FeatureCollection of communes")
+    import_communes.add_argument("--territory", required=True, metavar="SLUG", help="created if it does not exist")
+    import_communes.add_argument("--territory-name", metavar="NAME", help="name of a territory to create")
+    import_communes.add_argument("--insee", nargs="+", metavar="CODE", help="only these communes")
+    import_communes.add_argument("--api", action="store_true", help="fetch the boundaries from geo.api.gouv.fr")
+    import_communes.add_argument("--departement", metavar="DEP", help="with --api: every commune of a département")
+
     user = commands.add_parser("user", help="accounts")
     user_commands = user.add_subparsers(dest="user_command", required=True)
     create_user = user_commands.add_parser("create", help="create an account with a role")
@@ -52,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         "db": cmd_db,
         "demo": cmd_demo,
         "territory": cmd_territory,
+        "commune": cmd_commune,
         "user": cmd_user,
     }[args.command]
     return handler(args, settings) or 0
@@ -119,6 +132,54 @@ def cmd_territory(args, settings: Settings) -> int:
         session.add(Territory(slug=args.slug, name=args.name))
     print(f"Territoire créé : {args.name} ({args.slug}).")
     return 0
+
+
+def cmd_commune(args, settings: Settings) -> int:
+    from revital.geo import GeometryError, load_json
+    from revital.geography import geoapi
+    from revital.geography.importer import import_communes
+
+    if not args.path and not args.api:
+        return fail("Indiquez le fichier GeoJSON à importer, ou --api pour interroger geo.api.gouv.fr.")
+    if args.path and args.api:
+        return fail("Indiquez soit un fichier GeoJSON, soit --api, pas les deux.")
+    if args.departement and not args.api:
+        return fail("--departement ne s'utilise qu'avec --api.")
+    try:
+        codes = [geoapi.check_insee(code) for code in args.insee] if args.insee else None
+        if args.api:
+            collection = geoapi.fetch_communes(settings.geo_api_url, settings.geo_api_timeout,
+                                               codes=codes, departement=args.departement)
+            source = "geo.api.gouv.fr"
+            codes = None  # the API returned exactly what was asked for
+        else:
+            collection = load_json(read_file(args.path))
+            source = Path(args.path).name
+        with write_transaction(settings) as session:
+            report = import_communes(session, collection, args.territory, args.territory_name, codes, source)
+    except (GeometryError, geoapi.GeoApiError, ImportFileError) as error:
+        return fail(f"{error}\nRien n'a été importé.")
+    for line in report.lines:
+        print(line)
+    print(report.summary())
+    return 0
+
+
+class ImportFileError(Exception):
+    pass
+
+
+def read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"Le fichier « {path} » n'existe pas.") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"« {path} » est un dossier, pas un fichier GeoJSON.") from None
+    except PermissionError:
+        raise ImportFileError(f"Le fichier « {path} » ne peut pas être lu (permission refusée).") from None
+    except OSError as error:
+        raise ImportFileError(f"Le fichier « {path} » ne peut pas être lu ({error.strerror or error}).") from None
 
 
 def cmd_user(args, settings: Settings) -> int:

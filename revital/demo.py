@@ -15,6 +15,7 @@ from revital.accounts.models import RoleGrant, User
 from revital.accounts.passwords import hash_password
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
 from revital.db import utcnow
+from revital.geography.models import Place
 from revital.localgroups.models import LocalGroup, Member
 from revital.permissions import COMMUNE_ADMIN, COORDINATOR, FACILITATOR, PARTNER, RESIDENT, STUDENT
 from revital.process.models import PhaseTransition, Process
@@ -149,7 +150,12 @@ def load(db: Session) -> bool:
             min_lat=min_lat,
             max_lon=max_lon,
             max_lat=max_lat,
+            boundary_source="démonstration (tracé simplifié à la main)",
         )
+        for place in props.get("places", []):
+            commune.places.append(
+                Place(name=place["name"], description=place.get("description", ""), lon=place["lon"], lat=place["lat"])
+            )
         db.add(commune)
         communes[commune.insee] = commune
         for slug in ("caue-48", "ddt-48", "departement-48", "banque-des-territoires"):

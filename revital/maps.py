@@ -1,7 +1,10 @@
-"""Maps built with folium, with every asset served from static/vendor (no CDN).
+"""Maps built with folium, every asset served from static/vendor (no CDN).
 
-A map reaches a template as MapParts: the container's HTML, the script (to be put in a
-<script> with the page's CSP nonce) and the asset URLs it needs.
+One component for every page that shows a map: the base layers (OpenStreetMap, IGN plan, IGN
+aerial photographs), then the commune's boundary, perimeter and places, fetched by the browser
+from the commune's GeoJSON endpoint, so that the page weighs the same whatever the data.
+A map reaches a template as MapParts: the container's HTML, the script (put in a <script>
+with the page's CSP nonce by templates/partials/_map.html) and the asset URLs it needs.
 """
 
 import json
@@ -9,20 +12,26 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import folium
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
+from jinja2 import Template as JinjaTemplate
 from markupsafe import Markup
-from shapely.geometry import shape
 
 LEAFLET_JS = [("leaflet", "/static/vendor/leaflet/leaflet.js")]
 LEAFLET_CSS = [("leaflet_css", "/static/vendor/leaflet/leaflet.css")]
+REVITAL_JS = ("revital_maps", "/static/js/revital-maps.js")
+DRAW_JS = ("leaflet_draw", "/static/vendor/leaflet-draw/leaflet.draw.js")
+DRAW_CSS = ("leaflet_draw_css", "/static/vendor/leaflet-draw/leaflet.draw.css")
 
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>'
 )
 IGN_ATTRIBUTION = '&copy; <a href="https://www.ign.fr/">IGN</a> – Géoplateforme'
 
-BOUNDARY_STYLE = {"color": "#4a4a4a", "weight": 2, "fill": False, "dashArray": "6 4"}
-PERIMETER_STYLE = {"color": "#b34700", "weight": 3, "fillColor": "#f2a65a", "fillOpacity": 0.15}
+# What the browser does with the map, in static/js/revital-maps.js.
+VIEW = "communeLayers"
+PERIMETER_EDITOR = "perimeterEditor"
+POINT_PICKER = "pointPicker"
 
 
 class LocalMap(folium.Map):
@@ -32,31 +41,37 @@ class LocalMap(folium.Map):
     default_css = LEAFLET_CSS
 
 
+class CommuneLayers(JSCSSMixin, MacroElement):
+    """Calls Revital.<behaviour>(map, baseLayers, options) once the map exists."""
+
+    _template = JinjaTemplate(
+        """
+        {% macro script(this, kwargs) %}
+        Revital.{{ this.behaviour }}({{ this._parent.get_name() }}, {
+            {%- for name, layer in this.base_layers %}
+            {{ name | tojson }}: {{ layer.get_name() }}{{ "," if not loop.last }}
+            {%- endfor %}
+        }, {{ this.options | tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, behaviour: str, base_layers, options: dict, extra_js=(), extra_css=()):
+        super().__init__()
+        self._name = "CommuneLayers"
+        self.behaviour = behaviour
+        self.base_layers = base_layers
+        self.options = options
+        self.default_js = [*extra_js, REVITAL_JS]
+        self.default_css = list(extra_css)
+
+
 @dataclass(frozen=True)
 class MapParts:
     html: Markup
     script: Markup
     js: list[str]
     css: list[str]
-
-
-def base_map(settings, bounds=None, center=(46.6, 2.4), zoom=6) -> LocalMap:
-    m = LocalMap(location=list(center), zoom_start=zoom, tiles=None, control_scale=True)
-    folium.TileLayer(
-        tiles=settings.tiles_osm, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19, max_native_zoom=19
-    ).add_to(m)
-    folium.TileLayer(
-        tiles=settings.tiles_ign_plan, attr=IGN_ATTRIBUTION, name="Plan IGN", max_zoom=19, max_native_zoom=19,
-        show=False, overlay=False,
-    ).add_to(m)
-    folium.TileLayer(
-        tiles=settings.tiles_ign_photo, attr=IGN_ATTRIBUTION, name="Photographies aériennes IGN",
-        max_zoom=19, max_native_zoom=19, show=False, overlay=False,
-    ).add_to(m)
-    if bounds:
-        min_lon, min_lat, max_lon, max_lat = bounds
-        m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
-    return m
 
 
 @dataclass(frozen=True)
@@ -70,33 +85,38 @@ def tiles_of(settings) -> Tiles:
     return Tiles(settings.tiles_osm, settings.tiles_ign_plan, settings.tiles_ign_photo)
 
 
-def commune_map(settings, commune) -> MapParts:
-    """The commune, centred on its centre-bourg perimeter (or its boundary when it has none).
-
-    Rendering with folium takes about 11 ms; the parts depend only on the geometries and the
-    tile settings (the CSP nonce is added by the template), so they are kept per process.
-    """
-    return cached_commune_map(tiles_of(settings), commune.boundary, commune.perimeter)
+def commune_map(settings, commune, behaviour: str = VIEW, **options) -> MapParts:
+    """The map of a commune; options go to the browser behaviour (field ids for the editors)."""
+    bbox = (commune.min_lon, commune.min_lat, commune.max_lon, commune.max_lat)
+    url = f"/api/communes/{commune.slug}/commune.geojson?v={commune.geo_version}"
+    return cached_map(tiles_of(settings), bbox, behaviour, json.dumps({"url": url, **options}, sort_keys=True))
 
 
-@lru_cache(maxsize=256)
-def cached_commune_map(tiles: Tiles, boundary_json: str | None, perimeter_json: str | None) -> MapParts:
-    boundary = json.loads(boundary_json) if boundary_json else None
-    perimeter = json.loads(perimeter_json) if perimeter_json else None
-    focus = perimeter or boundary
-    bounds = shape(focus).bounds if focus else None
-    m = base_map(tiles, bounds=bounds)
-    if boundary:
-        folium.GeoJson(
-            boundary, name="Limite de la commune", style_function=lambda _: BOUNDARY_STYLE,
-            control=True, interactive=False,
-        ).add_to(m)
-    if perimeter:
-        folium.GeoJson(
-            perimeter, name="Périmètre d’étude du centre-bourg", style_function=lambda _: PERIMETER_STYLE,
-            control=True, interactive=False,
-        ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+@lru_cache(maxsize=512)
+def cached_map(tiles: Tiles, bbox: tuple, behaviour: str, options_json: str) -> MapParts:
+    """folium takes ~10 ms to render a map: the parts depend only on these arguments (the CSP
+    nonce is added by the template), so they are kept per process."""
+    m = LocalMap(location=[46.6, 2.4], zoom_start=6, tiles=None, control_scale=True)
+    base_layers = [
+        ("OpenStreetMap", folium.TileLayer(
+            tiles=tiles.tiles_osm, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19, max_native_zoom=19,
+        )),
+        ("Plan IGN", folium.TileLayer(
+            tiles=tiles.tiles_ign_plan, attr=IGN_ATTRIBUTION, name="Plan IGN", max_zoom=19, max_native_zoom=19,
+            show=False, overlay=False,
+        )),
+        ("Photographies aériennes IGN", folium.TileLayer(
+            tiles=tiles.tiles_ign_photo, attr=IGN_ATTRIBUTION, name="Photographies aériennes IGN",
+            max_zoom=19, max_native_zoom=19, show=False, overlay=False,
+        )),
+    ]
+    for _, layer in base_layers:
+        layer.add_to(m)
+    if None not in bbox:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    extra_js, extra_css = ([DRAW_JS], [DRAW_CSS]) if behaviour == PERIMETER_EDITOR else ((), ())
+    CommuneLayers(behaviour, base_layers, json.loads(options_json), extra_js, extra_css).add_to(m)
     return parts(m)
 
 

@@ -3,6 +3,7 @@
 from revital.accounts.models import RoleGrant, Throttle, User, UserSession
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
 from revital.db import Base
+from revital.geography.models import Place
 from revital.localgroups.models import LocalGroup, Member
 from revital.process.models import PhaseTransition, Process
 
@@ -14,6 +15,7 @@ __all__ = [
     "Member",
     "Organisation",
     "PhaseTransition",
+    "Place",
     "Process",
     "RoleGrant",
     "Territory",

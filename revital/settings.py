@@ -41,6 +41,8 @@ IGN_PHOTO_TILES = (
     "&TILEMATRIXSET=PM&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
 )
 
+GEO_API_URL = "https://geo.api.gouv.fr"
+
 
 @dataclass
 class Settings:
@@ -60,6 +62,9 @@ class Settings:
     tiles_osm: str = OSM_TILES
     tiles_ign_plan: str = IGN_PLAN_TILES
     tiles_ign_photo: str = IGN_PHOTO_TILES
+    # The official communes API, for `revital commune import --api`.
+    geo_api_url: str = GEO_API_URL
+    geo_api_timeout: int = 10
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -81,6 +86,8 @@ class Settings:
             tiles_osm=envstr("REVITAL_TILES_OSM", OSM_TILES),
             tiles_ign_plan=envstr("REVITAL_TILES_IGN_PLAN", IGN_PLAN_TILES),
             tiles_ign_photo=envstr("REVITAL_TILES_IGN_PHOTO", IGN_PHOTO_TILES),
+            geo_api_url=envstr("REVITAL_GEO_API_URL", GEO_API_URL),
+            geo_api_timeout=envint("REVITAL_GEO_API_TIMEOUT", 10),
         )
         return settings.resolved()
 

@@ -12,7 +12,7 @@ import anyio
 from litestar import MediaType, Request, Response
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
+from litestar.params import MultipartBody, URLEncodedBody
 from sqlalchemy.orm import Session
 from litestar.exceptions import (
     HTTPException,
@@ -31,6 +31,7 @@ SESSION_COOKIE = "revital_session"
 # Handler parameter types: the request's database session, and a submitted form.
 DB = NamedDependency[Session]
 Form = URLEncodedBody[dict[str, str]]
+MultipartForm = MultipartBody[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,11 @@ OK_MESSAGES = {
     "membre-retire": "Le membre a été retiré du groupe local.",
     "deconnexion": "Vous êtes déconnecté·e.",
     "mot-de-passe": "Votre mot de passe est changé ; vos autres sessions ont été fermées.",
+    "perimetre": "Le périmètre d’étude du centre-bourg est enregistré.",
+    "perimetre-efface": "Le périmètre d’étude a été effacé.",
+    "lieu-ajoute": "Le lieu a été ajouté.",
+    "lieu-modifie": "Le lieu a été modifié.",
+    "lieu-supprime": "Le lieu a été supprimé.",
 }
 
 

@@ -4,6 +4,7 @@ Without /usr/bin/chromium these tests skip with the reason; with REVITAL_REQUIRE
 (as .ci/run does) a missing browser is a failure instead.
 """
 
+import json
 import os
 import socket
 import threading
@@ -85,10 +86,11 @@ def sign_in(page, email):
 
 def test_commune_map_renders_boundary_perimeter_and_layers(page):
     page.goto("/communes/saint-etienne-du-valdonnez")
-    page.wait_for_selector(".leaflet-container .leaflet-overlay-pane path")
+    page.wait_for_selector(".leaflet-container[data-loaded=true]")
     assert page.locator(".leaflet-overlay-pane path").count() == 2  # boundary and perimeter
+    assert page.locator(".leaflet-marker-icon").count() == 5  # the named places
     control = page.locator(".leaflet-control-layers")
-    for name in ("OpenStreetMap", "Plan IGN", "Photographies aériennes IGN", "Périmètre d’étude du centre-bourg"):
+    for name in ("OpenStreetMap", "Plan IGN", "Photographies aériennes IGN", "Périmètre d’étude du centre-bourg", "Lieux"):
         assert control.get_by_text(name).count() == 1, name
     assert page.locator(".leaflet-control-attribution").inner_text().count("OpenStreetMap") == 1
     # The map is keyboard-reachable: Leaflet's container takes the focus.
@@ -174,7 +176,74 @@ def test_screenshots_for_review(page, tmp_path):
     """Not an assertion on looks: leaves screenshots in the test's tmp dir for a person to look at."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/communes/saint-etienne-du-valdonnez")
-    page.wait_for_selector(".leaflet-overlay-pane path")
+    page.wait_for_selector(".leaflet-container[data-loaded=true]")
     path = tmp_path / "commune.png"
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
+
+
+def test_place_markers_are_keyboard_reachable_and_popups_are_text(page, db):
+    from sqlalchemy import update
+
+    from revital.communes.models import Commune
+    from revital.geography.models import Place
+
+    with db.transaction() as session:
+        session.execute(update(Place).where(Place.name == "Mairie").values(name="<b>Mairie</b>"))
+        session.execute(update(Commune).values(geo_version=Commune.geo_version + 1))
+    page.goto("/communes/saint-etienne-du-valdonnez")
+    page.wait_for_selector(".leaflet-container[data-loaded=true]")
+    marker = page.locator('.leaflet-marker-icon[title="<b>Mairie</b>"]')
+    assert marker.get_attribute("tabindex") == "0"
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("strong").inner_text() == "<b>Mairie</b>"  # text, not markup
+    assert popup.locator("b").count() == 0
+
+
+def test_drawing_a_perimeter_on_the_map(page, db):
+    sign_in(page, "commune@revital.test")
+    page.goto("/communes/saint-etienne-du-valdonnez/gestion/perimetre")
+    page.wait_for_selector(".leaflet-container[data-editor=ready]")
+    assert page.locator(".leaflet-overlay-pane path").count() == 2  # boundary, and the perimeter being edited
+    page.get_by_title("Tracer le périmètre").click()
+    page.locator(".leaflet-container").scroll_into_view_if_needed()
+    box = page.locator(".leaflet-container").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # The last click, back on the first point, closes the polygon. Leaflet.draw takes two quick
+    # clicks for a double click: leave it time between points, as a person would.
+    for dx, dy in ((-60, -40), (60, -40), (60, 40), (-60, 40), (-60, -40)):
+        page.mouse.move(cx + dx, cy + dy)
+        page.mouse.down()
+        page.mouse.up()
+        page.wait_for_timeout(150)
+    value = json.loads(page.locator("#perimeter").input_value())
+    assert value["type"] == "Polygon" and len(value["coordinates"][0]) == 5
+    page.get_by_role("button", name="Enregistrer le périmètre").click()
+    page.wait_for_url("**/perimetre?ok=perimetre")
+    assert "Le périmètre d’étude du centre-bourg est enregistré." in page.locator("main").inner_text()
+    with db.session() as session:
+        from sqlalchemy import select
+
+        from revital.communes.models import Commune
+
+        stored = session.scalar(select(Commune.perimeter).where(Commune.slug == "saint-etienne-du-valdonnez"))
+    assert len(json.loads(stored)["coordinates"][0]) == 5
+
+
+def test_clicking_the_map_sets_a_place_position(page, db):
+    sign_in(page, "animation@revital.test")
+    page.goto("/communes/saint-etienne-du-valdonnez/gestion/lieux")
+    page.wait_for_selector(".leaflet-container[data-loaded=true]")
+    page.get_by_label("Nom du lieu (obligatoire)").fill("Lavoir")
+    container = page.locator(".leaflet-container")
+    box = container.bounding_box()
+    container.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.7})  # away from the markers
+    lon = float(page.get_by_label("Longitude (par exemple 3.5632)").input_value())
+    lat = float(page.get_by_label("Latitude (par exemple 44.4562)").input_value())
+    assert 3.5 < lon < 3.7 and 44.4 < lat < 44.5
+    page.get_by_role("button", name="Ajouter le lieu").click()
+    page.wait_for_url("**/lieux?ok=lieu-ajoute")
+    assert page.get_by_role("cell", name="Lavoir", exact=True).count() == 1

@@ -2,9 +2,10 @@
 
 import json
 import re
+from pathlib import Path
 
 from revital import maps
-from revital.settings import Settings
+from revital.settings import PROJECT_DIR, Settings
 from tests.conftest import MAIN, get
 
 EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
@@ -28,9 +29,11 @@ def test_every_page_loads_local_assets_only(client):
 
 def test_map_has_three_base_layers_with_attribution(client):
     html = get(client, f"/communes/{MAIN}").text
-    for name in ("OpenStreetMap", "Plan IGN", "Photographies aériennes IGN", "Limite de la commune",
-                 "Périmètre d’étude du centre-bourg"):
+    for name in ("OpenStreetMap", "Plan IGN", "Photographies aériennes IGN"):
         assert json.dumps(name) in html, name  # layer names reach the script as JSON strings
+    script = (Path(PROJECT_DIR) / "static" / "js" / "revital-maps.js").read_text()
+    for name in ("Limite de la commune", "Périmètre d’étude du centre-bourg", "Lieux"):
+        assert name in script
     assert "tile.openstreetmap.org" in html and "ORTHOIMAGERY.ORTHOPHOTOS" in html and "PLANIGNV2" in html
     assert "openstreetmap.org/copyright" in html and "https://www.ign.fr/" in html
 
@@ -54,14 +57,27 @@ def test_map_parts_refuse_a_cdn_asset():
         raise AssertionError("a CDN asset went through")
 
 
-def test_map_fits_the_perimeter():
-    class Commune:
-        boundary = '{"type": "Polygon", "coordinates": [[[3.0, 44.0], [4.0, 44.0], [4.0, 45.0], [3.0, 44.0]]]}'
-        perimeter = '{"type": "Polygon", "coordinates": [[[3.5, 44.5], [3.6, 44.5], [3.6, 44.6], [3.5, 44.5]]]}'
+class FakeCommune:
+    slug = "bourg"
+    geo_version = 7
+    min_lon, min_lat, max_lon, max_lat = 3.5, 44.5, 3.6, 44.6
 
-    parts = maps.commune_map(Settings(), Commune())
+
+def test_map_fits_the_commune_and_fetches_its_layers():
+    parts = maps.commune_map(Settings(), FakeCommune())
     assert "[[44.5, 3.5], [44.6, 3.6]]" in parts.script
-    assert parts.js == ["/static/vendor/leaflet/leaflet.js"]
+    assert "Revital.communeLayers(" in parts.script
+    assert '"/api/communes/bourg/commune.geojson?v=7"' in parts.script
+    assert parts.js == ["/static/vendor/leaflet/leaflet.js", "/static/js/revital-maps.js"]
+
+
+def test_editor_maps_bring_their_tools():
+    editor = maps.commune_map(Settings(), FakeCommune(), maps.PERIMETER_EDITOR, field="perimeter")
+    assert "Revital.perimeterEditor(" in editor.script and '"field": "perimeter"' in editor.script
+    assert "/static/vendor/leaflet-draw/leaflet.draw.js" in editor.js
+    assert "/static/vendor/leaflet-draw/leaflet.draw.css" in editor.css
+    picker = maps.commune_map(Settings(), FakeCommune(), maps.POINT_PICKER, lon="x", lat="y")
+    assert "Revital.pointPicker(" in picker.script and "leaflet-draw" not in " ".join(picker.js)
 
 
 def test_configured_tiles_are_used(settings, db):
@@ -78,7 +94,7 @@ def test_vendored_libraries_carry_licence_and_version():
 
     from revital.settings import PROJECT_DIR
 
-    for lib in ("htmx", "leaflet"):
+    for lib in ("htmx", "leaflet", "leaflet-draw"):
         folder = Path(PROJECT_DIR) / "static" / "vendor" / lib
         assert (folder / "LICENSE").exists() and (folder / "VERSION").exists()
     assert "2.0.11" in (Path(PROJECT_DIR) / "static/vendor/htmx/VERSION").read_text()

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from revital import maps
 from revital.communes import services
 from revital.communes.models import Commune
+from revital.geography.services import perimeter_summary, places_of
 from revital.localgroups.forms import MEMBER_KINDS
 from revital.localgroups.services import group_of
 from revital.permissions import MANAGE_COMMUNE, MANAGE_LOCAL_GROUP, MANAGE_PROCESS, VIEW_BACKOFFICE, can
@@ -62,6 +63,7 @@ class CommuneController(Controller):
             for member in group.members:
                 counts[member.kind] = counts.get(member.kind, 0) + 1
         scope = services.scope_of(db, commune)
+        places = places_of(db, commune.id)
         return page(
             "communes/detail.html",
             commune=commune,
@@ -73,7 +75,9 @@ class CommuneController(Controller):
             group=group,
             member_counts=[(MEMBER_KINDS[k], n) for k, n in sorted(counts.items())],
             partners=services.partners_of(db, commune),
-            map=maps.commune_map(request.app.state.settings, commune) if commune.boundary else None,
+            map=maps.commune_map(request.app.state.settings, commune) if commune.min_lon is not None else None,
+            places=places,
+            perimeter_summary=perimeter_summary(commune, places),
             can_manage=can(principal(request), VIEW_BACKOFFICE, scope),
         )
 

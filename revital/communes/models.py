@@ -41,6 +41,11 @@ class Commune(Base):
     # Loaded only when used: a real boundary is tens of kilobytes of GeoJSON.
     boundary: Mapped[str | None] = mapped_column(Text, deferred=True)
     perimeter: Mapped[str | None] = mapped_column(Text, deferred=True)
+    # Where the boundary came from: "geo.api.gouv.fr", a file name, "démonstration".
+    boundary_source: Mapped[str] = mapped_column(String(200), default="")
+    # Bumped whenever the boundary, the perimeter or a place changes: the version of the
+    # commune's open-data GeoJSON (its ETag).
+    geo_version: Mapped[int] = mapped_column(Integer, default=1)
     min_lon: Mapped[float | None] = mapped_column(Float)
     min_lat: Mapped[float | None] = mapped_column(Float)
     max_lon: Mapped[float | None] = mapped_column(Float)
@@ -52,6 +57,7 @@ class Commune(Base):
     partners: Mapped[list["CommunePartner"]] = relationship(
         back_populates="commune", cascade="all, delete-orphan"
     )
+    places: Mapped[list["Place"]] = relationship(cascade="all, delete-orphan", order_by="Place.name")
 
 
 class Organisation(Base):

@@ -1,0 +1,149 @@
+"""Perimeters, places and the commune's open-data GeoJSON."""
+
+import json
+from collections import OrderedDict
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from revital import geo
+from revital.communes.models import Commune
+from revital.geography.models import Place
+
+LICENCE = "Licence Ouverte 2.0 (Etalab) — https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+PERIMETER_MAX_VERTICES = 5_000
+
+
+def places_of(db: Session, commune_id: int) -> list[Place]:
+    return list(db.scalars(select(Place).where(Place.commune_id == commune_id).order_by(Place.name)))
+
+
+def place_in(db: Session, commune_id: int, place_id: int) -> Place | None:
+    return db.scalar(select(Place).where(Place.id == place_id, Place.commune_id == commune_id))
+
+
+def bump_geo_version(db: Session, commune_id: int) -> None:
+    """A new version of the commune's geography: maps and the GeoJSON endpoint reload."""
+    db.execute(update(Commune).where(Commune.id == commune_id).values(geo_version=Commune.geo_version + 1))
+
+
+def boundary_of(commune: Commune):
+    return geo.from_geojson(commune.boundary) if commune.boundary else None
+
+
+def set_perimeter(db: Session, commune: Commune, text: str):
+    """Validate and store a perimeter (GeoJSON text); raises geo.GeometryError in French."""
+    perimeter = geo.parse_geometry(text, kinds=("Polygon",), max_vertices=PERIMETER_MAX_VERTICES, what="le périmètre")
+    boundary = boundary_of(commune)
+    if boundary is not None:
+        geo.require_within(perimeter, boundary, what="Le périmètre", where="la commune")
+    commune.perimeter = geo.to_geojson(perimeter)
+    bump_geo_version(db, commune.id)
+    return perimeter
+
+
+def clear_perimeter(db: Session, commune: Commune) -> None:
+    commune.perimeter = None
+    bump_geo_version(db, commune.id)
+
+
+def clean_place(data: dict, commune: Commune) -> tuple[dict, dict]:
+    """Cleaned place fields and French errors per field."""
+    name = (data.get("name") or "").strip()
+    description = (data.get("description") or "").strip()
+    values = {"name": name, "description": description, "lon": (data.get("lon") or "").strip(),
+              "lat": (data.get("lat") or "").strip()}
+    errors = {}
+    if not name:
+        errors["name"] = "Indiquez le nom du lieu (par exemple : Place de l’église)."
+    elif len(name) > 120:
+        errors["name"] = "Le nom du lieu ne peut pas dépasser 120 caractères."
+    if len(description) > 1000:
+        errors["description"] = "La description ne peut pas dépasser 1 000 caractères."
+    if not values["lon"] or not values["lat"]:
+        errors["position"] = "Indiquez la position du lieu : cliquez sur la carte, ou saisissez sa longitude et sa latitude."
+    else:
+        try:
+            point = geo.parse_point(values["lon"], values["lat"])
+            boundary = boundary_of(commune)
+            if boundary is not None and not geo.covers_point(boundary, point.x, point.y):
+                errors["position"] = f"Ce point est en dehors de {commune.name} : placez le lieu dans la commune."
+            else:
+                values["point"] = point
+        except geo.GeometryError as error:
+            errors["position"] = str(error)
+    return values, errors
+
+
+def save_place(db: Session, commune: Commune, values: dict, place: Place | None = None) -> Place:
+    if place is None:
+        place = Place(commune_id=commune.id)
+        db.add(place)
+    place.name = values["name"]
+    place.description = values["description"]
+    place.lon = round(values["point"].x, 6)
+    place.lat = round(values["point"].y, 6)
+    bump_geo_version(db, commune.id)
+    return place
+
+
+def delete_place(db: Session, place: Place) -> None:
+    commune_id = place.commune_id
+    db.delete(place)
+    bump_geo_version(db, commune_id)
+
+
+def perimeter_summary(commune: Commune, places: list[Place]) -> str | None:
+    """The perimeter in words, beside the map: its area and the places it takes in."""
+    if not commune.perimeter:
+        return None
+    perimeter = geo.from_geojson(commune.perimeter)
+    inside = [p.name for p in places if geo.covers_point(perimeter, p.lon, p.lat)]
+    text = f"Le périmètre d’étude du centre-bourg couvre {geo.describe_area(perimeter)}"
+    if inside:
+        text += " et comprend : " + ", ".join(inside)
+    return text + "."
+
+
+# Open data: the GeoJSON of a commune, built once per geo_version and per process.
+_GEOJSON_CACHE: OrderedDict[str, bytes] = OrderedDict()
+_GEOJSON_CACHE_SIZE = 128
+
+
+def geo_etag(commune: Commune) -> str:
+    """The version of a commune's geography; created_at tells apart a commune re-created with the same id."""
+    return f"{commune.id}-{commune.geo_version}-{int(commune.created_at.timestamp() * 1000)}"
+
+
+def commune_geojson(db: Session, commune: Commune) -> bytes:
+    key = geo_etag(commune)
+    body = _GEOJSON_CACHE.get(key)
+    if body is None:
+        body = build_commune_geojson(commune, places_of(db, commune.id))
+        _GEOJSON_CACHE[key] = body
+        while len(_GEOJSON_CACHE) > _GEOJSON_CACHE_SIZE:
+            _GEOJSON_CACHE.popitem(last=False)
+    return body
+
+
+def build_commune_geojson(commune: Commune, places: list[Place]) -> bytes:
+    features = []
+    if commune.boundary:
+        features.append({"type": "Feature", "geometry": json.loads(commune.boundary),
+                         "properties": {"kind": "boundary", "insee": commune.insee, "name": commune.name,
+                                        "source": commune.boundary_source}})
+    if commune.perimeter:
+        features.append({"type": "Feature", "geometry": json.loads(commune.perimeter),
+                         "properties": {"kind": "perimeter", "name": "Périmètre d’étude du centre-bourg"}})
+    for place in places:
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+                         "properties": {"kind": "place", "id": place.id, "name": place.name,
+                                        "description": place.description}})
+    collection = {
+        "type": "FeatureCollection",
+        "name": f"{commune.name} ({commune.insee})",
+        "licence": LICENCE,
+        "attribution": f"Revital — commune de {commune.name}",
+        "features": features,
+    }
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
