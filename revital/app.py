@@ -22,6 +22,7 @@ from revital.accounts.sessions import DatabaseSessions, DatabaseThrottle, RedisS
 from revital.communes.controllers import CommuneAdminController, CommuneController
 from revital.db import Database
 from revital.geography.controllers import GeoJSONController, PerimeterController, PlacesController
+from revital.geography.import_controllers import CommuneImportController
 from revital.localgroups.controllers import LocalGroupController
 from revital.process.controllers import ProcessController
 from revital.settings import PROJECT_DIR, Settings
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GeoJSONController,
             PerimeterController,
             PlacesController,
+            CommuneImportController,
             AccountController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",

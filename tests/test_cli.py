@@ -115,3 +115,20 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "REVITAL_SECRET_KEY is required in production" in result.stderr
+
+
+def test_commands_work_in_a_fresh_process(tmp_path):
+    """Each command imports only what it needs: the models must still resolve each other."""
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    environment = {**os.environ, "REVITAL_DATABASE_URL": url, "REVITAL_SECRET_KEY": "x"}
+
+    def run(*args, stdin=""):
+        return subprocess.run([sys.executable, "-m", "revital.cli", *args], env=environment, input=stdin,
+                              capture_output=True, text=True, timeout=120)
+
+    assert run("db", "upgrade").returncode == 0
+    result = run("territory", "create", "--slug", "pays-test", "--name", "Pays test")
+    assert result.returncode == 0, result.stderr
+    result = run("user", "create", "--email", "c@pays-test.fr", "--role", "coordinator", "--territory", "pays-test",
+                 "--password-stdin", stdin="une phrase de passe solide\n")
+    assert result.returncode == 0, result.stderr

@@ -10,7 +10,7 @@ from revital.communes.models import Commune
 from revital.geography.services import perimeter_summary, places_of
 from revital.localgroups.forms import MEMBER_KINDS
 from revital.localgroups.services import group_of
-from revital.permissions import MANAGE_COMMUNE, MANAGE_LOCAL_GROUP, MANAGE_PROCESS, VIEW_BACKOFFICE, can
+from revital.permissions import MANAGE_COMMUNE, MANAGE_LOCAL_GROUP, MANAGE_PROCESS, VIEW_BACKOFFICE, can, coordinates
 from revital.process import phases
 from revital.process.services import facts_for, process_of
 from revital.web import DB, Form, ok_message, get_or_404, page, principal, require, see_other
@@ -36,8 +36,9 @@ def load_commune(db: DB, slug: FromPath[str]) -> Commune:
 
 class CommuneController(Controller):
     @get("/", sync_to_thread=True)
-    def home(self, db: DB, ok: FromQuery[str] = "") -> Template | Redirect:
+    def home(self, request: Request, db: DB, ok: FromQuery[str] = "") -> Template | Redirect:
         territories = services.territories_with_communes(db)
+        who = principal(request)
         return page(
             "communes/home.html",
             territories=territories,
@@ -46,6 +47,7 @@ class CommuneController(Controller):
             phase_count=len(phases.PHASES),
             phase_index=phases.index,
             ok=ok_message(ok),
+            coordinated={t.id for t, _ in territories if coordinates(who, t.id)},
         )
 
     @get("/communes/{slug:str}", sync_to_thread=True)

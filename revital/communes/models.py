@@ -4,6 +4,7 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from revital.db import Base, UTCDateTime, utcnow
+from revital.geography.models import Place
 
 
 class Territory(Base):
@@ -57,7 +58,7 @@ class Commune(Base):
     partners: Mapped[list["CommunePartner"]] = relationship(
         back_populates="commune", cascade="all, delete-orphan"
     )
-    places: Mapped[list["Place"]] = relationship(cascade="all, delete-orphan", order_by="Place.name")
+    places: Mapped[list[Place]] = relationship(cascade="all, delete-orphan", order_by=Place.name)
 
 
 class Organisation(Base):
