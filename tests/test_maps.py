@@ -22,8 +22,18 @@ def test_commune_page_loads_no_asset_from_elsewhere(client):
 
 
 def test_every_page_loads_local_assets_only(client):
-    for path in ("/", f"/communes/{MAIN}", "/connexion", "/accessibilite", "/confidentialite"):
-        for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", get(client, path).text):
+    from tests.conftest import PERSONAS, sign_in_as
+
+    sign_in_as(client, PERSONAS["coordinator"])
+    pages = ("/", f"/communes/{MAIN}", "/connexion", "/accessibilite", "/confidentialite", "/compte",
+             f"/communes/{MAIN}/gestion", f"/communes/{MAIN}/gestion/groupe-local", f"/communes/{MAIN}/gestion/perimetre",
+             f"/communes/{MAIN}/gestion/lieux", "/territoires/pays-des-sources-demo/gestion/communes")
+    for path in pages:
+        response = get(client, path)
+        assert response.status_code == 200, path
+        for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs.", "code.jquery.com", "bootstrapcdn", "fontawesome"):
+            assert cdn not in response.text, (path, cdn)
+        for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", response.text):
             assert not EXTERNAL.search(tag), (path, tag)
 
 
