@@ -20,6 +20,13 @@ from revital import formatting
 from revital.accounts.controllers import AccountController
 from revital.accounts.sessions import DatabaseSessions, DatabaseThrottle, RedisSessions, RedisThrottle, Timeouts
 from revital.communes.controllers import CommuneAdminController, CommuneController
+from revital.contributions.controllers import (
+    ContributeController,
+    ContributionsApiController,
+    ContributionsController,
+    PhotoController,
+)
+from revital.contributions.moderation import ModerationController, PaperEntryController
 from revital.db import Database
 from revital.geography.controllers import GeoJSONController, PerimeterController, PlacesController
 from revital.geography.import_controllers import CommuneImportController
@@ -95,6 +102,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PerimeterController,
             PlacesController,
             CommuneImportController,
+            ContributeController,
+            ContributionsController,
+            ContributionsApiController,
+            PhotoController,
+            ModerationController,
+            PaperEntryController,
             AccountController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",

@@ -2,6 +2,7 @@
 
 from revital.accounts.models import RoleGrant, Throttle, User, UserSession
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
+from revital.contributions.models import Contribution, ModerationDecision, Photo, Support
 from revital.db import Base
 from revital.geography.models import Place
 from revital.localgroups.models import LocalGroup, Member
@@ -10,14 +11,18 @@ from revital.process.models import PhaseTransition, Process
 __all__ = [
     "Base",
     "Commune",
+    "Contribution",
     "CommunePartner",
     "LocalGroup",
     "Member",
+    "ModerationDecision",
     "Organisation",
     "PhaseTransition",
+    "Photo",
     "Place",
     "Process",
     "RoleGrant",
+    "Support",
     "Territory",
     "Throttle",
     "User",

@@ -209,6 +209,10 @@ OK_MESSAGES = {
     "lieu-ajoute": "Le lieu a été ajouté.",
     "lieu-modifie": "Le lieu a été modifié.",
     "lieu-supprime": "Le lieu a été supprimé.",
+    "moderation-publish": "La contribution est publiée.",
+    "moderation-reject": "La contribution est refusée ; le motif est conservé.",
+    "moderation-hide": "La contribution est masquée ; le motif est conservé.",
+    "reglages": "Les réglages de la participation sont enregistrés.",
 }
 
 

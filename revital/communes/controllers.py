@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from revital import maps
 from revital.communes import services
 from revital.communes.models import Commune
+from revital.contributions.services import status_counts
 from revital.geography.services import perimeter_summary, places_of
 from revital.localgroups.forms import MEMBER_KINDS
 from revital.localgroups.services import group_of
@@ -80,6 +81,7 @@ class CommuneController(Controller):
             map=maps.commune_map(request.app.state.settings, commune) if commune.min_lon is not None else None,
             places=places,
             perimeter_summary=perimeter_summary(commune, places),
+            contribution_count=status_counts(db, commune.id).get("published", 0),
             can_manage=can(principal(request), VIEW_BACKOFFICE, scope),
         )
 

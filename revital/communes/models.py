@@ -47,6 +47,13 @@ class Commune(Base):
     # Bumped whenever the boundary, the perimeter or a place changes: the version of the
     # commune's open-data GeoJSON (its ETag).
     geo_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Contributions: "a_priori" (nothing public before a facilitator publishes it) or "a_posteriori".
+    moderation: Mapped[str] = mapped_column(String(12), default="a_priori")
+    contributions_need_account: Mapped[bool] = mapped_column(default=False)
+    # The commune's own list of themes, as JSON {code: label}; the default list when empty.
+    categories: Mapped[str | None] = mapped_column(Text)
+    # Bumped whenever a contribution becomes public or stops being: the version of the feeds.
+    contributions_version: Mapped[int] = mapped_column(Integer, default=1)
     min_lon: Mapped[float | None] = mapped_column(Float)
     min_lat: Mapped[float | None] = mapped_column(Float)
     max_lon: Mapped[float | None] = mapped_column(Float)

@@ -148,6 +148,7 @@
       if (!marker) {
         marker = L.marker(latlng, { draggable: true, keyboard: true, title: "Position choisie" }).addTo(map);
         marker.on("dragend", function () { write(marker.getLatLng()); });
+        if (options.markerLabel) { marker.getElement().setAttribute("aria-label", options.markerLabel); }
       } else {
         marker.setLatLng(latlng);
       }
@@ -160,7 +161,12 @@
       var x = parseFloat(String(lon.value).replace(",", ".")), y = parseFloat(String(lat.value).replace(",", "."));
       if (isFinite(x) && isFinite(y)) { place(L.latLng(y, x)); }
     }
-    map.on("click", function (event) { place(event.latlng); write(event.latlng); });
+    map.on("click", function (event) {
+      place(event.latlng);
+      write(event.latlng);
+      var radio = options.check && document.getElementById(options.check);
+      if (radio) { radio.checked = true; radio.dispatchEvent(new Event("change", { bubbles: true })); }
+    });
     lon.addEventListener("change", read);
     lat.addEventListener("change", read);
     read();

@@ -1,0 +1,86 @@
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from revital.db import Base, UTCDateTime, utcnow
+
+
+class Photo(Base):
+    """A photo, re-encoded without metadata, kept in the database so that every worker serves it."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    content_type: Mapped[str] = mapped_column(String(40), default="image/jpeg")
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    thumb_width: Mapped[int] = mapped_column(Integer)
+    thumb_height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Contribution(Base):
+    """An observation (asset or weakness) or an idea, pinned on the map, at a place, or nowhere."""
+
+    __tablename__ = "contributions"
+    __table_args__ = (Index("ix_contributions_commune_status", "commune_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text, default="")
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+    # The place's name when it was chosen: the contribution keeps it if the place goes.
+    place_name: Mapped[str] = mapped_column(String(120), default="")
+    phase: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(10), default="online")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    author_name: Mapped[str] = mapped_column(String(80), default="")
+    # Never published, never exported: only to tell the author what became of the contribution.
+    author_email: Mapped[str] = mapped_column(String(254), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))
+    # One per rendered form: a double click or a resent form makes one contribution.
+    submission_token: Mapped[str] = mapped_column(String(64), unique=True)
+    supports_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    photo: Mapped[Photo | None] = relationship()
+    decisions: Mapped[list["ModerationDecision"]] = relationship(
+        back_populates="contribution", order_by="ModerationDecision.id", cascade="all, delete-orphan"
+    )
+
+
+class Support(Base):
+    """A "moi aussi": one per person (account) or browser (cookie) and contribution."""
+
+    __tablename__ = "supports"
+    __table_args__ = (UniqueConstraint("contribution_id", "voter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"))
+    voter: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ModerationDecision(Base):
+    __tablename__ = "moderation_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(10))  # publish, reject, hide
+    reason: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contribution: Mapped[Contribution] = relationship(back_populates="decisions")

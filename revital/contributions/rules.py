@@ -1,0 +1,201 @@
+"""What a contribution may hold, and how moderation moves it. Pure rules: no web, no database."""
+
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from dataclasses import dataclass
+
+KINDS = {"asset": "Atout", "weakness": "Point faible", "idea": "Idée"}
+KIND_PLURALS = {"asset": "Atouts", "weakness": "Points faibles", "idea": "Idées"}
+
+DEFAULT_CATEGORIES = {
+    "logement": "Logement",
+    "commerce": "Commerce et activités",
+    "espaces-publics": "Espaces publics",
+    "mobilite": "Mobilité et stationnement",
+    "patrimoine": "Patrimoine et paysage",
+    "services": "Services et équipements",
+    "nature": "Nature en ville",
+    "vie-sociale": "Vie sociale",
+    "foncier": "Foncier et friches",
+    "autre": "Autre",
+}
+
+SOURCES = {"online": "En ligne", "workshop": "Atelier (contribution papier)", "student": "Étudiants"}
+STATUSES = {
+    "pending": "En attente de modération",
+    "published": "Publiée",
+    "rejected": "Refusée",
+    "hidden": "Masquée",
+}
+MODERATION_MODES = {
+    "a_priori": "A priori : rien n’est public avant qu’un animateur ne le publie",
+    "a_posteriori": "A posteriori : publié tout de suite, masqué ensuite si besoin",
+}
+
+TITLE_MAX = 120
+BODY_MAX = 4000
+NAME_MAX = 80
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+REASON_MIN = 5
+
+
+@dataclass(frozen=True)
+class Location:
+    kind: str  # "map", "place" or "none"
+    lon: float | None = None
+    lat: float | None = None
+    place_id: int | None = None
+    place_name: str = ""
+
+
+def clean_text(value) -> str:
+    """Strip, normalise line ends, drop control characters but newlines and tabs."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in text if c in "\n\t" or ord(c) >= 32).strip()
+
+
+def parse_coordinate(value: str) -> float | None:
+    try:
+        number = float((value or "").strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def clean_submission(data: dict, categories: dict, places: dict, inside) -> tuple[dict, dict]:
+    """Check a contribution form. places: {id: (name, lon, lat)}; inside(lon, lat) -> bool.
+
+    Returns the values to keep (as typed, for re-rendering) with a "location" entry when it is
+    valid, and French errors keyed by field.
+    """
+    values = {
+        "kind": (data.get("kind") or "").strip(),
+        "category": (data.get("category") or "").strip(),
+        "title": clean_text(data.get("title")),
+        "body": clean_text(data.get("body")),
+        "where": (data.get("where") or "").strip(),
+        "lon": (data.get("lon") or "").strip(),
+        "lat": (data.get("lat") or "").strip(),
+        "place": (data.get("place") or "").strip(),
+        "author_name": clean_text(data.get("author_name")),
+        "author_email": (data.get("author_email") or "").strip(),
+        "wants_news": data.get("wants_news") == "1",
+        "consent": data.get("consent") == "1",
+    }
+    errors = {}
+    if values["kind"] not in KINDS:
+        errors["kind"] = "Choisissez s’il s’agit d’un atout, d’un point faible ou d’une idée."
+    if values["category"] not in categories:
+        errors["category"] = "Choisissez un thème dans la liste."
+    if len(values["title"]) < 3:
+        errors["title"] = "Donnez un titre à votre contribution (3 caractères au moins)."
+    elif len(values["title"]) > TITLE_MAX:
+        errors["title"] = f"Le titre ne peut pas dépasser {TITLE_MAX} caractères ({len(values['title'])} actuellement)."
+    if len(values["body"]) > BODY_MAX:
+        errors["body"] = f"Le texte ne peut pas dépasser {BODY_MAX} caractères ({len(values['body'])} actuellement)."
+    if len(values["author_name"]) > NAME_MAX:
+        errors["author_name"] = f"Le nom ou pseudonyme ne peut pas dépasser {NAME_MAX} caractères."
+    email = values["author_email"]
+    if email and (len(email) > 254 or not EMAIL.match(email)):
+        errors["author_email"] = "Cette adresse e-mail n’est pas valide (exemple : prenom.nom@exemple.fr)."
+    if values["wants_news"] and not email:
+        errors["author_email"] = "Indiquez votre adresse e-mail pour être tenu·e au courant, ou décochez la case."
+    if not values["consent"]:
+        errors["consent"] = "Cochez la case pour accepter la publication de votre contribution (sans votre adresse e-mail)."
+    location, problem = clean_location(values, places, inside)
+    if problem:
+        errors["where"] = problem
+    else:
+        values["location"] = location
+    return values, errors
+
+
+def clean_location(values: dict, places: dict, inside) -> tuple[Location | None, str | None]:
+    where = values["where"]
+    if where == "map":
+        lon, lat = parse_coordinate(values["lon"]), parse_coordinate(values["lat"])
+        if lon is None or lat is None:
+            return None, "Placez un repère sur la carte, choisissez un lieu dans la liste ou indiquez « pas de lieu précis »."
+        if not inside(lon, lat):
+            return None, "Le point placé est en dehors de la commune : placez-le dans ses limites, ou choisissez un lieu."
+        return Location("map", round(lon, 6), round(lat, 6)), None
+    if where == "place":
+        try:
+            place_id = int(values["place"])
+        except ValueError:
+            place_id = None
+        if place_id not in places:
+            return None, "Choisissez un lieu dans la liste."
+        name, lon, lat = places[place_id]
+        return Location("place", lon, lat, place_id, name), None
+    if where == "none":
+        return Location("none"), None
+    return None, "Indiquez où se situe votre contribution : sur la carte, à un lieu de la liste, ou sans lieu précis."
+
+
+def initial_status(moderation_mode: str, source: str) -> str:
+    """Online contributions wait for a facilitator under a-priori moderation; paper ones entered
+    by a facilitator are published at once."""
+    if source == "workshop" or moderation_mode == "a_posteriori":
+        return "published"
+    return "pending"
+
+
+# Moderation: (status, action) -> new status.
+MODERATION = {
+    ("pending", "publish"): "published",
+    ("pending", "reject"): "rejected",
+    ("published", "hide"): "hidden",
+    ("hidden", "publish"): "published",
+    ("rejected", "publish"): "published",
+}
+ACTIONS = {"publish": "Publier", "reject": "Refuser", "hide": "Masquer"}
+
+
+class ModerationRefused(Exception):
+    """A moderation action that cannot apply; the message is French."""
+
+
+def moderate(status: str, action: str, reason: str) -> str:
+    new = MODERATION.get((status, action))
+    if new is None:
+        raise ModerationRefused(
+            f"Impossible de « {ACTIONS.get(action, action).lower()} » une contribution {STATUSES.get(status, status).lower()} : "
+            "elle a peut-être déjà été traitée par quelqu’un d’autre."
+        )
+    if action in ("reject", "hide") and len(reason.strip()) < REASON_MIN:
+        raise ModerationRefused("Indiquez le motif : il est conservé et peut être communiqué à l’auteur.")
+    return new
+
+
+# Form tokens: one per rendered form, signed, dated. The random part becomes the contribution's
+# submission token, unique in the database.
+TOKEN_MAX_AGE = 24 * 3600
+
+
+def new_form_token(secret: str, now: float | None = None) -> str:
+    stamp = str(int(now if now is not None else time.time()))
+    nonce = secrets.token_urlsafe(18)
+    return f"{stamp}.{nonce}.{_sign(secret, stamp, nonce)}"
+
+
+def check_form_token(token: str, secret: str, now: float | None = None, max_age: int = TOKEN_MAX_AGE) -> str:
+    """"ok", "expired" or "invalid"."""
+    try:
+        stamp, nonce, signature = token.split(".")
+        issued = int(stamp)
+    except (ValueError, AttributeError):
+        return "invalid"
+    if not hmac.compare_digest(signature, _sign(secret, stamp, nonce)):
+        return "invalid"
+    age = (now if now is not None else time.time()) - issued
+    if age < 0 or age > max_age:
+        return "expired"
+    return "ok"
+
+
+def _sign(secret: str, stamp: str, nonce: str) -> str:
+    return hmac.new(secret.encode(), f"contribution:{stamp}:{nonce}".encode(), hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,237 @@
+"""Contributions: submission, supports, moderation, and the open-data feeds."""
+
+import csv
+import io
+import json
+import secrets
+from collections import OrderedDict
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from revital import geo
+from revital.communes.models import Commune
+from revital.contributions import rules
+from revital.contributions.models import Contribution, ModerationDecision, Photo, Support
+from revital.db import utcnow
+from revital.geography.models import Place
+
+PUBLIC = "published"
+PAGE_SIZE = 20
+
+
+def categories_of(commune: Commune) -> dict:
+    if commune.categories:
+        try:
+            categories = json.loads(commune.categories)
+            if isinstance(categories, dict) and categories:
+                return categories
+        except ValueError:
+            pass
+    return dict(rules.DEFAULT_CATEGORIES)
+
+
+def place_choices(db: Session, commune_id: int) -> dict:
+    places = db.scalars(select(Place).where(Place.commune_id == commune_id).order_by(Place.name))
+    return {p.id: (p.name, p.lon, p.lat) for p in places}
+
+
+def inside_commune(commune: Commune):
+    """A test for points of this commune: its boundary, holes excluded and exclaves included."""
+    if not commune.boundary:
+        return lambda lon, lat: True
+    zone = geo.from_geojson(commune.boundary)
+    return lambda lon, lat: geo.covers_point(zone, lon, lat)
+
+
+def bump_contributions_version(db: Session, commune_id: int) -> None:
+    db.execute(update(Commune).where(Commune.id == commune_id)
+               .values(contributions_version=Commune.contributions_version + 1))
+
+
+def by_token(db: Session, token: str) -> Contribution | None:
+    return db.scalar(select(Contribution).where(Contribution.submission_token == token))
+
+
+def store_photo(db: Session, processed) -> Photo:
+    photo = Photo(token=secrets.token_urlsafe(16), data=processed.data, thumbnail=processed.thumbnail,
+                  content_type=processed.content_type, width=processed.width, height=processed.height,
+                  thumb_width=processed.thumb_width, thumb_height=processed.thumb_height)
+    db.add(photo)
+    return photo
+
+
+def submit(db: Session, commune: Commune, phase: str, values: dict, token: str, source: str = "online",
+           user_id: int | None = None, photo=None) -> tuple[Contribution, bool]:
+    """Create the contribution, or find the one this form already created.
+
+    Returns (contribution, created). The caller's write transaction is committed here, since a
+    duplicate token can only be told by the database.
+    """
+    existing = by_token(db, token)
+    if existing is not None:
+        return existing, False
+    location = values["location"]
+    status = rules.initial_status(commune.moderation, source)
+    contribution = Contribution(
+        commune_id=commune.id, kind=values["kind"], category=values["category"], title=values["title"],
+        body=values["body"], lon=location.lon, lat=location.lat, place_id=location.place_id,
+        place_name=location.place_name, phase=phase, source=source, status=status,
+        author_name=values["author_name"], author_email=values["author_email"] if values["wants_news"] else "",
+        user_id=user_id, submission_token=token, published_at=utcnow() if status == PUBLIC else None,
+    )
+    if photo is not None:
+        contribution.photo = store_photo(db, photo)
+    db.add(contribution)
+    if status == PUBLIC:
+        bump_contributions_version(db, commune.id)
+    try:
+        db.commit()
+    except IntegrityError:
+        # The same form, submitted twice at once: the other request won.
+        db.rollback()
+        return by_token(db, token), False
+    return contribution, True
+
+
+def support(db: Session, contribution: Contribution, voter: str) -> tuple[int, bool]:
+    """Count one support per voter; returns (supports, counted). Commits."""
+    db.add(Support(contribution_id=contribution.id, voter=voter))
+    try:
+        db.flush()
+    except IntegrityError:
+        db.rollback()
+        return db.scalar(select(Contribution.supports_count).where(Contribution.id == contribution.id)), False
+    db.execute(update(Contribution).where(Contribution.id == contribution.id)
+               .values(supports_count=Contribution.supports_count + 1))
+    db.commit()
+    return db.scalar(select(Contribution.supports_count).where(Contribution.id == contribution.id)), True
+
+
+def has_supported(db: Session, contribution_id: int, voter: str | None) -> bool:
+    if not voter:
+        return False
+    return db.scalar(select(Support.id).where(Support.contribution_id == contribution_id, Support.voter == voter)) is not None
+
+
+def moderate(db: Session, contribution: Contribution, action: str, reason: str, user) -> ModerationDecision:
+    """Apply a moderation decision (raises rules.ModerationRefused) inside the caller's transaction."""
+    locked = db.scalar(select(Contribution).where(Contribution.id == contribution.id).with_for_update())
+    was_public = locked.status == PUBLIC
+    locked.status = rules.moderate(locked.status, action, reason)
+    if locked.status == PUBLIC and locked.published_at is None:
+        locked.published_at = utcnow()
+    decision = ModerationDecision(action=action, reason=reason.strip(), user_id=user.id, user_name=user.display_name)
+    locked.decisions.append(decision)
+    if was_public != (locked.status == PUBLIC):
+        bump_contributions_version(db, locked.commune_id)
+    return decision
+
+
+def contribution_in(db: Session, commune_id: int, contribution_id: int) -> Contribution | None:
+    return db.scalar(select(Contribution).where(Contribution.id == contribution_id, Contribution.commune_id == commune_id))
+
+
+def public_query(commune_id: int, kind: str = "", category: str = "", phase: str = ""):
+    query = select(Contribution).where(Contribution.commune_id == commune_id, Contribution.status == PUBLIC)
+    if kind:
+        query = query.where(Contribution.kind == kind)
+    if category:
+        query = query.where(Contribution.category == category)
+    if phase:
+        query = query.where(Contribution.phase == phase)
+    return query
+
+
+def public_page(db: Session, commune_id: int, page: int, **filters) -> tuple[list[Contribution], int]:
+    query = public_query(commune_id, **filters)
+    total = db.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.scalars(query.order_by(Contribution.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return list(rows), total
+
+
+def queue(db: Session, commune_id: int, status: str) -> list[Contribution]:
+    return list(db.scalars(select(Contribution).where(Contribution.commune_id == commune_id, Contribution.status == status)
+                           .order_by(Contribution.id.asc() if status == "pending" else Contribution.id.desc()).limit(200)))
+
+
+def status_counts(db: Session, commune_id: int) -> dict:
+    rows = db.execute(select(Contribution.status, func.count()).where(Contribution.commune_id == commune_id)
+                      .group_by(Contribution.status)).all()
+    return {status: count for status, count in rows}
+
+
+# Open data and the map feed: built once per contributions_version and per process.
+_FEEDS: OrderedDict[tuple, bytes] = OrderedDict()
+_FEEDS_SIZE = 64
+
+
+def feed_version(commune: Commune) -> str:
+    return f"{commune.id}-{commune.contributions_version}-{int(commune.created_at.timestamp() * 1000)}"
+
+
+def cached(key: tuple, build) -> bytes:
+    body = _FEEDS.get(key)
+    if body is None:
+        body = build()
+        _FEEDS[key] = body
+        while len(_FEEDS) > _FEEDS_SIZE:
+            _FEEDS.popitem(last=False)
+    return body
+
+
+FEED_COLUMNS = (Contribution.id, Contribution.kind, Contribution.category, Contribution.phase, Contribution.lon, Contribution.lat)
+
+
+def map_feed(db: Session, commune: Commune) -> bytes:
+    """The published contributions that have a position, as small as GeoJSON allows:
+    {id, kind, category, phase} and 5-decimal coordinates (about a metre)."""
+
+    def build() -> bytes:
+        rows = db.execute(select(*FEED_COLUMNS).where(
+            Contribution.commune_id == commune.id, Contribution.status == PUBLIC, Contribution.lon.is_not(None)
+        ).order_by(Contribution.id)).all()
+        parts = [
+            '{"type":"Feature","geometry":{"type":"Point","coordinates":[%.5f,%.5f]},'
+            '"properties":{"id":%d,"kind":"%s","category":%s,"phase":"%s"}}'
+            % (lon, lat, id_, kind, json.dumps(category), phase)
+            for id_, kind, category, phase, lon, lat in rows
+        ]
+        head = ('{"type":"FeatureCollection","licence":"Licence Ouverte 2.0 (Etalab)",'
+                '"fields":"id, kind (asset|weakness|idea), category, phase","features":[')
+        return (head + ",".join(parts) + "]}").encode()
+
+    return cached(("map", feed_version(commune)), build)
+
+
+CSV_FIELDS = ["id", "url", "kind", "kind_label", "category", "category_label", "title", "text", "longitude",
+              "latitude", "place", "phase", "source", "author", "supports", "created_at", "published_at", "photo_url"]
+
+
+def public_rows(db: Session, commune: Commune):
+    return db.scalars(select(Contribution).where(Contribution.commune_id == commune.id, Contribution.status == PUBLIC)
+                      .order_by(Contribution.id)).all()
+
+
+def csv_export(db: Session, commune: Commune, base_url: str) -> bytes:
+    """UTF-8 with BOM and ';' separators: it opens as is in a French spreadsheet. No personal data
+    beyond the pseudonym the author chose to publish."""
+
+    def build() -> bytes:
+        categories = categories_of(commune)
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(CSV_FIELDS)
+        for c in public_rows(db, commune):
+            writer.writerow([
+                c.id, f"{base_url}/communes/{commune.slug}/contributions/{c.id}", c.kind, rules.KINDS[c.kind],
+                c.category, categories.get(c.category, c.category), c.title, c.body,
+                "" if c.lon is None else f"{c.lon:.6f}", "" if c.lat is None else f"{c.lat:.6f}", c.place_name,
+                c.phase, c.source, c.author_name, c.supports_count, c.created_at.isoformat(timespec="seconds"),
+                c.published_at.isoformat(timespec="seconds") if c.published_at else "",
+                f"{base_url}/photos/{c.photo.token}.jpg" if c.photo_id else "",
+            ])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+    return cached(("csv", feed_version(commune), base_url), build)
