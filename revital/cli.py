@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply the migrations")
 
-    commands.add_parser("demo", help="load the demo territory (once; existing data is kept)")
+    demo_parser = commands.add_parser("demo", help="load the demo territory (once; existing data is kept)")
+    demo_parser.add_argument("--contributions", type=int, default=0,
+                             help="also add N synthetic published contributions (for benchmarks)")
+    demo_parser.add_argument("--commune", default="saint-etienne-du-valdonnez",
+                             help="the commune (slug) that gets the synthetic contributions")
 
     territory = commands.add_parser("territory", help="territories")
     territory_commands = territory.add_subparsers(dest="territory_command", required=True)
@@ -112,6 +116,16 @@ def cmd_demo(args, settings: Settings) -> int:
 
     with write_transaction(settings) as session:
         loaded = demo.load(session)
+        added = 0
+        if args.contributions > 0:
+            from revital.communes.models import Commune
+            from revital.contributions.demo import add_synthetic
+
+            commune = session.scalar(select(Commune).where(Commune.slug == args.commune))
+            if commune is None or not commune.boundary:
+                print(f"Aucune commune « {args.commune} » avec un contour.", file=sys.stderr)
+                return 1
+            added = add_synthetic(session, commune, args.contributions)
     if loaded:
         print("Territoire de démonstration chargé : « Pays des Sources (démonstration) ».")
         print(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
@@ -119,6 +133,8 @@ def cmd_demo(args, settings: Settings) -> int:
             print(f"  {email:28} {name}")
     else:
         print("Le territoire de démonstration est déjà chargé : rien n'a été modifié.")
+    if added:
+        print(f"{added} contributions synthétiques ajoutées à « {args.commune} ».")
     return 0
 
 

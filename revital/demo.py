@@ -201,4 +201,8 @@ def load(db: Session) -> bool:
         user.grants.append(grant)
         db.add(user)
     db.flush()
+    from revital.contributions.demo import load_realistic
+
+    load_realistic(db)
+    db.flush()
     return True

@@ -166,6 +166,16 @@ def test_exif_orientation_is_applied_before_the_exif_is_dropped():
     assert blue > 200 and red < 60
 
 
+def test_orientation_survives_reduced_scale_jpeg_decoding():
+    image = Image.new("RGB", (4000, 3000), (0, 0, 255))
+    image.paste((255, 0, 0), (0, 0, 400, 400))
+    result = process_photo(encode(image, "JPEG", exif=gps_exif(orientation=6)))
+    assert (result.width, result.height) == (1200, 1600)
+    assert (result.thumb_width, result.thumb_height) == (300, 400)
+    red, green, blue = opened(result.data).getpixel((1200 - 40, 40))
+    assert red > 200 and blue < 60
+
+
 def test_damaged_exif_does_not_stop_a_good_photo():
     # One IFD entry whose data lies far beyond the end of the file: Pillow warns
     # "Tag data larger than file" (an error under this suite's warning filter).
@@ -202,6 +212,16 @@ def test_png_with_alpha_is_flattened_on_white():
     assert min(out.getpixel((40, 100))) > 245  # white, not black
     red, green, blue = out.getpixel((260, 100))
     assert blue > 200 and red < 40
+
+
+def test_transparent_edges_leave_no_dark_fringe_once_resized():
+    # Transparent *black* next to opaque white: resizing without premultiplied alpha
+    # would bleed the hidden black into a grey seam.
+    image = Image.new("RGBA", (3200, 2000), (0, 0, 0, 0))
+    image.paste((255, 255, 255, 255), (1601, 0, 3200, 2000))
+    out = opened(process_photo(encode(image, "PNG")).data)
+    assert out.size == (1600, 1000)
+    assert min(min(out.getpixel((x, 500))) for x in range(780, 820)) > 240
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,7 @@ class ContributeController(Controller):
         if already is not None:  # a double click, or the form sent again
             return done(request, commune, already)
         if fields.get("site_web"):  # the honeypot: only robots fill it in; they get a thank-you and nothing is kept
-            return see_other(f"/communes/{commune.slug}/contributions/merci/recue")
+            return see_other(f"/communes/{commune.slug}/contribuer/merci/recue")
         if check == "expired":
             return render_form(request, db, commune, 422, values=fields,
                                notice="Le formulaire était ouvert depuis trop longtemps : vérifiez votre contribution et envoyez-la à nouveau, rien n’a été perdu.")
@@ -250,10 +250,17 @@ class ContributionsApiController(Controller):
     path = "/api/communes/{slug:str}"
 
     @get("/contributions.geojson", sync_to_thread=True)
-    def geojson(self, request: Request, db: DB, slug: FromPath[str]) -> Response:
+    def geojson(self, request: Request, db: DB, slug: FromPath[str], phase: FromQuery[str] = "",
+                details: FromQuery[str] = "") -> Response:
         commune = load_commune(db, slug)
-        return versioned(request, f'"contributions-{services.feed_version(commune)}"',
-                         lambda: services.map_feed(db, commune), "application/geo+json")
+        version = services.feed_version(commune)
+        if details:
+            base_url = request.app.state.settings.base_url.rstrip("/")
+            return versioned(request, f'"contributions-details-{version}"',
+                             lambda: services.detailed_feed(db, commune, base_url), "application/geo+json")
+        phase = phase if phase in phases.PHASES else ""
+        return versioned(request, f'"contributions-{version}-{phase}"',
+                         lambda: services.map_feed(db, commune, phase), "application/geo+json")
 
     @get("/contributions.csv", sync_to_thread=True)
     def csv(self, request: Request, db: DB, slug: FromPath[str]) -> Response:

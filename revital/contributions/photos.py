@@ -12,7 +12,8 @@ Order of the checks, cheapest and safest first:
    parses the header of an image over ``MAX_PIXELS`` (and so never emits its own
    ``DecompressionBombWarning``); Pillow's reading of the size is checked again after
    ``Image.open``, which is lazy, before any pixel is decoded;
-4. decoding, EXIF orientation, flattening onto white, resizing, conversion to sRGB;
+4. decoding (JPEG at reduced scale when possible), EXIF orientation, resizing,
+   flattening onto white, conversion to sRGB;
 5. a fresh image built from the pixels alone, saved as JPEG without EXIF, XMP, ICC
    profile or comment.
 
@@ -210,21 +211,26 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
 
 def _decode(content: bytes, kind: str) -> Image.Image:
     """The first frame, upright, in RGB on white, longest side <= MAX_SIDE, in sRGB."""
-    with Image.open(io.BytesIO(content), formats=[kind]) as opened:
-        if opened.format not in _PILLOW_FORMATS[kind]:
+    image: Image.Image
+    with Image.open(io.BytesIO(content), formats=[kind]) as image:  # leaving only closes fp
+        if image.format not in _PILLOW_FORMATS[kind]:
             raise PhotoError(MSG_NOT_A_PHOTO)
-        _check_pixels(opened.size)
-        icc = opened.info.get("icc_profile")
+        _check_pixels(image.size)
+        icc = image.info.get("icc_profile")
         if kind == "JPEG":
             # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still leaves at least
             # the final size: a 12-megapixel photo is then never decoded in full.
-            opened.draft(None, _fit(opened.size, MAX_SIDE))
-        image = ImageOps.exif_transpose(opened)  # decodes; also reads an XMP orientation
-    image = _flatten(_normalise_mode(image))
+            image.draft(None, _fit(image.size, MAX_SIDE))
+        # Decodes the first frame, then turns it upright (EXIF or XMP orientation). In
+        # place: a 40-megapixel RGBA image is 160 MB, every full-size copy counts.
+        ImageOps.exif_transpose(image, in_place=True)
+    image = _normalise_mode(image)
     target = _fit(image.size, MAX_SIDE)
     if target != image.size:
+        # Pillow premultiplies alpha when resizing RGBA / LA: no dark fringes, and the
+        # flattening below then works on the small image.
         image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    image = _to_srgb(image, icc)
+    image = _to_srgb(_flatten(image), icc)
     # A fresh image holds the pixels and nothing else: no EXIF, XMP, ICC, comment, DPI.
     clean = Image.new("RGB", image.size)
     clean.paste(image)
@@ -299,11 +305,11 @@ def _check_pixels(size: tuple[int, int]) -> None:
 
 
 def _too_heavy_message(size: int) -> str:
-    megabytes = math.ceil(size * 10 / (1024 * 1024)) / 10  # rounded up: never "10,0 Mo"
-    limit = MAX_BYTES / (1024 * 1024)
-    limit_text = f"{limit:g}".replace(".", ",")
+    mebibyte = 1024 * 1024
+    weight = math.ceil(size * 10 / mebibyte) / 10  # rounded up: never "dépasse 10 Mo (10,0 Mo)"
+    limit = f"{MAX_BYTES / mebibyte:g}".replace(".", ",")
     return (
-        f"La photo dépasse {limit_text} Mo ({megabytes:.1f} Mo) : ".replace(".", ",")
+        f"La photo dépasse {limit} Mo ({weight:.1f} Mo) : ".replace(".", ",")
         + "réduisez-la ou choisissez-en une autre."
     )
 

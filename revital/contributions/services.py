@@ -181,28 +181,80 @@ def cached(key: tuple, build) -> bytes:
     return body
 
 
-FEED_COLUMNS = (Contribution.id, Contribution.kind, Contribution.category, Contribution.phase, Contribution.lon, Contribution.lat)
+FEED_COLUMNS = (Contribution.id, Contribution.kind, Contribution.category, Contribution.lon, Contribution.lat)
+# The map feed is as small as GeoJSON allows (under 130 bytes a contribution): the feature's
+# id, "k" the kind's letter and "c" the category code; ?details=1 gives every public field.
+KIND_LETTERS = {"asset": "a", "weakness": "w", "idea": "i"}
+FEED_HEAD = (
+    '{"type":"FeatureCollection","licence":"Licence Ouverte 2.0 (Etalab)",'
+    '"fields":{"id":"identifiant de la contribution","k":"a = atout, w = point faible, i = idée",'
+    '"c":"thème (code)"},"features":['
+)
 
 
-def map_feed(db: Session, commune: Commune) -> bytes:
-    """The published contributions that have a position, as small as GeoJSON allows:
-    {id, kind, category, phase} and 5-decimal coordinates (about a metre)."""
+def published_with_position(commune_id: int, phase: str = ""):
+    query = select(*FEED_COLUMNS).where(
+        Contribution.commune_id == commune_id, Contribution.status == PUBLIC, Contribution.lon.is_not(None)
+    )
+    if phase:
+        query = query.where(Contribution.phase == phase)
+    return query.order_by(Contribution.id)
+
+
+def map_feed(db: Session, commune: Commune, phase: str = "") -> bytes:
+    """Published contributions that have a position, with 5-decimal coordinates (about a metre)."""
 
     def build() -> bytes:
-        rows = db.execute(select(*FEED_COLUMNS).where(
-            Contribution.commune_id == commune.id, Contribution.status == PUBLIC, Contribution.lon.is_not(None)
-        ).order_by(Contribution.id)).all()
+        rows = db.execute(published_with_position(commune.id, phase)).all()
         parts = [
-            '{"type":"Feature","geometry":{"type":"Point","coordinates":[%.5f,%.5f]},'
-            '"properties":{"id":%d,"kind":"%s","category":%s,"phase":"%s"}}'
-            % (lon, lat, id_, kind, json.dumps(category), phase)
-            for id_, kind, category, phase, lon, lat in rows
+            '{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%.5f,%.5f]},'
+            '"properties":{"k":"%s","c":%s}}' % (id_, lon, lat, KIND_LETTERS[kind], json.dumps(category))
+            for id_, kind, category, lon, lat in rows
         ]
-        head = ('{"type":"FeatureCollection","licence":"Licence Ouverte 2.0 (Etalab)",'
-                '"fields":"id, kind (asset|weakness|idea), category, phase","features":[')
-        return (head + ",".join(parts) + "]}").encode()
+        return (FEED_HEAD + ",".join(parts) + "]}").encode()
 
-    return cached(("map", feed_version(commune)), build)
+    return cached(("map", feed_version(commune), phase), build)
+
+
+def detailed_feed(db: Session, commune: Commune, base_url: str) -> bytes:
+    """Every public field, for reusers: /api/communes/{slug}/contributions.geojson?details=1."""
+
+    def build() -> bytes:
+        categories = categories_of(commune)
+        features = [
+            {"type": "Feature", "id": c.id,
+             "geometry": {"type": "Point", "coordinates": [round(c.lon, 6), round(c.lat, 6)]} if c.lon is not None else None,
+             "properties": {**public_record(c, commune, categories, base_url)}}
+            for c in public_rows(db, commune)
+        ]
+        collection = {"type": "FeatureCollection", "licence": "Licence Ouverte 2.0 (Etalab)", "features": features}
+        return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+    return cached(("details", feed_version(commune), base_url), build)
+
+
+def public_record(c: Contribution, commune: Commune, categories: dict, base_url: str) -> dict:
+    """The public fields of a contribution: the same in the detailed GeoJSON and in the CSV."""
+    return {
+        "id": c.id,
+        "url": f"{base_url}/communes/{commune.slug}/contributions/{c.id}",
+        "kind": c.kind,
+        "kind_label": rules.KINDS[c.kind],
+        "category": c.category,
+        "category_label": categories.get(c.category, c.category),
+        "title": c.title,
+        "text": c.body,
+        "longitude": "" if c.lon is None else f"{c.lon:.6f}",
+        "latitude": "" if c.lat is None else f"{c.lat:.6f}",
+        "place": c.place_name,
+        "phase": c.phase,
+        "source": c.source,
+        "author": c.author_name,
+        "supports": c.supports_count,
+        "created_at": c.created_at.isoformat(timespec="seconds"),
+        "published_at": c.published_at.isoformat(timespec="seconds") if c.published_at else "",
+        "photo_url": f"{base_url}/photos/{c.photo.token}.jpg" if c.photo_id else "",
+    }
 
 
 CSV_FIELDS = ["id", "url", "kind", "kind_label", "category", "category_label", "title", "text", "longitude",
@@ -224,14 +276,8 @@ def csv_export(db: Session, commune: Commune, base_url: str) -> bytes:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(CSV_FIELDS)
         for c in public_rows(db, commune):
-            writer.writerow([
-                c.id, f"{base_url}/communes/{commune.slug}/contributions/{c.id}", c.kind, rules.KINDS[c.kind],
-                c.category, categories.get(c.category, c.category), c.title, c.body,
-                "" if c.lon is None else f"{c.lon:.6f}", "" if c.lat is None else f"{c.lat:.6f}", c.place_name,
-                c.phase, c.source, c.author_name, c.supports_count, c.created_at.isoformat(timespec="seconds"),
-                c.published_at.isoformat(timespec="seconds") if c.published_at else "",
-                f"{base_url}/photos/{c.photo.token}.jpg" if c.photo_id else "",
-            ])
+            record = public_record(c, commune, categories, base_url)
+            writer.writerow([record[field] for field in CSV_FIELDS])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
     return cached(("csv", feed_version(commune), base_url), build)

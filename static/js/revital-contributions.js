@@ -209,6 +209,13 @@
     }
 
     group.on("click", activate);
+    /* Leaflet closes popups with Escape only when the map itself has the focus, not a marker. */
+    group.on("keydown", function (event) {
+      var marker = event.layer;
+      if (event.originalEvent && event.originalEvent.keyCode === 27 && marker && marker.isPopupOpen && marker.isPopupOpen()) {
+        marker.closePopup();
+      }
+    });
     group.on("keypress", function (event) {
       var key = event.originalEvent && event.originalEvent.keyCode;
       if (key === 32) {   // Space activates a role="button" too; Leaflet only knows Enter
