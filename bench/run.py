@@ -69,6 +69,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--contributions", type=int, default=5000)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
@@ -77,6 +78,7 @@ def main() -> int:
     env = {**os.environ, "REVITAL_ENV": "development", "REVITAL_INSTANCE_DIR": str(workdir),
            "REVITAL_DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "PYTHONPATH": str(ROOT)}
     env.pop("REVITAL_REDIS_URL", None)
+    env["REVITAL_CONTRIBUTIONS_PER_HOUR"] = "100000"  # the submission benchmark posts from one address
     subprocess.run([PYTHON, "-m", "revital.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([PYTHON, "-m", "revital.cli", "demo"], env=env, check=True, capture_output=True)
     floor_port, app_port = free_port(), free_port()
@@ -106,6 +108,30 @@ def main() -> int:
             else:
                 result["ratio"] = f"{result['rps'] / floors[against]:.2f} × {against}"
             rows.append((name, result))
+        slug = "saint-etienne-du-valdonnez"
+        page_small = size(app_url + f"/communes/{slug}")
+        subprocess.run([PYTHON, "-m", "revital.cli", "demo", "--contributions", str(args.contributions)],
+                       env=env, check=True, capture_output=True)
+        page_large = size(app_url + f"/communes/{slug}")
+        feed_url = app_url + f"/api/communes/{slug}/contributions.geojson"
+        size(feed_url)
+        for name, url, against in [
+            (f"GET contributions.geojson ({args.contributions:,} contributions)", feed_url, "F_json"),
+            ("GET /communes/{slug} (map page)", app_url + f"/communes/{slug}", "F_tpl"),
+            ("GET a contribution's page", app_url + f"/communes/{slug}/contributions/1", "F_tpl"),
+            ("GET contributions list (page 1 of 250)", app_url + f"/communes/{slug}/contributions", "F_tpl"),
+        ]:
+            wrk(url, 1, 4)
+            result = wrk(url, args.seconds, args.connections)
+            result["bytes"] = size(url)
+            result["ratio"] = f"{result['rps'] / floors[against]:.2f} × {against}"
+            rows.append((name, result))
+        sys.path.insert(0, str(ROOT))
+        from bench import contributions as contribution_bench
+
+        build = contribution_bench.feed_build_ratio(env["REVITAL_DATABASE_URL"], slug)
+        usable = contribution_bench.map_usable_ms(app_url, slug)
+        writes = contribution_bench.submissions(app_url, slug)
     finally:
         for process in (floor, app):
             process.terminate()
@@ -116,6 +142,15 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|")
     for name, r in rows:
         print(f"| {name} | {r['rps']:.0f} | {r['p50']} | {r['p99']} | {r['bytes']:,} | {r['ratio']} | {r['errors']} |")
+    print()
+    print(f"- map page: {page_small:,} bytes with the demo's contributions, {page_large:,} bytes with {args.contributions:,} more")
+    print(f"- feed: {build['features']:,} features, {build['bytes']:,} bytes, {build['bytes_per_feature']:.0f} bytes a contribution; "
+          f"built in {build['build_ms']:.1f} ms against {build['dumps_ms']:.1f} ms for json.dumps of the same features "
+          f"({build['ratio']:.2f} ×)")
+    print(f"- map usable in headless Chromium (navigation to clustered markers, median of 3): "
+          f"{'n/a' if usable is None else f'{usable:.0f} ms'}")
+    print(f"- {writes['posts']} submissions from 16 concurrent writers in {writes['seconds']:.1f} s: "
+          f"{writes['created']} created, errors {writes['errors'] or 'none'}, p50 {writes['p50_ms']:.0f} ms, p99 {writes['p99_ms']:.0f} ms")
     return 0
 
 

@@ -59,6 +59,7 @@ class Settings:
     session_absolute_hours: int = 24 * 7
     signin_attempts: int = 5
     signin_window_minutes: int = 15
+    contributions_per_hour: int = 10
     tiles_osm: str = OSM_TILES
     tiles_ign_plan: str = IGN_PLAN_TILES
     tiles_ign_photo: str = IGN_PHOTO_TILES
@@ -83,6 +84,7 @@ class Settings:
             session_absolute_hours=envint("REVITAL_SESSION_ABSOLUTE_HOURS", 24 * 7),
             signin_attempts=envint("REVITAL_SIGNIN_ATTEMPTS", 5),
             signin_window_minutes=envint("REVITAL_SIGNIN_WINDOW_MINUTES", 15),
+            contributions_per_hour=envint("REVITAL_CONTRIBUTIONS_PER_HOUR", 10),
             tiles_osm=envstr("REVITAL_TILES_OSM", OSM_TILES),
             tiles_ign_plan=envstr("REVITAL_TILES_IGN_PLAN", IGN_PLAN_TILES),
             tiles_ign_photo=envstr("REVITAL_TILES_IGN_PHOTO", IGN_PHOTO_TILES),

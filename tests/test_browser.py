@@ -247,3 +247,73 @@ def test_clicking_the_map_sets_a_place_position(page, db):
     page.get_by_role("button", name="Ajouter le lieu").click()
     page.wait_for_url("**/lieux?ok=lieu-ajoute")
     assert page.get_by_role("cell", name="Lavoir", exact=True).count() == 1
+
+
+def contribution_titles(db):
+    from sqlalchemy import select
+
+    from revital.contributions.models import Contribution
+
+    with db.session() as session:
+        return {c.title: c for c in session.scalars(select(Contribution))}
+
+
+def test_contribute_by_clicking_the_map(page, db):
+    page.goto("/communes/saint-etienne-du-valdonnez/contribuer")
+    page.wait_for_selector(".leaflet-container[data-loaded=true]")
+    page.get_by_label("Idée").check()
+    page.get_by_label("Thème").select_option("commerce")
+    page.get_by_label("Titre (obligatoire, 120 caractères au plus)").fill("Une épicerie solidaire")
+    page.get_by_label("Votre observation ou votre idée (facultatif)").fill("Dans l’ancienne boulangerie.")
+    container = page.locator(".leaflet-container")
+    box = container.bounding_box()
+    container.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.7})
+    assert page.get_by_label("À l’endroit marqué sur la carte").is_checked()
+    page.get_by_label("J’accepte que ma contribution soit publiée").check()
+    page.get_by_role("button", name="Envoyer ma contribution").click()
+    page.wait_for_url("**/contribuer/merci/**")
+    assert "Merci pour votre contribution" in page.locator("main").inner_text()
+    stored = contribution_titles(db)["Une épicerie solidaire"]
+    assert stored.lon is not None and stored.status == "pending"
+    assert page.csp_violations == []
+
+
+def test_contribute_with_the_keyboard_and_the_place_list(page, db):
+    page.goto("/communes/saint-etienne-du-valdonnez/contribuer")
+    page.wait_for_selector(".leaflet-container[data-loaded=true]")
+    page.get_by_label("Point faible").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Thème").focus()
+    page.keyboard.press("End")  # the last theme: "Autre"
+    page.keyboard.press("Tab")
+    page.keyboard.type("Trottoir défoncé")
+    page.get_by_label("À un lieu de la liste").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Lieu", exact=True).focus()
+    page.get_by_label("Lieu", exact=True).select_option(label="École")
+    page.get_by_label("J’accepte que ma contribution soit publiée").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Envoyer ma contribution").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/contribuer/merci/**")
+    stored = contribution_titles(db)["Trottoir défoncé"]
+    assert (stored.kind, stored.category, stored.place_name) == ("weakness", "autre", "École")
+
+
+def test_contribution_errors_are_swapped_in_by_htmx(page, db):
+    page.goto("/communes/saint-etienne-du-valdonnez/contribuer")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Titre (obligatoire, 120 caractères au plus)").fill("Sans le reste")
+    page.get_by_role("button", name="Envoyer ma contribution").click()
+    page.get_by_text("Choisissez s’il s’agit d’un atout").first.wait_for()
+    assert page.evaluate("window.notReloaded") is True
+    assert page.get_by_label("Titre (obligatoire, 120 caractères au plus)").input_value() == "Sans le reste"
+    assert "Sans le reste" not in contribution_titles(db)
+
+
+def test_commune_map_shows_clustered_contributions(page):
+    page.goto("/communes/saint-etienne-du-valdonnez")
+    page.wait_for_selector(".leaflet-container[data-contributions]")
+    assert int(page.locator(".leaflet-container").get_attribute("data-contributions")) == 8
+    assert page.csp_violations == []

@@ -297,3 +297,23 @@ def test_geojson_phase_filter_and_details(client, db):
     assert record["properties"]["kind_label"] == "Point faible" and record["properties"]["supports"] == 14
     assert record["properties"]["url"].endswith(f"/communes/{MAIN}/contributions/{record['id']}")
     assert next(f for f in details if f["properties"]["title"] == "Plus de médecin depuis 2013")["geometry"] is None
+
+
+def test_commune_adjusts_participation_settings(client, db):
+    sign_in_as(client, PERSONAS["admin"])
+    response = post(client, f"/communes/{MAIN}/gestion/participation",
+                    {"moderation": "a_posteriori", "need_account": "1", "categories": "Commerce et activités\nFêtes et marchés\n"})
+    assert response.status_code == 303
+    with db.session() as session:
+        commune = session.scalar(select(Commune).where(Commune.slug == MAIN))
+        assert (commune.moderation, commune.contributions_need_account) == ("a_posteriori", True)
+        assert json.loads(commune.categories) == {"commerce": "Commerce et activités", "fetes-et-marches": "Fêtes et marchés"}
+    form = text_of(get(client, f"/communes/{MAIN}/contribuer").text)
+    assert "Fêtes et marchés" in form and "Logement" not in form
+    bad = post(client, f"/communes/{MAIN}/gestion/participation", {"moderation": "a_priori", "categories": "A\nA"})
+    assert bad.status_code == 422 and "Le thème « A » apparaît deux fois." in text_of(bad.text)
+
+
+def test_facilitator_cannot_change_participation_settings(client, db):
+    sign_in_as(client, PERSONAS["facilitator"])
+    assert post(client, f"/communes/{MAIN}/gestion/participation", {"moderation": "a_posteriori"}).status_code == 403

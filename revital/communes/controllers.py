@@ -7,7 +7,11 @@ from sqlalchemy.orm import Session
 from revital import maps
 from revital.communes import services
 from revital.communes.models import Commune
-from revital.contributions.services import status_counts
+import json
+
+from revital.contributions.rules import DEFAULT_CATEGORIES, MODERATION_MODES
+from revital.contributions.services import categories_of, status_counts
+from revital.text import slugify
 from revital.geography.services import perimeter_summary, places_of
 from revital.localgroups.forms import MEMBER_KINDS
 from revital.localgroups.services import group_of
@@ -112,6 +116,44 @@ class CommuneAdminController(Controller):
         return see_other(f"/communes/{commune.slug}/gestion?ok=description")
 
 
+    @post("/participation", sync_to_thread=True)
+    def save_participation(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
+        """Moderation mode, whether contributing needs an account, and the commune's list of themes."""
+        commune = load_commune(db, slug)
+        scope = services.scope_of(db, commune)
+        require(request, MANAGE_COMMUNE, scope)
+        moderation = data.get("moderation", "")
+        categories, problem = parse_categories(data.get("categories", ""))
+        if moderation not in MODERATION_MODES or problem:
+            context = admin_context(request, db, commune, scope)
+            context["categories_text"] = data.get("categories", "")
+            errors = {"categories": problem} if problem else {"moderation": "Choisissez un mode de modération."}
+            return page("communes/admin.html", status_code=422, **context, ok=None, errors=errors)
+        commune.moderation = moderation
+        commune.contributions_need_account = data.get("need_account") == "1"
+        commune.categories = json.dumps(categories, ensure_ascii=False) if categories != DEFAULT_CATEGORIES else None
+        db.commit()
+        return see_other(f"/communes/{commune.slug}/gestion?ok=reglages")
+
+
+def parse_categories(text: str) -> tuple[dict, str | None]:
+    """One theme per line; the code is made from the label. Returns ({code: label}, problem)."""
+    labels = [line.strip() for line in text.replace("\r", "").split("\n") if line.strip()]
+    if not labels:
+        return dict(DEFAULT_CATEGORIES), None
+    if len(labels) > 30:
+        return {}, "30 thèmes au plus."
+    categories = {}
+    for label in labels:
+        if len(label) > 60:
+            return {}, f"« {label[:60]}… » : 60 caractères au plus par thème."
+        code = next((c for c, l in DEFAULT_CATEGORIES.items() if l == label), None) or slugify(label, 40)
+        if code in categories:
+            return {}, f"Le thème « {label} » apparaît deux fois."
+        categories[code] = label
+    return categories, None
+
+
 def admin_context(request: Request, db: DB, commune: Commune, scope) -> dict:
     process = process_of(db, commune.id)
     who = principal(request)
@@ -134,4 +176,6 @@ def admin_context(request: Request, db: DB, commune: Commune, scope) -> dict:
         "can_manage_group": can(who, MANAGE_LOCAL_GROUP, scope),
         "phase_error": None,
         "form": {},
+        "moderation_modes": MODERATION_MODES,
+        "categories_text": "\n".join(categories_of(commune).values()),
     }

@@ -21,7 +21,6 @@ from revital.web import (
 )
 
 VOTER_COOKIE = "revital_voter"
-SUBMISSIONS_PER_HOUR = 10
 MAX_UPLOAD = 10 * 1024 * 1024 + 256 * 1024
 
 
@@ -95,7 +94,7 @@ class ContributeController(Controller):
         window = timedelta(hours=1)
         key = f"contribute:{client_address(request)}"
         hits, _ = request.app.state.throttle.count(key, window)
-        if hits >= SUBMISSIONS_PER_HOUR:
+        if hits >= settings.contributions_per_hour:
             raise TooManyAttempts("Vous avez envoyé beaucoup de contributions en peu de temps : réessayez dans une heure.",
                                   headers={"Retry-After": "3600"})
         values, errors = rules.clean_submission(fields, services.categories_of(commune),
