@@ -22,6 +22,11 @@ LEAFLET_CSS = [("leaflet_css", "/static/vendor/leaflet/leaflet.css")]
 REVITAL_JS = ("revital_maps", "/static/js/revital-maps.js")
 DRAW_JS = ("leaflet_draw", "/static/vendor/leaflet-draw/leaflet.draw.js")
 DRAW_CSS = ("leaflet_draw_css", "/static/vendor/leaflet-draw/leaflet.draw.css")
+CLUSTER_JS = [("markercluster", "/static/vendor/leaflet.markercluster/leaflet.markercluster.js"),
+              ("revital_contributions", "/static/js/revital-contributions.js")]
+CLUSTER_CSS = [("markercluster_css", "/static/vendor/leaflet.markercluster/MarkerCluster.css"),
+               ("markercluster_default_css", "/static/vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+               ("contributions_css", "/static/css/contributions.css")]
 
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>'
@@ -115,8 +120,14 @@ def cached_map(tiles: Tiles, bbox: tuple, behaviour: str, options_json: str) -> 
     if None not in bbox:
         min_lon, min_lat, max_lon, max_lat = bbox
         m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
-    extra_js, extra_css = ([DRAW_JS], [DRAW_CSS]) if behaviour == PERIMETER_EDITOR else ((), ())
-    CommuneLayers(behaviour, base_layers, json.loads(options_json), extra_js, extra_css).add_to(m)
+    options = json.loads(options_json)
+    if behaviour == PERIMETER_EDITOR:
+        extra_js, extra_css = [DRAW_JS], [DRAW_CSS]
+    elif "contributions" in options:
+        extra_js, extra_css = CLUSTER_JS, CLUSTER_CSS
+    else:
+        extra_js, extra_css = (), ()
+    CommuneLayers(behaviour, base_layers, options, extra_js, extra_css).add_to(m)
     return parts(m)
 
 

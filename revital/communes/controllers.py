@@ -9,7 +9,7 @@ from revital.communes import services
 from revital.communes.models import Commune
 import json
 
-from revital.contributions.rules import DEFAULT_CATEGORIES, MODERATION_MODES
+from revital.contributions.rules import DEFAULT_CATEGORIES, KINDS, MODERATION_MODES
 from revital.contributions.services import categories_of, status_counts
 from revital.text import slugify
 from revital.geography.services import perimeter_summary, places_of
@@ -82,7 +82,13 @@ class CommuneController(Controller):
             group=group,
             member_counts=[(MEMBER_KINDS[k], n) for k, n in sorted(counts.items())],
             partners=services.partners_of(db, commune),
-            map=maps.commune_map(request.app.state.settings, commune) if commune.min_lon is not None else None,
+            map=maps.commune_map(request.app.state.settings, commune, contributions={
+                "url": f"/api/communes/{commune.slug}/contributions.geojson",
+                "popupUrl": f"/communes/{commune.slug}/contributions/{{id}}/carte",
+                "filters": "map-filters", "count": "map-count",
+            }) if commune.min_lon is not None else None,
+            kinds=KINDS,
+            categories=categories_of(commune),
             places=places,
             perimeter_summary=perimeter_summary(commune, places),
             contribution_count=status_counts(db, commune.id).get("published", 0),

@@ -48,7 +48,7 @@
    * The glyph and the shape come from contributions.css, so colour is never the only cue. */
   var icons = {};
   function iconFor(kind) {
-    var key = KINDS.hasOwnProperty(kind) ? kind : "other";
+    var key = Object.prototype.hasOwnProperty.call(KINDS, kind) ? kind : "other";
     if (!icons[key]) {
       icons[key] = L.divIcon({
         className: "contribution-marker contribution-" + key,
@@ -171,8 +171,8 @@
 
     /* Popups on demand: bound on the first activation of a marker, filled from the server,
      * fragments cached by id. Leaflet then opens and closes the bound popup by itself. */
-    var fragments = {};
-    var pending = {};
+    var fragments = Object.create(null);   // by id; no inherited keys
+    var pending = Object.create(null);
 
     function popupUrl(id) {
       return options.popupUrl.replace("{id}", encodeURIComponent(String(id)));
@@ -180,7 +180,7 @@
 
     function fill(marker) {
       var id = marker.contributionId;
-      if (fragments.hasOwnProperty(id)) { marker.setPopupContent(fragments[id]); return; }
+      if (id in fragments) { marker.setPopupContent(fragments[id]); return; }
       if (pending[id]) { return; }
       pending[id] = true;
       fetch(popupUrl(id), { credentials: "same-origin", headers: { Accept: "text/html" } })
@@ -212,7 +212,8 @@
     /* Leaflet closes popups with Escape only when the map itself has the focus, not a marker. */
     group.on("keydown", function (event) {
       var marker = event.layer;
-      if (event.originalEvent && event.originalEvent.keyCode === 27 && marker && marker.isPopupOpen && marker.isPopupOpen()) {
+      var key = event.originalEvent && event.originalEvent.keyCode;
+      if (key === 27 && marker && marker.contributionId !== undefined && marker.isPopupOpen()) {
         marker.closePopup();
       }
     });
@@ -243,7 +244,7 @@
           var marker = L.marker([geometry.coordinates[1], geometry.coordinates[0]], {
             icon: iconFor(props.kind),
             keyboard: true,
-            title: KINDS[props.kind] || "Contribution"
+            title: Object.prototype.hasOwnProperty.call(KINDS, props.kind) ? KINDS[props.kind] : "Contribution"
           });
           marker.contributionId = props.id;
           markers.push(marker);

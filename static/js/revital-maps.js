@@ -52,7 +52,10 @@
       layers[kind].addTo(map);
       overlays[OVERLAY_NAMES[kind]] = layers[kind];
     });
-    L.control.layers(baseLayers, overlays, { collapsed: false }).addTo(map);
+    var control = L.control.layers(baseLayers, overlays, { collapsed: false }).addTo(map);
+    if (options.contributions && window.RevitalContributions) {
+      window.RevitalContributions.layer(map, L.extend({ control: control }, options.contributions));
+    }
     return fetch(options.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
