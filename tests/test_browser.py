@@ -88,7 +88,7 @@ def test_commune_map_renders_boundary_perimeter_and_layers(page):
     page.goto("/communes/saint-etienne-du-valdonnez")
     page.wait_for_selector(".leaflet-container[data-loaded=true]")
     assert page.locator(".leaflet-overlay-pane path").count() == 2  # boundary and perimeter
-    assert page.locator(".leaflet-marker-icon").count() == 5  # the named places
+    assert page.locator("img.leaflet-marker-icon").count() == 5  # the named places (contributions are div icons)
     control = page.locator(".leaflet-control-layers")
     for name in ("OpenStreetMap", "Plan IGN", "Photographies aériennes IGN", "Périmètre d’étude du centre-bourg", "Lieux"):
         assert control.get_by_text(name).count() == 1, name
@@ -261,7 +261,7 @@ def contribution_titles(db):
 def test_contribute_by_clicking_the_map(page, db):
     page.goto("/communes/saint-etienne-du-valdonnez/contribuer")
     page.wait_for_selector(".leaflet-container[data-loaded=true]")
-    page.get_by_label("Idée").check()
+    page.get_by_role("radio", name="Idée").check()
     page.get_by_label("Thème").select_option("commerce")
     page.get_by_label("Titre (obligatoire, 120 caractères au plus)").fill("Une épicerie solidaire")
     page.get_by_label("Votre observation ou votre idée (facultatif)").fill("Dans l’ancienne boulangerie.")
@@ -281,7 +281,7 @@ def test_contribute_by_clicking_the_map(page, db):
 def test_contribute_with_the_keyboard_and_the_place_list(page, db):
     page.goto("/communes/saint-etienne-du-valdonnez/contribuer")
     page.wait_for_selector(".leaflet-container[data-loaded=true]")
-    page.get_by_label("Point faible").focus()
+    page.get_by_role("radio", name="Point faible").focus()
     page.keyboard.press("Space")
     page.get_by_label("Thème").focus()
     page.keyboard.press("End")  # the last theme: "Autre"

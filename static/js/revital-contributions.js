@@ -1,7 +1,8 @@
 /* Revital: the residents' contributions on the commune map, on top of Leaflet and
  * Leaflet.markercluster (static/vendor/leaflet.markercluster).
  *
- * The feed is minimal (a GeoJSON FeatureCollection of points with {id, kind, category, phase}):
+ * The feed is minimal (a GeoJSON FeatureCollection of points: the feature's id, "k" the kind's
+ * letter — a, w, i — and "c" the category; ?phase=… asks the server for one phase only):
  * it is fetched once, every marker is built in memory and the cluster group receives them in one
  * bulk addLayers call with chunkedLoading, which keeps 50,000 points usable. Filtering rebuilds
  * the visible set the same way. A contribution's details are fetched on demand when its marker is
@@ -21,6 +22,7 @@
 (function () {
   "use strict";
 
+  var LETTERS = { a: "asset", w: "weakness", i: "idea" };
   var KINDS = {
     asset: "Atout",
     weakness: "Point faible",
@@ -108,7 +110,6 @@
     if (!filters) { return true; }
     if (filters.kinds && !filters.kinds[properties.kind]) { return false; }
     if (filters.category && String(properties.category) !== filters.category) { return false; }
-    if (filters.phase && String(properties.phase) !== filters.phase) { return false; }
     return true;
   }
 
@@ -144,10 +145,15 @@
       if (dirty) { dirty = false; rebuild(); } else { publish(); }
     }
 
-    /* markercluster cannot cancel a chunked addLayers: a rebuild waits for the running one. */
+    /* markercluster cannot cancel a chunked addLayers: a rebuild waits for the running one.
+     * The phase is filtered by the server: another phase means another feed. */
+    var loadedPhase = null;
+    var loading = false;
     function rebuild() {
-      if (busy) { dirty = true; return; }
+      if (busy || loading) { dirty = true; return; }
       var filters = readFilters(form);
+      var phase = filters ? filters.phase : "";
+      if (phase !== loadedPhase) { load(phase); return; }
       var visible = [];
       for (var i = 0; i < markers.length; i++) {
         if (matches(properties[i], filters)) { visible.push(markers[i]); }
@@ -229,34 +235,51 @@
       }
     });
 
-    return fetch(options.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      })
-      .then(function (data) {
-        var features = (data && data.features) || [];
-        for (var i = 0; i < features.length; i++) {
-          var feature = features[i];
-          var geometry = feature.geometry;
-          if (!geometry || geometry.type !== "Point") { continue; }
-          var props = feature.properties || {};
-          var marker = L.marker([geometry.coordinates[1], geometry.coordinates[0]], {
-            icon: iconFor(props.kind),
-            keyboard: true,
-            title: Object.prototype.hasOwnProperty.call(KINDS, props.kind) ? KINDS[props.kind] : "Contribution"
-          });
-          marker.contributionId = props.id;
-          markers.push(marker);
-          properties.push(props);
-        }
-        rebuild();
-        return group;
-      })
-      .catch(function () {
-        showProblem(map, FEED_FAILED);
-        return group;
-      });
+    function load(phase) {
+      loading = true;
+      var url = options.url + (phase ? (options.url.indexOf("?") === -1 ? "?" : "&") + "phase=" + encodeURIComponent(phase) : "");
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.json();
+        })
+        .then(function (data) {
+          var features = (data && data.features) || [];
+          markers = [];
+          properties = [];
+          for (var i = 0; i < features.length; i++) {
+            var feature = features[i];
+            var geometry = feature.geometry;
+            if (!geometry || geometry.type !== "Point") { continue; }
+            var raw = feature.properties || {};
+            var props = {
+              id: feature.id !== undefined ? feature.id : raw.id,
+              kind: LETTERS[raw.k] || raw.kind,
+              category: raw.c !== undefined ? raw.c : raw.category
+            };
+            var marker = L.marker([geometry.coordinates[1], geometry.coordinates[0]], {
+              icon: iconFor(props.kind),
+              keyboard: true,
+              title: KINDS[props.kind] || "Contribution"
+            });
+            marker.contributionId = props.id;
+            markers.push(marker);
+            properties.push(props);
+          }
+          loadedPhase = phase;
+          loading = false;
+          dirty = false;
+          rebuild();
+          return group;
+        })
+        .catch(function () {
+          loading = false;
+          showProblem(map, FEED_FAILED);
+          return group;
+        });
+    }
+
+    return load(readFilters(form) ? readFilters(form).phase : "");
   }
 
   /* Like Revital's behaviours, start once the document (and its filter form) is parsed. */
