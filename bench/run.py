@@ -82,6 +82,7 @@ def main() -> int:
     subprocess.run([PYTHON, "-m", "revital.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([PYTHON, "-m", "revital.cli", "demo"], env=env, check=True, capture_output=True)
     floor_port, app_port = free_port(), free_port()
+    env["REVITAL_ALLOWED_HOSTS"] = f"127.0.0.1:8000,127.0.0.1:{app_port}"  # wrk sends the first, Chromium the second
     floor = start("bench.floor:create_app", floor_port, env, ROOT)
     app = start("revital.app:create_app", app_port, env, ROOT)
     floor_url, app_url = f"http://127.0.0.1:{floor_port}", f"http://127.0.0.1:{app_port}"

@@ -6,6 +6,7 @@ read-then-write cannot lose a concurrent update (see QUALITY.md). PostgreSQL is 
 the URL alone; services lock the rows they read before writing (SELECT ... FOR UPDATE).
 """
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -70,6 +71,11 @@ def make_engine(url: str) -> Engine:
 
 
 def configure_sqlite(engine: Engine) -> None:
+    # One writer at a time within the process, queued on a lock rather than on SQLite's busy
+    # handler, which sleeps and retries: QUALITY.md measured p99 1.1 s -> 0.12 s with 16 writers.
+    # Other processes still wait on busy_timeout.
+    write_lock = threading.Lock()
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, connection_record):
         # Take transaction control away from the sqlite3 module: it would not BEGIN before a SELECT.
@@ -84,9 +90,22 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         if connection.get_execution_options().get(WRITE):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            write_lock.acquire()
+            connection.info["holds_write_lock"] = True
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except Exception:
+                release(connection)
+                raise
         else:
             connection.exec_driver_sql("BEGIN")
+
+    def release(connection, *args):
+        if connection.info.pop("holds_write_lock", False):
+            write_lock.release()
+
+    event.listen(engine, "commit", release)
+    event.listen(engine, "rollback", release)
 
 
 class Database:
