@@ -28,6 +28,7 @@ from revital.contributions.controllers import (
 )
 from revital.contributions.moderation import ModerationController, PaperEntryController
 from revital.db import Database
+from revital.pagecache import PageCache
 from revital.geography.controllers import GeoJSONController, PerimeterController, PlacesController
 from revital.geography.import_controllers import CommuneImportController
 from revital.localgroups.controllers import LocalGroupController
@@ -132,7 +133,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine=JinjaTemplateEngine.from_environment(template_environment(auto_reload=settings.debug or settings.development)),
         ),
         exception_handlers={Exception: error_response},
-        state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle}),
+        state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle,
+                     "pages": PageCache()}),
         on_shutdown=[shutdown],
         debug=settings.debug,
         # Leave the root logger to the server; 500s are logged once, by revital.web.error_response.

@@ -1,12 +1,14 @@
 import secrets
 from datetime import timedelta
 
-from litestar import Controller, Request, Response, get, post
+import anyio
+
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from revital import maps
+from revital import maps, pagecache
 from revital.communes import services as communes
 from revital.communes.controllers import load_commune
 from revital.contributions import rules, services
@@ -149,6 +151,20 @@ def list_context(db, commune, kind, category, phase, page_number):
     }
 
 
+def detail_body(request: Request, db, slug: str, contribution_id: int) -> bytes:
+    page_ = detail_page(request, db, slug, contribution_id)
+    return pagecache.render(request, page_.template_name, page_.context)
+
+
+def detail_page(request: Request, db, slug: str, contribution_id: int) -> Template:
+    commune = load_commune(db, slug)
+    contribution = visible(request, db, commune, contribution_id)
+    return render_page("contributions/detail.html", commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
+                       contribution=contribution, kinds=rules.KINDS, categories=services.categories_of(commune),
+                       phase_labels=phases.LABELS, statuses=rules.STATUSES, sources=rules.SOURCES,
+                       supported=services.has_supported(db, contribution.id, voter_of(request)))
+
+
 def voter_of(request: Request) -> str | None:
     user = current_user(request)
     if user:
@@ -170,14 +186,19 @@ class ContributionsController(Controller):
         response.headers["Vary"] = "HX-Request"
         return response
 
-    @get("/{contribution_id:int}", sync_to_thread=True)
-    def detail(self, request: Request, db: DB, slug: FromPath[str], contribution_id: FromPath[int]) -> Template:
-        commune = load_commune(db, slug)
-        contribution = visible(request, db, commune, contribution_id)
-        return render_page("contributions/detail.html", commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
-                    contribution=contribution, kinds=rules.KINDS, categories=services.categories_of(commune),
-                    phase_labels=phases.LABELS, statuses=rules.STATUSES, sources=rules.SOURCES,
-                    supported=services.has_supported(db, contribution.id, voter_of(request)))
+    @get("/{contribution_id:int}")
+    async def detail(self, request: Request, db: DB, slug: FromPath[str], contribution_id: FromPath[int]) -> Response | Template:
+        """A contribution's page. Anonymous visitors, by far the most, get a page rendered at most
+        a few seconds ago (revital.pagecache); everyone else a fresh one."""
+        if not pagecache.anonymous(request, VOTER_COOKIE):
+            return await anyio.to_thread.run_sync(detail_page, request, db, slug, contribution_id)
+        pages = request.app.state.pages
+        key = ("contribution", slug, contribution_id)
+        body = pages.get(key)
+        if body is None:
+            body = await anyio.to_thread.run_sync(detail_body, request, db, slug, contribution_id)
+            pages.put(key, body)
+        return Response(pagecache.personalise(body, request), media_type=MediaType.HTML)
 
     @get("/{contribution_id:int}/carte", sync_to_thread=True)
     def popup(self, request: Request, db: DB, slug: FromPath[str], contribution_id: FromPath[int]) -> Template:
@@ -198,6 +219,7 @@ class ContributionsController(Controller):
             cookies.append(Cookie(key=VOTER_COOKIE, value=token, max_age=365 * 24 * 3600, httponly=True,
                                   secure=request.app.state.settings.secure_cookies, samesite="lax", path="/"))
         count, counted = services.support(db, contribution, voter)
+        request.app.state.pages.drop(("contribution", slug, contribution_id))
         if is_fragment_request(request):
             response = render_page("contributions/_support.html", commune=commune, contribution=contribution,
                             supports=count, supported=True, just_counted=counted)

@@ -56,6 +56,7 @@ class ModerationController(Controller):
             return queue_page(request, db, commune, back, 422, error=str(refused), error_id=contribution_id,
                               reasons={contribution_id: reason})
         db.commit()
+        request.app.state.pages.drop(("contribution", commune.slug, contribution_id))
         return see_other(f"/communes/{commune.slug}/gestion/moderation?statut={back}&ok=moderation-{action}")
 
 
