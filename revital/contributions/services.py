@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import secrets
+import threading
 from collections import OrderedDict
 
 from sqlalchemy import func, select, update
@@ -38,11 +39,24 @@ def place_choices(db: Session, commune_id: int) -> dict:
 
 
 def inside_commune(commune: Commune):
-    """A test for points of this commune: its boundary, holes excluded and exclaves included."""
-    if not commune.boundary:
-        return lambda lon, lat: True
-    zone = geo.from_geojson(commune.boundary)
+    """A test for points of this commune: its boundary, holes excluded and exclaves included.
+    The parsed boundary is kept per version of the commune's geography."""
+    key = (commune.id, commune.geo_version, commune.created_at)
+    with _ZONES_LOCK:
+        zone = _ZONES.get(key)
+    if zone is None:
+        if not commune.boundary:
+            return lambda lon, lat: True
+        zone = geo.from_geojson(commune.boundary)
+        with _ZONES_LOCK:
+            _ZONES[key] = zone
+            while len(_ZONES) > 256:
+                _ZONES.popitem(last=False)
     return lambda lon, lat: geo.covers_point(zone, lon, lat)
+
+
+_ZONES: OrderedDict = OrderedDict()
+_ZONES_LOCK = threading.Lock()
 
 
 def bump_contributions_version(db: Session, commune_id: int) -> None:
