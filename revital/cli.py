@@ -75,8 +75,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_serve(args, settings: Settings) -> int:
+    import os
+
     import uvicorn
 
+    # Without a configured public address, the one served here is the site's address (and
+    # its allowed host).
+    os.environ.setdefault("REVITAL_BASE_URL", f"http://{args.host}:{args.port}")
     uvicorn.run(
         "revital.app:create_app",
         factory=True,

@@ -132,3 +132,36 @@ def test_commands_work_in_a_fresh_process(tmp_path):
     result = run("user", "create", "--email", "c@pays-test.fr", "--role", "coordinator", "--territory", "pays-test",
                  "--password-stdin", stdin="une phrase de passe solide\n")
     assert result.returncode == 0, result.stderr
+
+
+def test_serve_on_another_port_accepts_its_own_address(tmp_path):
+    """`make run PORT=8090` serves pages at http://127.0.0.1:8090 (the allowed host follows the port)."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("REVITAL_")}
+    environment.update(REVITAL_DATABASE_URL=url, REVITAL_ENV="development", REVITAL_INSTANCE_DIR=str(tmp_path))
+    subprocess.run([sys.executable, "-m", "revital.cli", "db", "upgrade"], env=environment, check=True,
+                   capture_output=True, timeout=120)
+    server = subprocess.Popen([sys.executable, "-m", "revital.cli", "serve", "--port", str(port)], env=environment,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server did not answer")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
