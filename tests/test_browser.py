@@ -308,6 +308,7 @@ def test_contribution_errors_are_swapped_in_by_htmx(page, db):
     page.get_by_role("button", name="Envoyer ma contribution").click()
     page.get_by_text("Choisissez s’il s’agit d’un atout").first.wait_for()
     assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate("document.activeElement.id") == "form-errors"  # the reader is taken to the errors
     assert page.get_by_label("Titre (obligatoire, 120 caractères au plus)").input_value() == "Sans le reste"
     assert "Sans le reste" not in contribution_titles(db)
 

@@ -37,7 +37,7 @@ def test_inline_scripts_carry_the_request_nonce(client):
     response = get(client, f"/communes/{MAIN}")
     csp = response.headers["content-security-policy"]
     nonce = csp.split("'nonce-")[1].split("'")[0]
-    assert response.text.count("<script") == response.text.count(f'nonce="{nonce}"') + 1  # + htmx, from 'self'
+    assert response.text.count("<script") == response.text.count(f'nonce="{nonce}"') + 2  # + htmx and revital.js, from 'self'
     assert f'nonce="{nonce}"' in response.text
     assert get(client, f"/communes/{MAIN}").headers["content-security-policy"] != csp
 
