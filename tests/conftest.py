@@ -10,6 +10,7 @@ import os
 import re
 import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
@@ -170,3 +171,27 @@ def text_of(html: str) -> str:
     """The visible text of a page, whitespace folded."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", _html.unescape(TAG.sub(" ", html))).strip()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright. Without it, browser tests skip with the reason; where
+    REVITAL_REQUIRE_BROWSER is set (.ci/run), a missing browser fails them instead."""
+    if not CHROMIUM.exists():
+        reason = "Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+        if os.environ.get("REVITAL_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield launched
+        launched.close()

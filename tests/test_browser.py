@@ -5,38 +5,16 @@ Without /usr/bin/chromium these tests skip with the reason; with REVITAL_REQUIRE
 """
 
 import json
-import os
 import socket
 import threading
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from revital.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = "Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
-        if os.environ.get("REVITAL_REQUIRE_BROWSER"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
 
 
 def free_port() -> int:

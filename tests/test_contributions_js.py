@@ -3,7 +3,6 @@ a bare page (served with the app's CSP) that loads a generated feed, filters it 
 fetched on demand. No database and no app: the page only needs the static files."""
 
 import json
-import os
 import random
 import re
 import threading
@@ -18,7 +17,6 @@ from revital.web import content_security_policy
 STATIC = (Path(PROJECT_DIR) / "static").resolve()
 SCRIPT = STATIC / "js" / "revital-contributions.js"
 VENDOR = STATIC / "vendor" / "leaflet.markercluster"
-CHROMIUM = Path("/usr/bin/chromium")
 KINDS = ("asset", "weakness", "idea")
 POINTS = 3000
 FAILING_ID = 999  # its popup answers 500
@@ -152,25 +150,6 @@ def site():
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = "Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
-        if os.environ.get("REVITAL_REQUIRE_BROWSER"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
