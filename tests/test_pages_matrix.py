@@ -142,3 +142,28 @@ def test_sign_out_form(as_persona, persona):
     assert response.status_code == 303
     assert response.headers["location"] == "/?ok=deconnexion"
     assert get(client, "/compte").status_code == 303
+
+
+CONTRIBUTION_PAGES = [f"/communes/{MAIN}/contribuer", f"/communes/{MAIN}/contributions",
+                      f"/communes/{MAIN}/contributions?kind=idea&category=commerce&phase=diagnostic"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("path", CONTRIBUTION_PAGES)
+def test_contribution_pages_answer_everyone(as_persona, persona, path):
+    response = get(as_persona(persona), path)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_published_contribution_answers_everyone_and_a_pending_one_only_moderators(as_persona, db, persona):
+    from revital.contributions.models import Contribution
+
+    with db.session() as session:
+        published = session.scalar(select(Contribution.id).where(Contribution.title == "La boulangerie a fermé"))
+        pending = session.scalar(select(Contribution.id).where(Contribution.title == "La fête du village en août"))
+    client = as_persona(persona)
+    assert get(client, f"/communes/{MAIN}/contributions/{published}").status_code == 200
+    moderators = {"facilitator", "admin", "coordinator"}
+    assert get(client, f"/communes/{MAIN}/contributions/{pending}").status_code == (200 if persona in moderators else 404)
