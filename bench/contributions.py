@@ -9,7 +9,6 @@ import time
 
 import httpx
 
-from revital.contributions import rules
 
 
 def percentile(values, q):

@@ -134,7 +134,7 @@ def cmd_demo(args, settings: Settings) -> int:
     if loaded:
         print("Territoire de démonstration chargé : « Pays des Sources (démonstration) ».")
         print(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
-        for email, name, role in demo.ACCOUNTS:
+        for email, name, _role in demo.ACCOUNTS:
             print(f"  {email:28} {name}")
     else:
         print("Le territoire de démonstration est déjà chargé : rien n'a été modifié.")

@@ -343,7 +343,6 @@ def test_anonymous_pages_come_from_the_cache_with_each_visitors_token(settings, 
 def test_hiding_drops_the_cached_page(client, db):
     c = one(db, "La boulangerie a fermé")
     assert get(client, f"{LIST}/{c.id}").status_code == 200
-    from tests.conftest import make_client as _make
 
     sign_in_as(client, PERSONAS["facilitator"])
     assert post(client, f"{QUEUE}/{c.id}/hide", {"reason": "Propos injurieux signalé"}).status_code == 303

@@ -1,7 +1,6 @@
 """Residents contribute: the form, its rules, moderation, the public views, supports and open data."""
 
 import io
-import json
 import threading
 import time
 
@@ -11,9 +10,9 @@ from sqlalchemy import func, select, update
 
 from revital.communes.models import Commune
 from revital.contributions import rules
-from revital.contributions.models import Contribution, ModerationDecision, Photo, Support
+from revital.contributions.models import Contribution, Photo
 from revital.geography.models import Place
-from tests.conftest import MAIN, PERSONAS, csrf_token, get, make_client, post, sign_in_as, text_of
+from tests.conftest import MAIN, PERSONAS, csrf_token, get, make_client, sign_in_as, text_of
 
 FORM = f"/communes/{MAIN}/contribuer"
 SECRET = "test-secret-key-that-is-long-enough-for-csrf"

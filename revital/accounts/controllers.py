@@ -1,9 +1,8 @@
 from datetime import timedelta
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
-from sqlalchemy.orm import Session
 
 from revital.accounts import passwords, services
 from revital.accounts.models import User

@@ -2,7 +2,6 @@ from litestar.response import Redirect, Template
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from revital import maps
 from revital.communes import services
@@ -33,6 +32,13 @@ def phase_steps(current: str) -> list[dict]:
         }
         for i, code in enumerate(phases.PHASES)
     ]
+
+
+def managed_commune(request: Request, db: DB, slug: str, permission: str):
+    """The commune at this address and the person asking, who must hold permission there:
+    404 for an unknown commune, otherwise 303 to sign in or 403 (see revital.web.require)."""
+    commune = load_commune(db, slug)
+    return commune, require(request, permission, services.scope_of(db, commune))
 
 
 def load_commune(db: DB, slug: FromPath[str]) -> Commune:

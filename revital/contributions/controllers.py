@@ -18,7 +18,7 @@ from revital.permissions import MODERATE, can
 from revital.process import phases
 from revital.process.services import process_of
 from revital.web import (
-    DB, Form, MultipartForm, NotFound, TooManyAttempts, current_user, get_or_404, is_fragment_request, page as render_page,
+    DB, MultipartForm, NotFound, TooManyAttempts, current_user, get_or_404, is_fragment_request, page as render_page,
     principal, see_other, sign_in_url,
 )
 

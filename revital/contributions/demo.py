@@ -96,7 +96,7 @@ def add_synthetic(db, commune: Commune, n: int, seed: int = 1) -> int:
         lons = np.array([rng.uniform(min_lon, max_lon) for _ in range(n)])
         lats = np.array([rng.uniform(min_lat, max_lat) for _ in range(n)])
         inside = geo.covers_points(zone, lons, lats)
-        points += [(round(x, 6), round(y, 6)) for x, y in zip(lons[inside], lats[inside])]
+        points += [(round(x, 6), round(y, 6)) for x, y in zip(lons[inside], lats[inside], strict=True)]
     kinds = ("asset", "weakness", "idea")
     categories = ("logement", "commerce", "espaces-publics", "mobilite", "patrimoine", "services", "nature",
                   "vie-sociale", "foncier", "autre")

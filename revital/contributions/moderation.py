@@ -5,13 +5,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from revital import maps
-from revital.communes import services as communes
-from revital.communes.controllers import load_commune
+from revital.communes.controllers import managed_commune
 from revital.contributions import rules, services
 from revital.contributions.controllers import current_phase
 from revital.permissions import MODERATE
 from revital.process import phases
-from revital.web import DB, Form, get_or_404, ok_message, page, require, see_other
+from revital.web import DB, Form, get_or_404, ok_message, page, see_other
 
 STATUS_TABS = ("pending", "published", "hidden", "rejected")
 
@@ -35,15 +34,13 @@ class ModerationController(Controller):
     @get("/", sync_to_thread=True)
     def queue(self, request: Request, db: DB, slug: FromPath[str], statut: FromQuery[str] = "pending",
               ok: FromQuery[str] = "") -> Template:
-        commune = load_commune(db, slug)
-        require(request, MODERATE, communes.scope_of(db, commune))
+        commune, _ = managed_commune(request, db, slug, MODERATE)
         return queue_page(request, db, commune, statut if statut in STATUS_TABS else "pending", ok=ok_message(ok))
 
     @post("/{contribution_id:int}/{action:str}", sync_to_thread=True)
     def decide(self, request: Request, db: DB, slug: FromPath[str], contribution_id: FromPath[int],
                action: FromPath[str], data: Form) -> Template | Redirect:
-        commune = load_commune(db, slug)
-        user = require(request, MODERATE, communes.scope_of(db, commune))
+        commune, user = managed_commune(request, db, slug, MODERATE)
         contribution = get_or_404(services.contribution_in(db, commune.id, contribution_id),
                                   "Cette contribution n’existe pas dans cette commune.")
         back = data.get("statut", "pending")
@@ -84,15 +81,13 @@ class PaperEntryController(Controller):
     @get("/", sync_to_thread=True)
     def form(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "",
              numero: FromQuery[int] = 0) -> Template:
-        commune = load_commune(db, slug)
-        require(request, MODERATE, communes.scope_of(db, commune))
+        commune, _ = managed_commune(request, db, slug, MODERATE)
         message = f"Contribution n° {numero} enregistrée et publiée. Au suivant !" if ok == "saisie" and numero else None
         return entry_page(request, db, commune, ok=message)
 
     @post("/", sync_to_thread=True)
     def save(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
-        commune = load_commune(db, slug)
-        user = require(request, MODERATE, communes.scope_of(db, commune))
+        commune, user = managed_commune(request, db, slug, MODERATE)
         settings = request.app.state.settings
         token = data.get("token", "")
         if rules.check_form_token(token, settings.secret_key, max_age=7 * 24 * 3600) != "ok":

@@ -3,11 +3,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from revital import geo, maps
-from revital.communes import services as communes
-from revital.communes.controllers import load_commune
+from revital.communes.controllers import load_commune, managed_commune
 from revital.geography import services
 from revital.permissions import MANAGE_PERIMETER, MANAGE_PLACES
-from revital.web import DB, Form, MultipartForm, get_or_404, ok_message, page, require, see_other
+from revital.web import DB, Form, MultipartForm, get_or_404, ok_message, page, see_other
 
 MAX_PERIMETER_UPLOAD = 5 * 1024 * 1024
 
@@ -45,14 +44,12 @@ class PerimeterController(Controller):
 
     @get("/", sync_to_thread=True)
     def form(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_PERIMETER, communes.scope_of(db, commune))
+        commune, _ = managed_commune(request, db, slug, MANAGE_PERIMETER)
         return perimeter_page(request, commune, text=commune.perimeter or "", ok=ok_message(ok))
 
     @post("/", sync_to_thread=True, request_max_body_size=MAX_PERIMETER_UPLOAD + 64 * 1024)
     def save(self, request: Request, db: DB, slug: FromPath[str], data: MultipartForm) -> Template | Redirect:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_PERIMETER, communes.scope_of(db, commune))
+        commune, _ = managed_commune(request, db, slug, MANAGE_PERIMETER)
         text = (data.get("perimeter") or "").strip() if isinstance(data.get("perimeter"), str) else ""
         upload = data.get("fichier")
         if upload is not None and not isinstance(upload, str) and upload.filename:
@@ -74,8 +71,7 @@ class PerimeterController(Controller):
 
     @post("/effacer", sync_to_thread=True)
     def clear(self, request: Request, db: DB, slug: FromPath[str]) -> Redirect:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_PERIMETER, communes.scope_of(db, commune))
+        commune, _ = managed_commune(request, db, slug, MANAGE_PERIMETER)
         services.clear_perimeter(db, commune)
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion/perimetre?ok=perimetre-efface")
@@ -97,19 +93,21 @@ def places_page(request, db, commune, status_code=200, values=None, errors=None,
     )
 
 
+def load_place(db, commune, place_id: int):
+    return get_or_404(services.place_in(db, commune.id, place_id), "Ce lieu n’existe pas dans cette commune.")
+
+
 class PlacesController(Controller):
     path = "/communes/{slug:str}/gestion/lieux"
 
     @get("/", sync_to_thread=True)
     def list(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_PLACES, communes.scope_of(db, commune))
+        commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
         return places_page(request, db, commune, ok=ok_message(ok))
 
     @post("/", sync_to_thread=True)
     def add(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_PLACES, communes.scope_of(db, commune))
+        commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
         values, errors = services.clean_place(data, commune)
         if errors:
             return places_page(request, db, commune, 422, values, errors)
@@ -119,17 +117,15 @@ class PlacesController(Controller):
 
     @get("/{place_id:int}", sync_to_thread=True)
     def edit(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int]) -> Template:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_PLACES, communes.scope_of(db, commune))
-        place = get_or_404(services.place_in(db, commune.id, place_id), "Ce lieu n’existe pas dans cette commune.")
+        commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
+        place = load_place(db, commune, place_id)
         values = {"name": place.name, "description": place.description, "lon": f"{place.lon:.6f}", "lat": f"{place.lat:.6f}"}
         return places_page(request, db, commune, values=values, place=place)
 
     @post("/{place_id:int}", sync_to_thread=True)
     def update(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int], data: Form) -> Template | Redirect:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_PLACES, communes.scope_of(db, commune))
-        place = get_or_404(services.place_in(db, commune.id, place_id), "Ce lieu n’existe pas dans cette commune.")
+        commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
+        place = load_place(db, commune, place_id)
         values, errors = services.clean_place(data, commune)
         if errors:
             return places_page(request, db, commune, 422, values, errors, place=place)
@@ -139,9 +135,8 @@ class PlacesController(Controller):
 
     @post("/{place_id:int}/supprimer", sync_to_thread=True)
     def delete(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int]) -> Redirect:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_PLACES, communes.scope_of(db, commune))
-        place = get_or_404(services.place_in(db, commune.id, place_id), "Ce lieu n’existe pas dans cette commune.")
+        commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
+        place = load_place(db, commune, place_id)
         services.delete_place(db, place)
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion/lieux?ok=lieu-supprime")

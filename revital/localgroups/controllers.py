@@ -1,15 +1,13 @@
 from litestar.response import Redirect, Template
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
-from sqlalchemy.orm import Session
 
-from revital.communes import services as communes
-from revital.communes.controllers import load_commune
+from revital.communes.controllers import managed_commune
 from revital.localgroups import services
 from revital.localgroups.forms import MEMBER_KINDS, clean_member
 from revital.localgroups.models import Member
 from revital.permissions import MANAGE_LOCAL_GROUP
-from revital.web import DB, Form, is_fragment_request, ok_message, get_or_404, page, require, see_other
+from revital.web import DB, Form, is_fragment_request, ok_message, get_or_404, page, see_other
 
 
 
@@ -34,14 +32,12 @@ class LocalGroupController(Controller):
 
     @get("/", sync_to_thread=True)
     def manage(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template | Redirect:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
+        commune, _ = managed_commune(request, db, slug, MANAGE_LOCAL_GROUP)
         return group_page(commune, services.group_of(db, commune.id), ok=ok_message(ok))
 
     @post("/membres", sync_to_thread=True)
     def add_member(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
+        commune, _ = managed_commune(request, db, slug, MANAGE_LOCAL_GROUP)
         values, errors = clean_member(data)
         fragment = is_fragment_request(request)
         if errors:
@@ -56,8 +52,7 @@ class LocalGroupController(Controller):
 
     @post("/membres/{member_id:int}/retirer", sync_to_thread=True)
     def remove_member(self, request: Request, db: DB, slug: FromPath[str], member_id: FromPath[int]) -> Template | Redirect:
-        commune = load_commune(db, slug)
-        require(request, MANAGE_LOCAL_GROUP, communes.scope_of(db, commune))
+        commune, _ = managed_commune(request, db, slug, MANAGE_LOCAL_GROUP)
         group = get_or_404(services.group_of(db, commune.id))
         member = get_or_404(services.member_in(db, group, member_id), "Ce membre ne fait pas partie du groupe local.")
         group.members.remove(member)

@@ -1,7 +1,6 @@
 from litestar.response import Redirect, Template
 from litestar import Controller, Request, post
-from litestar.params import FromPath, FromQuery
-from sqlalchemy.orm import Session
+from litestar.params import FromPath
 
 from revital.communes import services as communes
 from revital.communes.controllers import admin_context, load_commune
