@@ -165,3 +165,20 @@ def test_serve_on_another_port_accepts_its_own_address(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_demo_adds_synthetic_contributions_inside_the_commune(env, empty_db, capsys):
+    from shapely.geometry import Point
+
+    from revital import geo
+    from revital.contributions.models import Contribution
+
+    assert cli.main(["demo", "--contributions", "300"]) == 0
+    assert "300 contributions synthétiques ajoutées à « saint-etienne-du-valdonnez »." in capsys.readouterr().out
+    with empty_db.session() as session:
+        commune = session.scalar(select(Commune).where(Commune.slug == "saint-etienne-du-valdonnez"))
+        zone = geo.from_geojson(commune.boundary)
+        rows = session.scalars(select(Contribution).where(Contribution.title.like("Contribution de test%"))).all()
+    assert len(rows) == 300 and all(r.status == "published" for r in rows)
+    assert all(zone.covers(Point(r.lon, r.lat)) for r in rows)
+    assert cli.main(["demo", "--contributions", "5", "--commune", "atlantis"]) == 1
