@@ -61,6 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     create_user.add_argument("--organisation", help="organisation slug, for partner")
     create_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
+    personal = commands.add_parser("personal-data", help="a person's data, by e-mail (RGPD access and erasure)")
+    personal_commands = personal.add_subparsers(dest="personal_command", required=True)
+    show = personal_commands.add_parser("show", help="list what is kept about an e-mail address")
+    show.add_argument("--email", required=True)
+    erase = personal_commands.add_parser("erase", help="delete that person's contributions and memberships")
+    erase.add_argument("--email", required=True)
+    erase.add_argument("--yes", action="store_true", help="do it (without it, only say what would go)")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     handler = {
@@ -70,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         "territory": cmd_territory,
         "commune": cmd_commune,
         "user": cmd_user,
+        "personal-data": cmd_personal_data,
     }[args.command]
     return handler(args, settings) or 0
 
@@ -237,6 +246,29 @@ def cmd_user(args, settings: Settings) -> int:
     print(f"Compte créé : {args.email} ({args.role}).")
     if generated:
         print(f"Mot de passe provisoire (à changer dès la première connexion) : {password}")
+    return 0
+
+
+def cmd_personal_data(args, settings: Settings) -> int:
+    from revital import privacy
+
+    with write_transaction(settings) as session:
+        found = privacy.find(session, args.email)
+        print(f"Données conservées pour {found.email} :")
+        print(f"  compte : {found.account or 'aucun'}")
+        print(f"  contributions : {len(found.contributions)}")
+        for number, commune, title, status in found.contributions:
+            print(f"    n° {number} — {commune} — « {title} » ({status})")
+        print(f"  membre de groupes locaux : {len(found.memberships)}")
+        for number, commune, name in found.memberships:
+            print(f"    {commune} — {name}")
+        if args.personal_command == "erase":
+            if not args.yes:
+                print("Rien n'a été effacé : ajoutez --yes pour effacer ces contributions et ces inscriptions.")
+                return 0
+            contributions, members = privacy.erase(session, args.email)
+            print(f"Effacé : {contributions} contribution(s), {members} inscription(s) à un groupe local. "
+                  "Le compte éventuel reste : désactivez-le si la personne le demande.")
     return 0
 
 

@@ -182,3 +182,32 @@ def test_demo_adds_synthetic_contributions_inside_the_commune(env, empty_db, cap
     assert len(rows) == 300 and all(r.status == "published" for r in rows)
     assert all(zone.covers(Point(r.lon, r.lat)) for r in rows)
     assert cli.main(["demo", "--contributions", "5", "--commune", "atlantis"]) == 1
+
+
+def test_personal_data_show_and_erase(env, db, capsys):
+    from revital.contributions.models import Contribution, Support
+    from revital.localgroups.models import LocalGroup, Member
+
+    with db.transaction() as session:
+        commune = session.scalar(select(Commune).where(Commune.insee == "48147"))
+        c = Contribution(commune_id=commune.id, kind="idea", category="commerce", title="Mon idée privée",
+                         body="", phase="emergence", status="published", author_email="Lea@Exemple.fr",
+                         submission_token="rgpd-1")
+        session.add(c)
+        session.flush()
+        session.add(Support(contribution_id=c.id, voter="browser:x"))
+        group = session.scalar(select(LocalGroup).where(LocalGroup.commune_id == commune.id))
+        session.add(Member(group_id=group.id, name="Léa", kind="resident", email="lea@exemple.fr"))
+        version = commune.contributions_version
+    assert cli.main(["personal-data", "show", "--email", "LEA@exemple.fr"]) == 0
+    out = capsys.readouterr().out
+    assert "contributions : 1" in out and "« Mon idée privée »" in out and "Saint-Étienne-du-Valdonnez — Léa" in out
+    assert cli.main(["personal-data", "erase", "--email", "lea@exemple.fr"]) == 0
+    assert "Rien n'a été effacé" in capsys.readouterr().out
+    assert cli.main(["personal-data", "erase", "--email", "lea@exemple.fr", "--yes"]) == 0
+    assert "Effacé : 1 contribution(s), 1 inscription(s)" in capsys.readouterr().out
+    with db.session() as session:
+        assert session.scalar(select(Contribution).where(Contribution.title == "Mon idée privée")) is None
+        assert session.scalar(select(Member).where(Member.email == "lea@exemple.fr")) is None
+        assert session.scalars(select(Support).where(Support.voter == "browser:x")).all() == []
+        assert session.scalar(select(Commune.contributions_version).where(Commune.insee == "48147")) == version + 1
