@@ -260,7 +260,7 @@ def cmd_personal_data(args, settings: Settings) -> int:
         for number, commune, title, status in found.contributions:
             print(f"    n° {number} — {commune} — « {title} » ({status})")
         print(f"  membre de groupes locaux : {len(found.memberships)}")
-        for number, commune, name in found.memberships:
+        for _number, commune, name in found.memberships:
             print(f"    {commune} — {name}")
         if args.personal_command == "erase":
             if not args.yes:
