@@ -101,6 +101,9 @@ class ContributeController(Controller):
                                   headers={"Retry-After": "3600"})
         values, errors = rules.clean_submission(fields, services.categories_of(commune),
                                                 services.place_choices(db, commune.id), services.inside_commune(commune))
+        phase = current_phase(db, commune)
+        # End the reads before the photo: on SQLite a POST's transaction holds the write lock.
+        db.rollback()
         photo = None
         upload = data.get("photo")
         if upload is not None and not isinstance(upload, str) and upload.filename:
@@ -112,8 +115,6 @@ class ContributeController(Controller):
             if "photo" not in errors and photo is not None:
                 errors["photo"] = "Votre photo était correcte : choisissez-la à nouveau avant d’envoyer."
             return render_form(request, db, commune, 422, values=values, errors=errors, token=token)
-        phase = current_phase(db, commune)
-        db.rollback()  # end the read; the throttle writes in a transaction of its own
         request.app.state.throttle.hit(key, window)
         contribution, _ = services.submit(db, commune, phase, values, nonce, user_id=user.id if user else None, photo=photo)
         return done(request, commune, contribution)
