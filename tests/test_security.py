@@ -233,3 +233,22 @@ def test_static_files_are_cacheable(client):
     assert response.status_code == 200
     assert "max-age=3600" in response.headers["cache-control"]
     assert response.headers["content-type"].startswith("text/css")
+
+
+def test_expired_sessions_and_old_throttles_are_not_kept(client, db):
+    from revital.accounts.models import Throttle
+    from revital.accounts.sessions import THROTTLE_RETENTION
+
+    sign_in(client)
+    with db.transaction() as session:
+        session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(days=3)))
+        session.add(Throttle(key="signin:address:192.0.2.1", window_start=utcnow() - THROTTLE_RETENTION * 2, hits=3))
+    post(client, "/deconnexion")
+    sign_in(client, email=PERSONAS["facilitator"])  # any sign-in purges expired sessions
+    with db.session() as session:
+        assert len(session.scalars(select(UserSession)).all()) == 1
+    throttle = client.app.state.throttle
+    for i in range(throttle.PURGE_EVERY):  # every hundredth hit purges old rows
+        throttle.hit(f"test:{i}", timedelta(minutes=1))
+    with db.session() as session:
+        assert session.get(Throttle, "signin:address:192.0.2.1") is None

@@ -109,6 +109,7 @@ class AccountController(Controller):
         if old:
             state.sessions.delete(old)
         token = state.sessions.create(user.id)
+        state.sessions.purge()  # expired sessions of everyone else go too: nothing is kept past its timeout
         return Redirect(target, status_code=303, cookies=[session_cookie(request, token)])
 
     @post("/deconnexion", sync_to_thread=True)

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -56,6 +54,3 @@ def create_user(db: Session, email: str, display_name: str, password_hash: str, 
     db.flush()
     return user
 
-
-def signin_window(minutes: int) -> timedelta:
-    return timedelta(minutes=minutes)

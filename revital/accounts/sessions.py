@@ -160,11 +160,19 @@ class RedisSessions:
         return 0  # Redis expires keys itself.
 
 
+# Throttle rows name addresses (personal data): none is kept longer than this.
+THROTTLE_RETENTION = timedelta(days=1)
+
+
 class DatabaseThrottle:
-    """Fixed-window counters, incremented atomically with an upsert."""
+    """Fixed-window counters, incremented atomically with an upsert. Every hundredth hit of a
+    process also deletes the rows older than THROTTLE_RETENTION."""
+
+    PURGE_EVERY = 100
 
     def __init__(self, db: Database):
         self.db = db
+        self.hits = 0
 
     def hit(self, key: str, window: timedelta) -> int:
         """Count one attempt under key and return the count in the current window."""
@@ -179,6 +187,9 @@ class DatabaseThrottle:
                 index_elements=[Throttle.key], set_={"hits": Throttle.hits + 1}
             )
             session.execute(statement)
+            self.hits += 1
+            if self.hits % self.PURGE_EVERY == 0:
+                session.execute(delete(Throttle).where(Throttle.window_start < now - THROTTLE_RETENTION))
             return session.scalar(select(Throttle.hits).where(Throttle.key == key))
 
     def count(self, key: str, window: timedelta) -> tuple[int, datetime | None]:
