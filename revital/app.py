@@ -4,7 +4,10 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from litestar import Litestar, Request
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from litestar import Litestar
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
@@ -35,7 +38,9 @@ from revital.localgroups.controllers import LocalGroupController
 from revital.process.controllers import ProcessController
 from revital.settings import PROJECT_DIR, Settings
 from revital.site import SiteController
-from revital.web import AuthMiddleware, SecurityHeadersMiddleware, error_response
+from revital.web import (
+    AuthMiddleware, FormMiddleware, SecurityHeadersMiddleware, error_response, provide_db, provide_form,
+)
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 STATIC_DIR = PROJECT_DIR / "static"
@@ -54,16 +59,6 @@ def template_environment(auto_reload: bool = True) -> Environment:
     return env
 
 
-def provide_db(request: Request):
-    """A database session for the request: BEGIN IMMEDIATE on SQLite for anything but a read."""
-    write = request.method not in ("GET", "HEAD", "OPTIONS")
-    session = request.app.state.db.session(write=write)
-    try:
-        yield session
-    finally:
-        session.close()
-
-
 def allowed_hosts(settings: Settings) -> list[str]:
     if settings.allowed_hosts:
         return settings.allowed_hosts
@@ -76,7 +71,9 @@ def allowed_hosts(settings: Settings) -> list[str]:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = (settings or Settings.from_env()).resolved()
-    db = Database(settings.database_url)
+    # Each worker thread holds at most two connections at once (its request's session, and a
+    # session or throttle store's): the pool never makes a thread wait for another one.
+    db = Database(settings.database_url, connections=2 * settings.threads + 2, wait=settings.db_wait_seconds)
     timeouts = Timeouts(
         idle=timedelta(minutes=settings.session_idle_minutes),
         absolute=timedelta(hours=settings.session_absolute_hours),
@@ -88,6 +85,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         sessions, throttle = RedisSessions(client, timeouts), RedisThrottle(client)
     else:
         sessions, throttle = DatabaseSessions(db, timeouts), DatabaseThrottle(db)
+
+    def startup() -> None:
+        # The threads that run handlers, sized with the pool above (asyncio's default is cpu + 4).
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="revital"))
 
     def shutdown() -> None:
         db.dispose()
@@ -115,10 +117,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 cache_control=CacheControlHeader(max_age=3600, public=True),
             ),
         ],
-        dependencies={"db": Provide(provide_db)},
+        dependencies={"db": Provide(provide_db, sync_to_thread=False),
+                      "form": Provide(provide_form, sync_to_thread=False)},
         request_class=HTMXRequest,
         middleware=[
             DefineMiddleware(SecurityHeadersMiddleware),
+            DefineMiddleware(FormMiddleware),
             DefineMiddleware(AuthMiddleware),
         ],
         csrf_config=CSRFConfig(
@@ -135,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={Exception: error_response},
         state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle,
                      "pages": PageCache()}),
+        on_startup=[startup],
         on_shutdown=[shutdown],
         debug=settings.debug,
         # Leave the root logger to the server; 500s are logged once, by revital.web.error_response.

@@ -24,6 +24,11 @@ def envint(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def envstr(name: str, default: str) -> str:
     value = os.environ.get(name)
     return value if value else default
@@ -66,6 +71,10 @@ class Settings:
     # The official communes API, for `revital commune import --api`.
     geo_api_url: str = GEO_API_URL
     geo_api_timeout: int = 10
+    # Worker threads per process that run request handlers, and how long a request may wait for
+    # a database connection or lock before it is answered 503.
+    threads: int = 8
+    db_wait_seconds: float = 5.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -90,6 +99,8 @@ class Settings:
             tiles_ign_photo=envstr("REVITAL_TILES_IGN_PHOTO", IGN_PHOTO_TILES),
             geo_api_url=envstr("REVITAL_GEO_API_URL", GEO_API_URL),
             geo_api_timeout=envint("REVITAL_GEO_API_TIMEOUT", 10),
+            threads=envint("REVITAL_THREADS", 8),
+            db_wait_seconds=envfloat("REVITAL_DB_WAIT_SECONDS", 5.0),
         )
         return settings.resolved()
 

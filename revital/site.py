@@ -1,15 +1,15 @@
 """Pages that belong to the site rather than to a part of the workflow."""
 
 from litestar.response import Template
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from revital.web import page
+from revital.web import get, post, page
 
 
 class SiteController(Controller):
-    @get("/health", sync_to_thread=True)
+    @get("/health")
     def health(self, request: Request) -> Response:
         try:
             with request.app.state.db.session() as session:
@@ -18,10 +18,10 @@ class SiteController(Controller):
             return Response({"status": "error", "database": "unreachable"}, status_code=503)
         return Response({"status": "ok", "database": "ok"}, status_code=200)
 
-    @get("/accessibilite", sync_to_thread=False)
-    def accessibility(self) -> Template:
+    @get("/accessibilite")
+    def accessibility(self, request: Request) -> Template:
         return page("site/accessibility.html")
 
-    @get("/confidentialite", sync_to_thread=False)
-    def privacy(self) -> Template:
+    @get("/confidentialite")
+    def privacy(self, request: Request) -> Template:
         return page("site/privacy.html")

@@ -179,10 +179,34 @@ def test_sign_in_is_throttled_per_account(client):
     assert sign_in(client, email=PERSONAS["facilitator"]).status_code == 303
 
 
-def test_sign_in_is_throttled_per_address(client):
+def test_a_busy_address_slows_failures_but_never_refuses_a_right_password(client, monkeypatch):
+    """A mairie's Wi-Fi: 20 failures from one address (many people, many accounts) must not lock
+    everyone out. Further failures from that address are answered more and more slowly."""
+    delays = []
+
+    async def record(seconds):
+        delays.append(seconds)
+
+    monkeypatch.setattr("revital.accounts.controllers.anyio.sleep", record)
     for i in range(20):
-        sign_in(client, email=f"inconnu{i}@revital.test", password="mauvais mot de passe")
-    assert sign_in(client, email=PERSONAS["facilitator"]).status_code == 429
+        assert sign_in(client, email=f"inconnu{i}@revital.test", password="mauvais mot de passe").status_code == 422
+    assert delays == []
+    assert sign_in(client, email=PERSONAS["facilitator"]).status_code == 303
+    assert delays == []
+    for i in range(3):
+        assert sign_in(client, email=f"autre{i}@revital.test", password="mauvais mot de passe").status_code == 422
+    assert delays == [0.5, 1.0, 1.5]
+    assert sign_in(client, email=PERSONAS["admin"]).status_code == 303
+    assert delays == [0.5, 1.0, 1.5]
+
+
+def test_failure_delay_grows_past_the_address_limit_and_is_capped():
+    from revital.accounts.services import MAX_DELAY, failure_delay
+
+    assert failure_delay(20, 5) == 0.0
+    assert failure_delay(21, 5) == 0.5
+    assert failure_delay(24, 5) == 2.0
+    assert failure_delay(10_000, 5) == MAX_DELAY
 
 
 def test_successful_sign_in_clears_the_account_counter(client):

@@ -1,5 +1,7 @@
 from datetime import timedelta
-from litestar import Controller, Request, get, post
+
+import anyio
+from litestar import Controller, Request, Response
 from litestar.datastructures import Cookie
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
@@ -10,7 +12,7 @@ from revital.communes.models import Commune, Organisation, Territory
 from revital.communes.services import demo_loaded
 from revital.db import utcnow
 from revital.permissions import ROLE_LABELS
-from revital.web import DB, Form, ok_message, SESSION_COOKIE, TooManyAttempts, cookie_value, page, require_user, safe_next, see_other
+from revital.web import get, in_thread, finish, post, DB, Form, ok_message, SESSION_COOKIE, cookie_value, page, require_user, safe_next, see_other
 
 
 DEMO_ACCOUNTS = [
@@ -53,8 +55,52 @@ def minutes_left(started, window: timedelta) -> int:
     return max(1, int(remaining.total_seconds() // 60) + 1)
 
 
+def signin_page(db, status_code: int, target: str, email: str, error: str) -> Template:
+    return page("accounts/signin.html", status_code=status_code, next=target, expired=False,
+                demo=demo_loaded(db), demo_accounts=DEMO_ACCOUNTS, errors={"form": error}, email=email)
+
+
+def attempt_signin(request: Request, db, form) -> tuple[Response, float]:
+    """Check the password (reading only), then record the outcome in one write transaction.
+    Returns the response and how long to wait before sending it."""
+    state = request.app.state
+    settings = state.settings
+    email = services.normalise_email(form.get("email", ""))[:254]
+    password = form.get("password", "")[: passwords.MAX_LENGTH]
+    target = safe_next(form.get("next"), "/compte")
+    window = timedelta(minutes=settings.signin_window_minutes)
+    email_key = f"signin:email:{email}"
+    address_key = f"signin:address:{client_address(request)}"
+    hits, started = state.throttle.count(email_key, window)
+    if hits >= settings.signin_attempts:
+        minutes = minutes_left(started, window)
+        response = finish(request, signin_page(
+            db, 429, target, email, "Trop de tentatives de connexion à ce compte. Par sécurité, réessayez dans "
+            f"{minutes} minute{'s' if minutes > 1 else ''}."))
+        response.headers["Retry-After"] = str(minutes * 60)
+        return response, 0.0
+    user = services.authenticate(db, email, password) if email and password else None
+    db.write()
+    if user is None:
+        state.throttle.hit(email_key, window, db)
+        failures = state.throttle.hit(address_key, window, db)
+        db.commit()
+        response = finish(request, signin_page(db, 422, target, email, "Adresse e-mail ou mot de passe incorrect."))
+        return response, services.failure_delay(failures, settings.signin_attempts)
+    services.record_signin(db, user, password)
+    state.throttle.clear(email_key, db)
+    # Always a new session id at sign-in; the one the browser had, if any, is ended.
+    old = cookie_value(request.scope, SESSION_COOKIE)
+    if old:
+        state.sessions.delete(old, db)
+    token = state.sessions.create(user.id, db)
+    state.sessions.purge(db)  # expired sessions of everyone else go too: nothing is kept past its timeout
+    db.commit()
+    return Redirect(target, status_code=303, cookies=[session_cookie(request, token)]), 0.0
+
+
 class AccountController(Controller):
-    @get("/connexion", sync_to_thread=True)
+    @get("/connexion")
     def signin_form(self, request: Request, db: DB, suivant: FromQuery[str] = "", expiree: FromQuery[str] = "") -> Template | Redirect:
         return page(
             "accounts/signin.html",
@@ -66,71 +112,32 @@ class AccountController(Controller):
             email="",
         )
 
-    @post("/connexion", sync_to_thread=True)
-    def signin(self, request: Request, db: DB, data: Form) -> Template | Redirect:
-        state = request.app.state
-        settings = state.settings
-        email = services.normalise_email(data.get("email", ""))[:254]
-        password = data.get("password", "")[: passwords.MAX_LENGTH]
-        target = safe_next(data.get("next"), "/compte")
-        window = timedelta(minutes=settings.signin_window_minutes)
-        email_key = f"signin:email:{email}"
-        address_key = f"signin:address:{client_address(request)}"
-        # An address may try several accounts, but not endlessly.
-        for key, limit in ((email_key, settings.signin_attempts), (address_key, settings.signin_attempts * 4)):
-            hits, started = state.throttle.count(key, window)
-            if hits >= limit:
-                minutes = minutes_left(started, window)
-                raise TooManyAttempts(
-                    "Trop de tentatives de connexion. Par sécurité, réessayez dans "
-                    f"{minutes} minute{'s' if minutes > 1 else ''}.",
-                    headers={"Retry-After": str(minutes * 60)},
-                )
-        user = services.authenticate(db, email, password) if email and password else None
-        if user is None:
-            # The stores write in transactions of their own: end this one first (SQLite has one writer).
-            db.rollback()
-            state.throttle.hit(email_key, window)
-            state.throttle.hit(address_key, window)
-            return page(
-                "accounts/signin.html",
-                status_code=422,
-                next=target,
-                expired=False,
-                demo=demo_loaded(db),
-                demo_accounts=DEMO_ACCOUNTS,
-                errors={"form": "Adresse e-mail ou mot de passe incorrect."},
-                email=email,
-            )
-        db.commit()
-        state.throttle.clear(email_key)
-        # Always a new session id at sign-in; the one the browser had, if any, is ended.
-        old = cookie_value(request.scope, SESSION_COOKIE)
-        if old:
-            state.sessions.delete(old)
-        token = state.sessions.create(user.id)
-        state.sessions.purge()  # expired sessions of everyone else go too: nothing is kept past its timeout
-        return Redirect(target, status_code=303, cookies=[session_cookie(request, token)])
+    @post("/connexion")
+    async def signin(self, request: Request, form: Form) -> Response:
+        response, delay = await in_thread(request, lambda db: attempt_signin(request, db, form))
+        if delay:  # slow down failures from a busy address, on the event loop: no thread waits
+            await anyio.sleep(delay)
+        return response
 
-    @post("/deconnexion", sync_to_thread=True)
+    @post("/deconnexion")
     def signout(self, request: Request) -> Redirect:
         token = cookie_value(request.scope, SESSION_COOKIE)
         if token:
             request.app.state.sessions.delete(token)
         return Redirect("/?ok=deconnexion", status_code=303, cookies=[cleared_session_cookie(request)])
 
-    @get("/compte", sync_to_thread=True)
+    @get("/compte")
     def account(self, request: Request, db: DB, ok: FromQuery[str] = "") -> Template | Redirect:
         current = require_user(request)
         return page("accounts/account.html", **account_context(db, current.id), errors={}, ok=ok_message(ok))
 
-    @post("/compte/mot-de-passe", sync_to_thread=True)
-    def change_password(self, request: Request, db: DB, data: Form) -> Template | Redirect:
+    @post("/compte/mot-de-passe")
+    def change_password(self, request: Request, db: DB, form: Form) -> Template | Redirect:
         current = require_user(request)
         user = db.get(User, current.id)
-        old = data.get("current_password", "")
-        new = data.get("new_password", "")
-        confirm = data.get("confirm_password", "")
+        old = form.get("current_password", "")
+        new = form.get("new_password", "")
+        confirm = form.get("confirm_password", "")
         errors = {}
         if not passwords.verify_password(user.password_hash, old[: passwords.MAX_LENGTH]):
             errors["current_password"] = "Le mot de passe actuel est incorrect."
@@ -143,9 +150,9 @@ class AccountController(Controller):
             return page("accounts/account.html", status_code=422, **account_context(db, user.id), errors=errors, ok="")
         user.password_hash = passwords.hash_password(new)
         user.password_changed_at = utcnow()
-        db.commit()
         # Every other browser signed in to this account is signed out.
-        request.app.state.sessions.delete_user(user.id, keep=cookie_value(request.scope, SESSION_COOKIE))
+        request.app.state.sessions.delete_user(user.id, keep=cookie_value(request.scope, SESSION_COOKIE), session=db)
+        db.commit()
         return see_other("/compte?ok=mot-de-passe")
 
 

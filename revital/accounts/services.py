@@ -16,17 +16,35 @@ def user_by_email(db: Session, email: str) -> User | None:
 
 
 def authenticate(db: Session, email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None; same cost either way."""
+    """The active user with this e-mail and password, or None; same cost either way. Reads only."""
     user = user_by_email(db, email)
     if user is None or not user.is_active or not user.password_hash:
         passwords.burn_time(password)
         return None
     if not passwords.verify_password(user.password_hash, password):
         return None
+    return user
+
+
+def record_signin(db: Session, user: User, password: str) -> None:
+    """In a write transaction, after authenticate(): the date, and a stronger hash if due."""
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_signin_at = utcnow()
-    return user
+
+
+# Sign-in throttling. Per account: after `attempts` failures in the window, that account refuses
+# every password until the window ends. Per address (a mairie's Wi-Fi, a meeting's tablet, many
+# people behind one address): never a refusal; past ADDRESS_FACTOR x attempts, each further
+# failure is answered more slowly, up to MAX_DELAY seconds, and a right password is not delayed.
+ADDRESS_FACTOR = 4
+MAX_DELAY = 10.0
+
+
+def failure_delay(address_failures: int, attempts: int) -> float:
+    """Seconds to wait before answering a failed sign-in from an address with this many failures."""
+    excess = address_failures - attempts * ADDRESS_FACTOR
+    return 0.0 if excess <= 0 else min(MAX_DELAY, 0.5 * excess)
 
 
 def create_user(db: Session, email: str, display_name: str, password_hash: str, grants: list[Grant]) -> User:

@@ -3,12 +3,15 @@
 The application processes keep nothing of their own: any worker can answer any request.
 The cookie carries a random token; the store keeps only its SHA-256.
 
-The database stores write in transactions of their own: call them after the request's own
-write transaction has ended (commit or rollback), or SQLite's single writer waits for itself.
+The database stores write either in the caller's session (`session=`: inside the request's own
+write transaction, committed with it) or in a transaction of their own, which must then not be
+called while the request's own write transaction is open (SQLite has one writer: revital.db
+refuses a second write transaction in one thread rather than let it wait for itself).
 """
 
 import hashlib
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +24,16 @@ from revital.db import Database, utcnow
 
 # last_seen_at is written at most this often, so reading pages does not mean writing.
 TOUCH_EVERY = timedelta(seconds=60)
+
+
+@contextmanager
+def writing(db: Database, session=None):
+    """The caller's session if given (the caller commits), else a write transaction of our own."""
+    if session is not None:
+        yield session
+        return
+    with db.transaction() as own:
+        yield own
 
 
 def token_hash(token: str) -> str:
@@ -48,10 +61,10 @@ class DatabaseSessions:
         self.db = db
         self.timeouts = timeouts
 
-    def create(self, user_id: int) -> str:
+    def create(self, user_id: int, session=None) -> str:
         token = secrets.token_urlsafe(32)
         now = utcnow()
-        with self.db.transaction() as session:
+        with writing(self.db, session) as session:
             session.add(
                 UserSession(token_hash=token_hash(token), user_id=user_id, created_at=now, last_seen_at=now)
             )
@@ -76,21 +89,21 @@ class DatabaseSessions:
                 )
         return info
 
-    def delete(self, token: str) -> None:
-        with self.db.transaction() as session:
+    def delete(self, token: str, session=None) -> None:
+        with writing(self.db, session) as session:
             session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
 
-    def delete_user(self, user_id: int, keep: str | None = None) -> None:
-        with self.db.transaction() as session:
+    def delete_user(self, user_id: int, keep: str | None = None, session=None) -> None:
+        with writing(self.db, session) as session:
             query = delete(UserSession).where(UserSession.user_id == user_id)
             if keep:
                 query = query.where(UserSession.token_hash != token_hash(keep))
             session.execute(query)
 
-    def purge(self) -> int:
+    def purge(self, session=None) -> int:
         """Remove expired sessions; returns how many."""
         now = utcnow()
-        with self.db.transaction() as session:
+        with writing(self.db, session) as session:
             result = session.execute(
                 delete(UserSession).where(
                     (UserSession.last_seen_at < now - self.timeouts.idle)
@@ -112,7 +125,7 @@ class RedisSessions:
     def _user_key(self, user_id: int) -> str:
         return f"{self.prefix}user-sessions:{user_id}"
 
-    def create(self, user_id: int) -> str:
+    def create(self, user_id: int, session=None) -> str:
         token = secrets.token_urlsafe(32)
         now = utcnow().timestamp()
         key = self._key(token)
@@ -145,10 +158,10 @@ class RedisSessions:
             pipe.execute()
         return info
 
-    def delete(self, token: str) -> None:
+    def delete(self, token: str, session=None) -> None:
         self.redis.delete(self._key(token))
 
-    def delete_user(self, user_id: int, keep: str | None = None) -> None:
+    def delete_user(self, user_id: int, keep: str | None = None, session=None) -> None:
         keys = [k.decode() for k in self.redis.smembers(self._user_key(user_id))]
         kept = self._key(keep) if keep else None
         doomed = [k for k in keys if k != kept]
@@ -156,7 +169,7 @@ class RedisSessions:
             self.redis.delete(*doomed)
             self.redis.srem(self._user_key(user_id), *doomed)
 
-    def purge(self) -> int:
+    def purge(self, session=None) -> int:
         return 0  # Redis expires keys itself.
 
 
@@ -174,11 +187,11 @@ class DatabaseThrottle:
         self.db = db
         self.hits = 0
 
-    def hit(self, key: str, window: timedelta) -> int:
+    def hit(self, key: str, window: timedelta, session=None) -> int:
         """Count one attempt under key and return the count in the current window."""
         now = utcnow()
         insert = sqlite_insert if self.db.sqlite else pg_insert
-        with self.db.transaction() as session:
+        with writing(self.db, session) as session:
             session.execute(
                 delete(Throttle).where(Throttle.key == key, Throttle.window_start < now - window)
             )
@@ -200,8 +213,8 @@ class DatabaseThrottle:
                 return 0, None
             return row.hits, row.window_start
 
-    def clear(self, key: str) -> None:
-        with self.db.transaction() as session:
+    def clear(self, key: str, session=None) -> None:
+        with writing(self.db, session) as session:
             session.execute(delete(Throttle).where(Throttle.key == key))
 
 
@@ -210,7 +223,7 @@ class RedisThrottle:
         self.redis = redis
         self.prefix = prefix
 
-    def hit(self, key: str, window: timedelta) -> int:
+    def hit(self, key: str, window: timedelta, session=None) -> int:
         name = f"{self.prefix}throttle:{key}"
         pipe = self.redis.pipeline()
         pipe.incr(name)
@@ -226,5 +239,5 @@ class RedisThrottle:
         ttl = max(self.redis.ttl(name), 0)
         return int(hits), utcnow() - window + timedelta(seconds=ttl)
 
-    def clear(self, key: str) -> None:
+    def clear(self, key: str, session=None) -> None:
         self.redis.delete(f"{self.prefix}throttle:{key}")

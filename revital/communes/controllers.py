@@ -1,5 +1,5 @@
 from litestar.response import Redirect, Template
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from sqlalchemy import select
 
@@ -17,7 +17,7 @@ from revital.localgroups.services import group_of
 from revital.permissions import MANAGE_COMMUNE, MANAGE_LOCAL_GROUP, MANAGE_PROCESS, VIEW_BACKOFFICE, can, coordinates
 from revital.process import phases
 from revital.process.services import facts_for, process_of
-from revital.web import DB, Form, ok_message, get_or_404, page, principal, require, see_other
+from revital.web import get, post, DB, Form, ok_message, get_or_404, page, principal, require, see_other
 
 
 def phase_steps(current: str) -> list[dict]:
@@ -46,7 +46,7 @@ def load_commune(db: DB, slug: FromPath[str]) -> Commune:
 
 
 class CommuneController(Controller):
-    @get("/", sync_to_thread=True)
+    @get("/")
     def home(self, request: Request, db: DB, ok: FromQuery[str] = "") -> Template | Redirect:
         territories = services.territories_with_communes(db)
         who = principal(request)
@@ -61,7 +61,7 @@ class CommuneController(Controller):
             coordinated={t.id for t, _ in territories if coordinates(who, t.id)},
         )
 
-    @get("/communes/{slug:str}", sync_to_thread=True)
+    @get("/communes/{slug:str}")
     def detail(self, request: Request, db: DB, slug: FromPath[str]) -> Template | Redirect:
         commune = services.commune_by_slug(db, slug)
         if commune is None and slug.isdigit():
@@ -105,19 +105,19 @@ class CommuneController(Controller):
 class CommuneAdminController(Controller):
     path = "/communes/{slug:str}/gestion"
 
-    @get("/", sync_to_thread=True)
+    @get("/")
     def overview(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template | Redirect:
         commune = load_commune(db, slug)
         scope = services.scope_of(db, commune)
         require(request, VIEW_BACKOFFICE, scope)
         return page("communes/admin.html", **admin_context(request, db, commune, scope), ok=ok_message(ok), errors={})
 
-    @post("/description", sync_to_thread=True)
-    def save_description(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
+    @post("/description")
+    def save_description(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         commune = load_commune(db, slug)
         scope = services.scope_of(db, commune)
         require(request, MANAGE_COMMUNE, scope)
-        text = data.get("description", "").replace("\r\n", "\n").strip()
+        text = form.get("description", "").replace("\r\n", "\n").strip()
         problem = services.description_problem(text)
         if problem:
             context = admin_context(request, db, commune, scope)
@@ -128,21 +128,21 @@ class CommuneAdminController(Controller):
         return see_other(f"/communes/{commune.slug}/gestion?ok=description")
 
 
-    @post("/participation", sync_to_thread=True)
-    def save_participation(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
+    @post("/participation")
+    def save_participation(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         """Moderation mode, whether contributing needs an account, and the commune's list of themes."""
         commune = load_commune(db, slug)
         scope = services.scope_of(db, commune)
         require(request, MANAGE_COMMUNE, scope)
-        moderation = data.get("moderation", "")
-        categories, problem = parse_categories(data.get("categories", ""))
+        moderation = form.get("moderation", "")
+        categories, problem = parse_categories(form.get("categories", ""))
         if moderation not in MODERATION_MODES or problem:
             context = admin_context(request, db, commune, scope)
-            context["categories_text"] = data.get("categories", "")
+            context["categories_text"] = form.get("categories", "")
             errors = {"categories": problem} if problem else {"moderation": "Choisissez un mode de modération."}
             return page("communes/admin.html", status_code=422, **context, ok=None, errors=errors)
         commune.moderation = moderation
-        commune.contributions_need_account = data.get("need_account") == "1"
+        commune.contributions_need_account = form.get("need_account") == "1"
         commune.categories = json.dumps(categories, ensure_ascii=False) if categories != DEFAULT_CATEGORIES else None
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion?ok=reglages")

@@ -1,9 +1,7 @@
 import secrets
 from datetime import timedelta
 
-import anyio
-
-from litestar import Controller, MediaType, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response
 from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -18,7 +16,7 @@ from revital.permissions import MODERATE, can
 from revital.process import phases
 from revital.process.services import process_of
 from revital.web import (
-    DB, MultipartForm, NotFound, TooManyAttempts, current_user, get_or_404, is_fragment_request, page as render_page,
+    DB, Form, NotFound, current_user, get, in_thread, post, get_or_404, is_fragment_request, page as render_page,
     principal, see_other, sign_in_url,
 )
 
@@ -35,9 +33,10 @@ def form_context(request: Request, db, commune, values=None, errors=None, token=
         "kinds": rules.KINDS,
         "categories": services.categories_of(commune),
         "places": services.place_choices(db, commune.id),
-        "values": values or {"where": "", "kind": "", "category": ""},
+        "values": {"where": "", "kind": "", "category": "", **(values or {})},
         "errors": errors or {},
         "token": token or rules.new_form_token(settings.secret_key),
+        "kept_photo": services.pending_photo(db, rules.token_nonce(token)) if token else None,
         "notice": notice,
         "max_title": rules.TITLE_MAX,
         "max_body": rules.BODY_MAX,
@@ -64,62 +63,69 @@ def current_phase(db, commune) -> str:
 class ContributeController(Controller):
     path = "/communes/{slug:str}/contribuer"
 
-    @get("/", sync_to_thread=True)
+    @get("/")
     def form(self, request: Request, db: DB, slug: FromPath[str]) -> Template | Redirect:
         commune = load_commune(db, slug)
         if commune.contributions_need_account and current_user(request) is None:
             return see_other(sign_in_url(request))
         return render_form(request, db, commune)
 
-    @post("/", sync_to_thread=True, request_max_body_size=MAX_UPLOAD)
-    def submit(self, request: Request, db: DB, slug: FromPath[str], data: MultipartForm) -> Template | Redirect | Response:
+    @post("/", request_max_body_size=MAX_UPLOAD)
+    def submit(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect | Response:
+        # Checks read; the one write transaction comes at the end and is short (not around the photo).
+        db.read()
         commune = load_commune(db, slug)
         user = current_user(request)
         if commune.contributions_need_account and user is None:
             return see_other(sign_in_url(request))
-        fields = {k: v for k, v in data.items() if isinstance(v, str)}
         settings = request.app.state.settings
-        token = fields.get("token", "")
+        token = form.get("token", "")
         check = rules.check_form_token(token, settings.secret_key)
         if check == "invalid":
-            return render_form(request, db, commune, 400, values=fields,
+            return render_form(request, db, commune, 400, values=form,
                                notice="Ce formulaire n’a pas pu être vérifié : relisez votre contribution et envoyez-la à nouveau.")
-        nonce = token.split(".")[1]
+        nonce = rules.token_nonce(token)
         already = services.by_token(db, nonce)
         if already is not None:  # a double click, or the form sent again
             return done(request, commune, already)
-        if fields.get("site_web"):  # the honeypot: only robots fill it in; they get a thank-you and nothing is kept
+        if form.get("site_web"):  # the honeypot: only robots fill it in; they get a thank-you and nothing is kept
             return see_other(f"/communes/{commune.slug}/contribuer/merci/recue")
         if check == "expired":
-            return render_form(request, db, commune, 422, values=fields,
+            return render_form(request, db, commune, 422, values=form,
                                notice="Le formulaire était ouvert depuis trop longtemps : vérifiez votre contribution et envoyez-la à nouveau, rien n’a été perdu.")
         window = timedelta(hours=1)
         key = f"contribute:{client_address(request)}"
         hits, _ = request.app.state.throttle.count(key, window)
         if hits >= settings.contributions_per_hour:
-            raise TooManyAttempts("Vous avez envoyé beaucoup de contributions en peu de temps : réessayez dans une heure.",
-                                  headers={"Retry-After": "3600"})
-        values, errors = rules.clean_submission(fields, services.categories_of(commune),
+            response = render_form(request, db, commune, 429, values=form, token=token, errors={
+                "form": "Vous avez envoyé beaucoup de contributions en peu de temps : réessayez dans une heure, "
+                        "votre texte est gardé ci-dessous."})
+            response.headers["Retry-After"] = "3600"
+            return response
+        values, errors = rules.clean_submission(form, services.categories_of(commune),
                                                 services.place_choices(db, commune.id), services.inside_commune(commune))
+        errors.update(form.unreadable_errors())
         phase = current_phase(db, commune)
-        # End the reads before the photo: on SQLite a POST's transaction holds the write lock.
-        db.rollback()
+        db.rollback()  # the photo takes a while: hold nothing meanwhile
         photo = None
-        upload = data.get("photo")
-        if upload is not None and not isinstance(upload, str) and upload.filename:
+        upload = form.upload("photo")
+        if upload is not None:
             try:
                 photo = process_photo(upload.file.read(10 * 1024 * 1024 + 1))
             except PhotoError as error:
                 errors["photo"] = str(error)
         if errors:
-            if "photo" not in errors and photo is not None:
-                errors["photo"] = "Votre photo était correcte : choisissez-la à nouveau avant d’envoyer."
+            if photo is not None:  # a good photo, and something else to correct: keep it for this form
+                db.write()
+                services.keep_pending_photo(db, nonce, photo)
+                db.commit()
             return render_form(request, db, commune, 422, values=values, errors=errors, token=token)
-        request.app.state.throttle.hit(key, window)
+        db.write()
+        request.app.state.throttle.hit(key, window, db)
         contribution, _ = services.submit(db, commune, phase, values, nonce, user_id=user.id if user else None, photo=photo)
         return done(request, commune, contribution)
 
-    @get("/merci/{token:str}", sync_to_thread=True)
+    @get("/merci/{token:str}")
     def thanks(self, request: Request, db: DB, slug: FromPath[str], token: FromPath[str]) -> Template:
         commune = load_commune(db, slug)
         contribution = services.by_token(db, token) if token != "recue" else None
@@ -177,7 +183,7 @@ def voter_of(request: Request) -> str | None:
 class ContributionsController(Controller):
     path = "/communes/{slug:str}/contributions"
 
-    @get("/", sync_to_thread=True)
+    @get("/")
     def list(self, request: Request, db: DB, slug: FromPath[str], kind: FromQuery[str] = "", category: FromQuery[str] = "",
              phase: FromQuery[str] = "", page: FromQuery[int] = 1) -> Template:
         commune = load_commune(db, slug)
@@ -188,27 +194,27 @@ class ContributionsController(Controller):
         return response
 
     @get("/{contribution_id:int}")
-    async def detail(self, request: Request, db: DB, slug: FromPath[str], contribution_id: FromPath[int]) -> Response | Template:
+    async def detail(self, request: Request, slug: FromPath[str], contribution_id: FromPath[int]) -> Response:
         """A contribution's page. Anonymous visitors, by far the most, get a page rendered at most
         a few seconds ago (revital.pagecache); everyone else a fresh one."""
         if not pagecache.anonymous(request, VOTER_COOKIE):
-            return await anyio.to_thread.run_sync(detail_page, request, db, slug, contribution_id)
+            return await in_thread(request, lambda db: detail_page(request, db, slug, contribution_id))
         pages = request.app.state.pages
         key = ("contribution", slug, contribution_id)
         body = pages.get(key)
         if body is None:
-            body = await anyio.to_thread.run_sync(detail_body, request, db, slug, contribution_id)
+            body = await in_thread(request, lambda db: detail_body(request, db, slug, contribution_id))
             pages.put(key, body)
         return Response(pagecache.personalise(body, request), media_type=MediaType.HTML)
 
-    @get("/{contribution_id:int}/carte", sync_to_thread=True)
+    @get("/{contribution_id:int}/carte")
     def popup(self, request: Request, db: DB, slug: FromPath[str], contribution_id: FromPath[int]) -> Template:
         commune = load_commune(db, slug)
         contribution = visible(request, db, commune, contribution_id)
         return render_page("contributions/_popup.html", commune=commune, contribution=contribution, kinds=rules.KINDS,
                     categories=services.categories_of(commune))
 
-    @post("/{contribution_id:int}/soutenir", sync_to_thread=True)
+    @post("/{contribution_id:int}/soutenir")
     def support(self, request: Request, db: DB, slug: FromPath[str], contribution_id: FromPath[int]) -> Template | Redirect:
         commune = load_commune(db, slug)
         contribution = visible(request, db, commune, contribution_id, public_only=True)
@@ -242,7 +248,7 @@ def visible(request, db, commune, contribution_id: int, public_only: bool = Fals
 
 
 class PhotoController(Controller):
-    @get("/photos/{name:str}", sync_to_thread=True)
+    @get("/photos/{name:str}")
     def photo(self, request: Request, db: DB, name: FromPath[str]) -> Response:
         token, _, ext = name.rpartition(".")
         thumbnail = token.endswith("-vignette")
@@ -271,7 +277,7 @@ class PhotoController(Controller):
 class ContributionsApiController(Controller):
     path = "/api/communes/{slug:str}"
 
-    @get("/contributions.geojson", sync_to_thread=True)
+    @get("/contributions.geojson")
     def geojson(self, request: Request, db: DB, slug: FromPath[str], phase: FromQuery[str] = "",
                 details: FromQuery[str] = "") -> Response:
         commune = load_commune(db, slug)
@@ -284,7 +290,7 @@ class ContributionsApiController(Controller):
         return versioned(request, f'"contributions-{version}-{phase}"',
                          lambda: services.map_feed(db, commune, phase), "application/geo+json")
 
-    @get("/contributions.csv", sync_to_thread=True)
+    @get("/contributions.csv")
     def csv(self, request: Request, db: DB, slug: FromPath[str]) -> Response:
         commune = load_commune(db, slug)
         base_url = request.app.state.settings.base_url.rstrip("/")

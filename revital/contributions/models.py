@@ -20,6 +20,9 @@ class Photo(Base):
     height: Mapped[int] = mapped_column(Integer)
     thumb_width: Mapped[int] = mapped_column(Integer)
     thumb_height: Mapped[int] = mapped_column(Integer)
+    # Set while the photo waits for the form it came with (another field had to be corrected):
+    # the form's token. Cleared when the contribution is created; stale ones are deleted.
+    pending_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

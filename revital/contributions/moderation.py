@@ -1,6 +1,6 @@
 """Facilitators moderate contributions and enter the paper ones collected in workshops."""
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -10,7 +10,7 @@ from revital.contributions import rules, services
 from revital.contributions.controllers import current_phase
 from revital.permissions import MODERATE
 from revital.process import phases
-from revital.web import DB, Form, get_or_404, ok_message, page, see_other
+from revital.web import get, post, DB, Form, get_or_404, ok_message, page, see_other
 
 STATUS_TABS = ("pending", "published", "hidden", "rejected")
 
@@ -31,21 +31,21 @@ def queue_page(request, db, commune, status, status_code=200, error=None, error_
 class ModerationController(Controller):
     path = "/communes/{slug:str}/gestion/moderation"
 
-    @get("/", sync_to_thread=True)
+    @get("/")
     def queue(self, request: Request, db: DB, slug: FromPath[str], statut: FromQuery[str] = "pending",
               ok: FromQuery[str] = "") -> Template:
         commune, _ = managed_commune(request, db, slug, MODERATE)
         return queue_page(request, db, commune, statut if statut in STATUS_TABS else "pending", ok=ok_message(ok))
 
-    @post("/{contribution_id:int}/{action:str}", sync_to_thread=True)
+    @post("/{contribution_id:int}/{action:str}")
     def decide(self, request: Request, db: DB, slug: FromPath[str], contribution_id: FromPath[int],
-               action: FromPath[str], data: Form) -> Template | Redirect:
+               action: FromPath[str], form: Form) -> Template | Redirect:
         commune, user = managed_commune(request, db, slug, MODERATE)
         contribution = get_or_404(services.contribution_in(db, commune.id, contribution_id),
                                   "Cette contribution n’existe pas dans cette commune.")
-        back = data.get("statut", "pending")
+        back = form.get("statut", "pending")
         back = back if back in STATUS_TABS else "pending"
-        reason = data.get("reason", "")[:2000]
+        reason = form.get("reason", "")[:2000]
         try:
             services.moderate(db, contribution, action, reason, user)
         except rules.ModerationRefused as refused:
@@ -78,26 +78,26 @@ class PaperEntryController(Controller):
 
     path = "/communes/{slug:str}/gestion/saisie"
 
-    @get("/", sync_to_thread=True)
+    @get("/")
     def form(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "",
              numero: FromQuery[int] = 0) -> Template:
         commune, _ = managed_commune(request, db, slug, MODERATE)
         message = f"Contribution n° {numero} enregistrée et publiée. Au suivant !" if ok == "saisie" and numero else None
         return entry_page(request, db, commune, ok=message)
 
-    @post("/", sync_to_thread=True)
-    def save(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
+    @post("/")
+    def save(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         commune, user = managed_commune(request, db, slug, MODERATE)
         settings = request.app.state.settings
-        token = data.get("token", "")
+        token = form.get("token", "")
         if rules.check_form_token(token, settings.secret_key, max_age=7 * 24 * 3600) != "ok":
-            return entry_page(request, db, commune, 422, values=data,
+            return entry_page(request, db, commune, 422, values=form,
                               errors={"form": "Le formulaire a expiré : vérifiez la saisie et enregistrez à nouveau."})
         nonce = token.split(".")[1]
         already = services.by_token(db, nonce)
         if already is not None:
             return see_other(f"/communes/{commune.slug}/gestion/saisie?ok=saisie&numero={already.id}")
-        fields = dict(data)
+        fields = dict(form)
         fields["consent"] = "1"  # the paper form carries the author's consent
         values, errors = rules.clean_submission(fields, services.categories_of(commune),
                                                 services.place_choices(db, commune.id), services.inside_commune(commune))

@@ -197,5 +197,11 @@ def check_form_token(token: str, secret: str, now: float | None = None, max_age:
     return "ok"
 
 
+def token_nonce(token: str) -> str:
+    """The random part of a form token: the submission token of what the form creates."""
+    parts = (token or "").split(".")
+    return parts[1] if len(parts) == 3 else ""
+
+
 def _sign(secret: str, stamp: str, nonce: str) -> str:
     return hmac.new(secret.encode(), f"contribution:{stamp}:{nonce}".encode(), hashlib.sha256).hexdigest()[:32]

@@ -7,7 +7,9 @@ import secrets
 import threading
 from collections import OrderedDict
 
-from sqlalchemy import func, select, update
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -76,9 +78,30 @@ def store_photo(db: Session, processed) -> Photo:
     return photo
 
 
+PENDING_PHOTO_HOURS = 24
+
+
+def keep_pending_photo(db: Session, token: str, processed) -> Photo:
+    """Keep a valid photo for the form it came with, while the author corrects another field.
+    Replaces the one kept before for that form; stale pending photos of anyone are deleted."""
+    db.execute(delete(Photo).where(Photo.pending_token == token))
+    db.execute(delete(Photo).where(Photo.pending_token.is_not(None),
+                                   Photo.created_at < utcnow() - timedelta(hours=PENDING_PHOTO_HOURS)))
+    photo = store_photo(db, processed)
+    photo.pending_token = token
+    return photo
+
+
+def pending_photo(db: Session, token: str) -> Photo | None:
+    if not token:
+        return None
+    return db.scalar(select(Photo).where(Photo.pending_token == token))
+
+
 def submit(db: Session, commune: Commune, phase: str, values: dict, token: str, source: str = "online",
            user_id: int | None = None, photo=None) -> tuple[Contribution, bool]:
-    """Create the contribution, or find the one this form already created.
+    """Create the contribution, or find the one this form already created. Without a new photo,
+    the one kept for this form (keep_pending_photo) goes with it.
 
     Returns (contribution, created). The caller's write transaction is committed here, since a
     duplicate token can only be told by the database.
@@ -95,8 +118,14 @@ def submit(db: Session, commune: Commune, phase: str, values: dict, token: str, 
         author_name=values["author_name"], author_email=values["author_email"] if values["wants_news"] else "",
         user_id=user_id, submission_token=token, published_at=utcnow() if status == PUBLIC else None,
     )
+    kept = pending_photo(db, token)
     if photo is not None:
         contribution.photo = store_photo(db, photo)
+        if kept is not None:
+            db.delete(kept)
+    elif kept is not None:
+        kept.pending_token = None
+        contribution.photo = kept
     db.add(contribution)
     if status == PUBLIC:
         bump_contributions_version(db, commune.id)

@@ -1,4 +1,4 @@
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -6,13 +6,13 @@ from revital import geo, maps
 from revital.communes.controllers import load_commune, managed_commune
 from revital.geography import services
 from revital.permissions import MANAGE_PERIMETER, MANAGE_PLACES
-from revital.web import DB, Form, MultipartForm, get_or_404, ok_message, page, see_other
+from revital.web import get, post, DB, Form, get_or_404, ok_message, page, see_other
 
 MAX_PERIMETER_UPLOAD = 5 * 1024 * 1024
 
 
 class GeoJSONController(Controller):
-    @get("/api/communes/{slug:str}/commune.geojson", sync_to_thread=True)
+    @get("/api/communes/{slug:str}/commune.geojson")
     def commune_geojson(self, request: Request, db: DB, slug: FromPath[str]) -> Response:
         """Boundary, perimeter and named places of a commune, under the Licence Ouverte."""
         commune = load_commune(db, slug)
@@ -42,17 +42,17 @@ def perimeter_page(request, commune, status_code=200, text="", error=None, ok=No
 class PerimeterController(Controller):
     path = "/communes/{slug:str}/gestion/perimetre"
 
-    @get("/", sync_to_thread=True)
+    @get("/")
     def form(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template:
         commune, _ = managed_commune(request, db, slug, MANAGE_PERIMETER)
         return perimeter_page(request, commune, text=commune.perimeter or "", ok=ok_message(ok))
 
-    @post("/", sync_to_thread=True, request_max_body_size=MAX_PERIMETER_UPLOAD + 64 * 1024)
-    def save(self, request: Request, db: DB, slug: FromPath[str], data: MultipartForm) -> Template | Redirect:
+    @post("/", request_max_body_size=MAX_PERIMETER_UPLOAD + 64 * 1024)
+    def save(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_PERIMETER)
-        text = (data.get("perimeter") or "").strip() if isinstance(data.get("perimeter"), str) else ""
-        upload = data.get("fichier")
-        if upload is not None and not isinstance(upload, str) and upload.filename:
+        text = form.get("perimeter", "").strip()
+        upload = form.upload("fichier")
+        if upload is not None:
             content = upload.file.read(MAX_PERIMETER_UPLOAD + 1)
             if len(content) > MAX_PERIMETER_UPLOAD:
                 return perimeter_page(request, commune, 422, text,
@@ -69,7 +69,7 @@ class PerimeterController(Controller):
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion/perimetre?ok=perimetre")
 
-    @post("/effacer", sync_to_thread=True)
+    @post("/effacer")
     def clear(self, request: Request, db: DB, slug: FromPath[str]) -> Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_PERIMETER)
         services.clear_perimeter(db, commune)
@@ -100,40 +100,40 @@ def load_place(db, commune, place_id: int):
 class PlacesController(Controller):
     path = "/communes/{slug:str}/gestion/lieux"
 
-    @get("/", sync_to_thread=True)
+    @get("/")
     def list(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template:
         commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
         return places_page(request, db, commune, ok=ok_message(ok))
 
-    @post("/", sync_to_thread=True)
-    def add(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
+    @post("/")
+    def add(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
-        values, errors = services.clean_place(data, commune)
+        values, errors = services.clean_place(form, commune)
         if errors:
             return places_page(request, db, commune, 422, values, errors)
         services.save_place(db, commune, values)
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion/lieux?ok=lieu-ajoute")
 
-    @get("/{place_id:int}", sync_to_thread=True)
+    @get("/{place_id:int}")
     def edit(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int]) -> Template:
         commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
         place = load_place(db, commune, place_id)
         values = {"name": place.name, "description": place.description, "lon": f"{place.lon:.6f}", "lat": f"{place.lat:.6f}"}
         return places_page(request, db, commune, values=values, place=place)
 
-    @post("/{place_id:int}", sync_to_thread=True)
-    def update(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int], data: Form) -> Template | Redirect:
+    @post("/{place_id:int}")
+    def update(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int], form: Form) -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
         place = load_place(db, commune, place_id)
-        values, errors = services.clean_place(data, commune)
+        values, errors = services.clean_place(form, commune)
         if errors:
             return places_page(request, db, commune, 422, values, errors, place=place)
         services.save_place(db, commune, values, place)
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion/lieux?ok=lieu-modifie")
 
-    @post("/{place_id:int}/supprimer", sync_to_thread=True)
+    @post("/{place_id:int}/supprimer")
     def delete(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int]) -> Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
         place = load_place(db, commune, place_id)

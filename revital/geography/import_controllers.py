@@ -2,7 +2,7 @@
 
 import re
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from revital.geography import geoapi
 from revital.geography.importer import import_communes
 from revital.permissions import coordinates
 from revital.process import phases
-from revital.web import DB, Forbidden, MultipartForm, get_or_404, page, require_user
+from revital.web import get, post, DB, Forbidden, Form, get_or_404, page, require_user
 
 MAX_UPLOAD = 50 * 1024 * 1024
 
@@ -50,41 +50,41 @@ def split_codes(text: str) -> list[str]:
 class CommuneImportController(Controller):
     path = "/territoires/{slug:str}/gestion/communes"
 
-    @get("/", sync_to_thread=True)
+    @get("/")
     def form(self, request: Request, db: DB, slug: FromPath[str]) -> Template:
         territory = load_territory(request, db, slug)
         return import_page(db, territory)
 
-    @post("/fichier", sync_to_thread=True, request_max_body_size=MAX_UPLOAD + 64 * 1024)
-    def from_file(self, request: Request, db: DB, slug: FromPath[str], data: MultipartForm) -> Template:
+    @post("/fichier", request_max_body_size=MAX_UPLOAD + 64 * 1024)
+    def from_file(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template:
         territory = load_territory(request, db, slug)
-        codes_text = data.get("codes") if isinstance(data.get("codes"), str) else ""
-        form = {"codes": codes_text}
-        upload = data.get("fichier")
-        if upload is None or isinstance(upload, str) or not upload.filename:
-            return import_page(db, territory, 422, error="Choisissez un fichier GeoJSON de communes.", form=form)
+        codes_text = form.get("codes", "")
+        typed = {"codes": codes_text}
+        upload = form.upload("fichier")
+        if upload is None:
+            return import_page(db, territory, 422, error="Choisissez un fichier GeoJSON de communes.", form=typed)
         content = upload.file.read(MAX_UPLOAD + 1)
         if len(content) > MAX_UPLOAD:
-            return import_page(db, territory, 422, error="Le fichier dépasse 50 Mo : découpez-le par département.", form=form)
+            return import_page(db, territory, 422, error="Le fichier dépasse 50 Mo : découpez-le par département.", form=typed)
         try:
             collection = geo.load_json(content)
             report = import_communes(db, collection, territory.slug, codes=split_codes(codes_text) or None,
                                      source=f"fichier {upload.filename}"[:200])
         except geo.GeometryError as error:
             db.rollback()
-            return import_page(db, territory, 422, error=str(error), form=form)
+            return import_page(db, territory, 422, error=str(error), form=typed)
         db.commit()
         return import_page(db, territory, report=report)
 
-    @post("/api", sync_to_thread=True)
-    def from_api(self, request: Request, db: DB, slug: FromPath[str], data: MultipartForm) -> Template:
+    @post("/api")
+    def from_api(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template:
         territory = load_territory(request, db, slug)
-        codes_text = data.get("insee") if isinstance(data.get("insee"), str) else ""
-        departement = (data.get("departement") if isinstance(data.get("departement"), str) else "").strip()
-        form = {"insee": codes_text, "departement": departement}
+        codes_text = form.get("insee", "")
+        departement = form.get("departement", "").strip()
+        typed = {"insee": codes_text, "departement": departement}
         codes = split_codes(codes_text)
         if not codes and not departement:
-            return import_page(db, territory, 422, error="Indiquez des codes INSEE ou un département.", form=form)
+            return import_page(db, territory, 422, error="Indiquez des codes INSEE ou un département.", form=typed)
         # End the request's transaction first: on SQLite it holds the write lock, and the API
         # may take its whole timeout to answer.
         territory_slug = territory.slug
@@ -93,9 +93,10 @@ class CommuneImportController(Controller):
         try:
             collection = geoapi.fetch_communes(settings.geo_api_url, settings.geo_api_timeout,
                                                codes=codes or None, departement=departement or None)
+            db.write()
             report = import_communes(db, collection, territory_slug, source="geo.api.gouv.fr")
         except (geoapi.GeoApiError, geo.GeometryError) as error:
             db.rollback()
-            return import_page(db, territory, 422, error=str(error), form=form)
+            return import_page(db, territory, 422, error=str(error), form=typed)
         db.commit()
         return import_page(db, territory, report=report)

@@ -1,5 +1,5 @@
 from litestar.response import Redirect, Template
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 
 from revital.communes.controllers import managed_commune
@@ -7,7 +7,7 @@ from revital.localgroups import services
 from revital.localgroups.forms import MEMBER_KINDS, clean_member
 from revital.localgroups.models import Member
 from revital.permissions import MANAGE_LOCAL_GROUP
-from revital.web import DB, Form, is_fragment_request, ok_message, get_or_404, page, see_other
+from revital.web import get, post, DB, Form, is_fragment_request, ok_message, get_or_404, page, see_other
 
 
 
@@ -30,15 +30,15 @@ def group_page(commune, group, status_code=200, values=None, errors=None, ok=Non
 class LocalGroupController(Controller):
     path = "/communes/{slug:str}/gestion/groupe-local"
 
-    @get("/", sync_to_thread=True)
+    @get("/")
     def manage(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_LOCAL_GROUP)
         return group_page(commune, services.group_of(db, commune.id), ok=ok_message(ok))
 
-    @post("/membres", sync_to_thread=True)
-    def add_member(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
+    @post("/membres")
+    def add_member(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_LOCAL_GROUP)
-        values, errors = clean_member(data)
+        values, errors = clean_member(form)
         fragment = is_fragment_request(request)
         if errors:
             return group_page(commune, services.group_of(db, commune.id), 422, values, errors, fragment=fragment)
@@ -50,7 +50,7 @@ class LocalGroupController(Controller):
             return group_page(commune, group, ok=ok_message("membre-ajoute"), fragment=True)
         return see_other(f"/communes/{commune.slug}/gestion/groupe-local?ok=membre-ajoute")
 
-    @post("/membres/{member_id:int}/retirer", sync_to_thread=True)
+    @post("/membres/{member_id:int}/retirer")
     def remove_member(self, request: Request, db: DB, slug: FromPath[str], member_id: FromPath[int]) -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_LOCAL_GROUP)
         group = get_or_404(services.group_of(db, commune.id))

@@ -1,5 +1,5 @@
 from litestar.response import Redirect, Template
-from litestar import Controller, Request, post
+from litestar import Controller, Request
 from litestar.params import FromPath
 
 from revital.communes import services as communes
@@ -7,23 +7,23 @@ from revital.communes.controllers import admin_context, load_commune
 from revital.permissions import MANAGE_PROCESS
 from revital.process import services
 from revital.process.phases import TransitionRefused
-from revital.web import DB, Form, page, require, see_other
+from revital.web import get, post, DB, Form, page, require, see_other
 
 
 
 class ProcessController(Controller):
     path = "/communes/{slug:str}/gestion/phase"
 
-    @post("/", sync_to_thread=True)
-    def move(self, request: Request, db: DB, slug: FromPath[str], data: Form) -> Template | Redirect:
+    @post("/")
+    def move(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         commune = load_commune(db, slug)
         scope = communes.scope_of(db, commune)
         user = require(request, MANAGE_PROCESS, scope)
-        direction = data.get("direction", "")
-        reason = data.get("reason", "")[:5000]
-        override = data.get("override") == "1"
+        direction = form.get("direction", "")
+        reason = form.get("reason", "")[:5000]
+        override = form.get("override") == "1"
         try:
-            seen = int(data.get("version", ""))
+            seen = int(form.get("version", ""))
         except ValueError:
             seen = -1
         try:
