@@ -129,21 +129,47 @@ def parse_multipart(body: bytes, boundary: bytes) -> FormData:
                                 unreadable.add(name)
                         segment = None
     except (ParserError, ParserLimitReached) as error:
-        raise ClientException("Formulaire illisible.") from error
+        raise BadRequest("Ce formulaire n’a pas pu être lu : rechargez la page et envoyez-le à nouveau.") from error
     return FormData(lists, files, frozenset(unreadable))
 
 
 FORM_STATE = "revital_form"
 
 
+# Identifiers in addresses are database integers: anything larger names nothing.
+MAX_ID = 2**31 - 1
+CONTROL_CHARACTERS = frozenset(chr(c) for c in [*range(32), 127])
+
+
+def odd_address(scope) -> str | None:
+    """Why this address cannot name anything (control characters, an identifier out of range)."""
+    for value in scope.get("path_params", {}).values():
+        if isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+            return "path"
+        if isinstance(value, str) and not CONTROL_CHARACTERS.isdisjoint(value):
+            return "path"
+    if "%" in scope.get("query_string", b"").decode("latin-1"):
+        query = Request(scope).query_params
+        if any(not CONTROL_CHARACTERS.isdisjoint(v) for values in query.dict().values() for v in values):
+            return "query"
+    return None
+
+
 class FormMiddleware:
-    """Reads a POSTed form once, tolerantly, before anything else does (the CSRF check included):
+    """Refuses addresses that cannot name anything (404) or carry control characters (400), then
+    reads a POSTed form once, tolerantly, before anything else does (the CSRF check included):
     invalid UTF-8 becomes U+FFFD in the field it was in, never an exception."""
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            odd = odd_address(scope)
+            if odd == "path":
+                raise NotFound("Cette page n’existe pas ou n’existe plus.")
+            if odd == "query":
+                raise BadRequest("Cette adresse contient des caractères invalides.")
         if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
             request = Request(scope, receive)
             content_type, options = request.content_type
@@ -153,7 +179,7 @@ class FormMiddleware:
             elif content_type == "multipart/form-data":
                 boundary = options.get("boundary")
                 if not boundary:
-                    raise ClientException("Formulaire illisible.")
+                    raise BadRequest("Ce formulaire n’a pas pu être lu : rechargez la page et envoyez-le à nouveau.")
                 form = parse_multipart(await request.body(), boundary.encode("latin-1"))
             if form is not None:
                 scope.setdefault("state", {})[FORM_STATE] = form
@@ -358,6 +384,10 @@ class PublicError(HTTPException):
 
 
 class NotFound(PublicError, NotFoundException):
+    pass
+
+
+class BadRequest(PublicError, ClientException):
     pass
 
 

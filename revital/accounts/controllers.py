@@ -142,6 +142,8 @@ class AccountController(Controller):
         if not passwords.verify_password(user.password_hash, old[: passwords.MAX_LENGTH]):
             errors["current_password"] = "Le mot de passe actuel est incorrect."
         problem = passwords.password_problem(new, user.email)
+        if "new_password" in form.unreadable:
+            problem = "Ce mot de passe contient des caractères qui n’ont pas pu être lus : choisissez-en un autre."
         if problem:
             errors["new_password"] = problem
         elif new != confirm:

@@ -118,7 +118,7 @@ class CommuneAdminController(Controller):
         scope = services.scope_of(db, commune)
         require(request, MANAGE_COMMUNE, scope)
         text = form.get("description", "").replace("\r\n", "\n").strip()
-        problem = services.description_problem(text)
+        problem = services.description_problem(text) or form.unreadable_errors().get("description")
         if problem:
             context = admin_context(request, db, commune, scope)
             context["description"] = text

@@ -121,6 +121,8 @@ class ContributeController(Controller):
                 db.commit()
             return render_form(request, db, commune, 422, values=values, errors=errors, token=token)
         db.write()
+        if form.get("drop_photo") == "1":
+            services.drop_pending_photo(db, nonce)
         request.app.state.throttle.hit(key, window, db)
         contribution, _ = services.submit(db, commune, phase, values, nonce, user_id=user.id if user else None, photo=photo)
         return done(request, commune, contribution)
@@ -147,7 +149,7 @@ def list_context(db, commune, kind, category, phase, page_number):
     kind = kind if kind in rules.KINDS else ""
     category = category if category in categories else ""
     phase = phase if phase in phases.PHASES else ""
-    page_number = max(page_number, 1)
+    page_number = min(max(page_number, 1), 10**6)
     rows, total = services.public_page(db, commune.id, page_number, kind=kind, category=category, phase=phase)
     pages = max(1, -(-total // services.PAGE_SIZE))
     return {

@@ -10,7 +10,7 @@ from revital.contributions import rules, services
 from revital.contributions.controllers import current_phase
 from revital.permissions import MODERATE
 from revital.process import phases
-from revital.web import get, post, DB, Form, get_or_404, ok_message, page, see_other
+from revital.web import UNREADABLE, get, post, DB, Form, get_or_404, ok_message, page, see_other
 
 STATUS_TABS = ("pending", "published", "hidden", "rejected")
 
@@ -47,6 +47,8 @@ class ModerationController(Controller):
         back = back if back in STATUS_TABS else "pending"
         reason = form.get("reason", "")[:2000]
         try:
+            if "reason" in form.unreadable:
+                raise rules.ModerationRefused(UNREADABLE)
             services.moderate(db, contribution, action, reason, user)
         except rules.ModerationRefused as refused:
             db.rollback()
@@ -65,7 +67,7 @@ def entry_page(request, db, commune, status_code=200, values=None, errors=None, 
         commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
         kinds=rules.KINDS, categories=services.categories_of(commune),
         places=services.place_choices(db, commune.id),
-        values=values or {"where": "none", "kind": "", "category": ""},
+        values={"where": "none", "kind": "", "category": "", **(values or {})},
         errors=errors or {}, ok=ok,
         token=token or rules.new_form_token(settings.secret_key),
         map=maps.commune_map(settings, commune, maps.POINT_PICKER, lon="contrib-lon", lat="contrib-lat",
@@ -93,7 +95,7 @@ class PaperEntryController(Controller):
         if rules.check_form_token(token, settings.secret_key, max_age=7 * 24 * 3600) != "ok":
             return entry_page(request, db, commune, 422, values=form,
                               errors={"form": "Le formulaire a expiré : vérifiez la saisie et enregistrez à nouveau."})
-        nonce = token.split(".")[1]
+        nonce = rules.token_nonce(token)
         already = services.by_token(db, nonce)
         if already is not None:
             return see_other(f"/communes/{commune.slug}/gestion/saisie?ok=saisie&numero={already.id}")
@@ -101,6 +103,7 @@ class PaperEntryController(Controller):
         fields["consent"] = "1"  # the paper form carries the author's consent
         values, errors = rules.clean_submission(fields, services.categories_of(commune),
                                                 services.place_choices(db, commune.id), services.inside_commune(commune))
+        errors.update(form.unreadable_errors())
         if errors:
             return entry_page(request, db, commune, 422, values=values, errors=errors, token=token)
         contribution, _ = services.submit(db, commune, current_phase(db, commune), values, nonce, source="workshop",

@@ -92,6 +92,10 @@ def keep_pending_photo(db: Session, token: str, processed) -> Photo:
     return photo
 
 
+def drop_pending_photo(db: Session, token: str) -> None:
+    db.execute(delete(Photo).where(Photo.pending_token == token))
+
+
 def pending_photo(db: Session, token: str) -> Photo | None:
     if not token:
         return None

@@ -6,7 +6,7 @@ from revital import geo, maps
 from revital.communes.controllers import load_commune, managed_commune
 from revital.geography import services
 from revital.permissions import MANAGE_PERIMETER, MANAGE_PLACES
-from revital.web import get, post, DB, Form, get_or_404, ok_message, page, see_other
+from revital.web import UNREADABLE, get, post, DB, Form, get_or_404, ok_message, page, see_other
 
 MAX_PERIMETER_UPLOAD = 5 * 1024 * 1024
 
@@ -58,6 +58,8 @@ class PerimeterController(Controller):
                 return perimeter_page(request, commune, 422, text,
                                       "Le fichier dépasse 5 Mo : un périmètre de centre-bourg tient en quelques kilo-octets.")
             text = content.decode("utf-8", errors="replace").strip()
+        if "perimeter" in form.unreadable:
+            return perimeter_page(request, commune, 422, text, UNREADABLE)
         if not text:
             return perimeter_page(request, commune, 422, text,
                                   "Tracez le périmètre sur la carte, collez son GeoJSON ou choisissez un fichier.")

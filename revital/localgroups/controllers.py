@@ -39,6 +39,7 @@ class LocalGroupController(Controller):
     def add_member(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_LOCAL_GROUP)
         values, errors = clean_member(form)
+        errors.update(form.unreadable_errors())
         fragment = is_fragment_request(request)
         if errors:
             return group_page(commune, services.group_of(db, commune.id), 422, values, errors, fragment=fragment)

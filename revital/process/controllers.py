@@ -7,7 +7,7 @@ from revital.communes.controllers import admin_context, load_commune
 from revital.permissions import MANAGE_PROCESS
 from revital.process import services
 from revital.process.phases import TransitionRefused
-from revital.web import get, post, DB, Form, page, require, see_other
+from revital.web import UNREADABLE, get, post, DB, Form, page, require, see_other
 
 
 
@@ -27,6 +27,8 @@ class ProcessController(Controller):
         except ValueError:
             seen = -1
         try:
+            if "reason" in form.unreadable:
+                raise TransitionRefused(UNREADABLE)
             services.move(db, commune.id, direction, reason, override, seen, user)
         except TransitionRefused as refused:
             db.rollback()
