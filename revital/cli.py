@@ -65,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     personal_commands = personal.add_subparsers(dest="personal_command", required=True)
     show = personal_commands.add_parser("show", help="list what is kept about an e-mail address")
     show.add_argument("--email", required=True)
-    erase = personal_commands.add_parser("erase", help="delete that person's contributions and memberships")
+    erase = personal_commands.add_parser(
+        "erase", help="delete everything that names that person: contributions, memberships, supports, sessions")
     erase.add_argument("--email", required=True)
+    erase.add_argument("--account", action="store_true", help="delete the account itself too")
     erase.add_argument("--yes", action="store_true", help="do it (without it, only say what would go)")
 
     args = parser.parse_args(argv)
@@ -255,21 +257,51 @@ def cmd_personal_data(args, settings: Settings) -> int:
     with write_transaction(settings) as session:
         found = privacy.find(session, args.email)
         print(f"Données conservées pour {found.email} :")
-        print(f"  compte : {found.account or 'aucun'}")
+        print(f"  compte : {found.account or 'aucun'}" + (f" ({', '.join(found.roles)})" if found.roles else ""))
+        print(f"  sessions de connexion ouvertes : {found.sessions}")
+        print(f"  tentatives de connexion comptées : {found.attempts}")
         print(f"  contributions : {len(found.contributions)}")
         for number, commune, title, status in found.contributions:
             print(f"    n° {number} — {commune} — « {title} » ({status})")
+        print(f"  soutiens donnés : {len(found.supports)}")
+        for number, commune, title in found.supports:
+            print(f"    n° {number} — {commune} — « {title} »")
         print(f"  membre de groupes locaux : {len(found.memberships)}")
         for _number, commune, name in found.memberships:
             print(f"    {commune} — {name}")
         if args.personal_command == "erase":
             if not args.yes:
-                print("Rien n'a été effacé : ajoutez --yes pour effacer ces contributions et ces inscriptions.")
+                print("Rien n’a été effacé : ajoutez --yes pour effacer tout cela"
+                      + (" et le compte." if args.account else " (et --account pour le compte lui-même)."))
                 return 0
-            contributions, members = privacy.erase(session, args.email)
-            print(f"Effacé : {contributions} contribution(s), {members} inscription(s) à un groupe local. "
-                  "Le compte éventuel reste : désactivez-le si la personne le demande.")
+            user = privacy.account_of(session, privacy.normalise(args.email))
+            erased = privacy.erase(session, args.email, account=args.account)
+            if settings.redis_url:
+                forget_in_redis(settings, user.id if user else None, privacy.throttle_keys(found.email))
+            print(f"Effacé : {erased.contributions} contribution(s), {erased.supports} soutien(s), "
+                  f"{erased.memberships} inscription(s) à un groupe local, {erased.sessions} session(s), "
+                  f"{erased.attempts} compteur(s) de tentatives.")
+            if erased.account:
+                print("Le compte est supprimé.")
+            elif user is not None:
+                print("Le compte reste : ajoutez --account pour le supprimer aussi.")
     return 0
+
+
+def forget_in_redis(settings: Settings, user_id: int | None, throttle_keys: list[str]) -> None:
+    """Sessions and throttles kept in Redis rather than in the database."""
+    from datetime import timedelta
+
+    import redis
+
+    from revital.accounts.sessions import RedisSessions, RedisThrottle, Timeouts
+
+    client = redis.Redis.from_url(settings.redis_url)
+    if user_id is not None:
+        RedisSessions(client, Timeouts(timedelta(0), timedelta(0))).delete_user(user_id)
+    for key in throttle_keys:
+        RedisThrottle(client).clear(key)
+    client.close()
 
 
 def read_password(args) -> tuple[str, bool]:

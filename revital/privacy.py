@@ -1,9 +1,14 @@
 """A person's right of access and erasure (RGPD articles 15 and 17), by e-mail address.
 
-Contributions are found by the address their author left to hear what becomes of them, or by
-the author's account; local-group memberships by the member's address. Erasure deletes the
-contributions (with their photos, supports and moderation decisions) and the memberships, and
-tells the open-data feeds they changed.
+Everything that names a person is found from their address: their account and its roles, the
+contributions they sent (by the address they left to hear what becomes of them, or by their
+account), their local-group memberships, the supports their account gave to others'
+contributions, their open sign-in sessions and the sign-in attempts counted under their
+address. Erasure deletes all of it but the account, which goes too when asked; the counts of the
+contributions they supported go down, and the open-data feeds are told what changed.
+
+Supports given from a browser without an account carry only a random cookie: nothing links
+them to an address, so they can be neither found nor erased by it.
 """
 
 from dataclasses import dataclass, field
@@ -11,50 +16,90 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from revital.accounts.models import User
+from revital.accounts.models import Throttle, User, UserSession
 from revital.communes.models import Commune
-from revital.contributions.models import Contribution, Photo
+from revital.contributions.models import Contribution, Photo, Support
 from revital.localgroups.models import LocalGroup, Member
+from revital.permissions import ROLE_LABELS
 
 
 @dataclass
 class PersonalData:
     email: str
     account: str | None = None
+    roles: list[str] = field(default_factory=list)
     contributions: list[tuple[int, str, str, str]] = field(default_factory=list)  # id, commune, title, status
     memberships: list[tuple[int, str, str]] = field(default_factory=list)  # id, commune, name
+    supports: list[tuple[int, str, str]] = field(default_factory=list)  # contribution id, commune, title
+    sessions: int = 0
+    attempts: int = 0  # sign-in attempts counted under the address
 
 
-def contributions_query(db: Session, email: str):
-    user_id = db.scalar(select(User.id).where(func.lower(User.email) == email))
+@dataclass
+class Erased:
+    contributions: int = 0
+    memberships: int = 0
+    supports: int = 0
+    sessions: int = 0
+    attempts: int = 0
+    account: bool = False
+
+
+def normalise(email: str) -> str:
+    return email.strip().lower()
+
+
+def account_of(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(func.lower(User.email) == email))
+
+
+def throttle_keys(email: str) -> list[str]:
+    return [f"signin:email:{email}"]
+
+
+def contributions_query(user: User | None, email: str):
     condition = func.lower(Contribution.author_email) == email
-    if user_id is not None:
-        condition = or_(condition, Contribution.user_id == user_id)
+    if user is not None:
+        condition = or_(condition, Contribution.user_id == user.id)
     return select(Contribution).where(condition)
 
 
+def voter(user: User) -> str:
+    return f"user:{user.id}"
+
+
 def find(db: Session, email: str) -> PersonalData:
-    email = email.strip().lower()
+    email = normalise(email)
     found = PersonalData(email=email)
-    user = db.scalar(select(User).where(func.lower(User.email) == email))
+    user = account_of(db, email)
     if user is not None:
         found.account = user.display_name
-    for c in db.scalars(contributions_query(db, email).order_by(Contribution.id)):
+        found.roles = [ROLE_LABELS.get(g.role, g.role) for g in user.grants]
+        found.sessions = db.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == user.id))
+        rows = db.execute(select(Contribution.id, Commune.name, Contribution.title)
+                          .join(Support, Support.contribution_id == Contribution.id)
+                          .join(Commune, Commune.id == Contribution.commune_id)
+                          .where(Support.voter == voter(user)).order_by(Contribution.id)).all()
+        found.supports = [tuple(row) for row in rows]
+    for c in db.scalars(contributions_query(user, email).order_by(Contribution.id)):
         commune = db.get(Commune, c.commune_id)
         found.contributions.append((c.id, commune.name, c.title, c.status))
     rows = db.execute(select(Member, Commune.name).join(LocalGroup, Member.group_id == LocalGroup.id)
                       .join(Commune, LocalGroup.commune_id == Commune.id)
                       .where(func.lower(Member.email) == email).order_by(Member.id)).all()
     found.memberships = [(member.id, commune_name, member.name) for member, commune_name in rows]
+    found.attempts = db.scalar(select(func.count()).select_from(Throttle).where(Throttle.key.in_(throttle_keys(email))))
     return found
 
 
-def erase(db: Session, email: str) -> tuple[int, int]:
-    """Delete the person's contributions and memberships in the caller's transaction; returns the counts."""
-    email = email.strip().lower()
-    contributions = db.scalars(contributions_query(db, email)).all()
+def erase(db: Session, email: str, account: bool = False) -> Erased:
+    """Delete what names the person, in the caller's write transaction; the account too if asked."""
+    email = normalise(email)
+    erased = Erased()
+    user = account_of(db, email)
+    contributions = db.scalars(contributions_query(user, email)).all()
     photo_ids = [c.photo_id for c in contributions if c.photo_id]
-    communes = {c.commune_id for c in contributions}
+    communes = {c.commune_id for c in contributions if c.status == "published"}
     for contribution in contributions:
         db.delete(contribution)
     db.flush()
@@ -63,5 +108,18 @@ def erase(db: Session, email: str) -> tuple[int, int]:
     if communes:
         db.execute(update(Commune).where(Commune.id.in_(communes))
                    .values(contributions_version=Commune.contributions_version + 1))
-    members = db.execute(delete(Member).where(func.lower(Member.email) == email)).rowcount
-    return len(contributions), members
+    erased.contributions = len(contributions)
+    erased.memberships = db.execute(delete(Member).where(func.lower(Member.email) == email)).rowcount
+    if user is not None:
+        supported = db.scalars(select(Support.contribution_id).where(Support.voter == voter(user))).all()
+        if supported:
+            db.execute(update(Contribution).where(Contribution.id.in_(supported))
+                       .values(supports_count=Contribution.supports_count - 1))
+            db.execute(delete(Support).where(Support.voter == voter(user)))
+        erased.supports = len(supported)
+        erased.sessions = db.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount
+        if account:
+            db.delete(user)
+            erased.account = True
+    erased.attempts = db.execute(delete(Throttle).where(Throttle.key.in_(throttle_keys(email)))).rowcount
+    return erased

@@ -203,11 +203,54 @@ def test_personal_data_show_and_erase(env, db, capsys):
     out = capsys.readouterr().out
     assert "contributions : 1" in out and "« Mon idée privée »" in out and "Saint-Étienne-du-Valdonnez — Léa" in out
     assert cli.main(["personal-data", "erase", "--email", "lea@exemple.fr"]) == 0
-    assert "Rien n'a été effacé" in capsys.readouterr().out
+    assert "Rien n’a été effacé" in capsys.readouterr().out
     assert cli.main(["personal-data", "erase", "--email", "lea@exemple.fr", "--yes"]) == 0
-    assert "Effacé : 1 contribution(s), 1 inscription(s)" in capsys.readouterr().out
+    assert "Effacé : 1 contribution(s), 0 soutien(s), 1 inscription(s)" in capsys.readouterr().out
     with db.session() as session:
         assert session.scalar(select(Contribution).where(Contribution.title == "Mon idée privée")) is None
         assert session.scalar(select(Member).where(Member.email == "lea@exemple.fr")) is None
         assert session.scalars(select(Support).where(Support.voter == "browser:x")).all() == []
         assert session.scalar(select(Commune.contributions_version).where(Commune.insee == "48147")) == version + 1
+
+
+def test_erasure_covers_every_table_that_names_the_person(env, db, settings, capsys):
+    """The resident's account supported others' contributions, signed in twice and failed once:
+    show lists it all, erase removes it all (the supports counted off), --account the account."""
+    from revital.accounts.models import Throttle, User, UserSession
+    from revital.contributions.models import Contribution, Support
+    from tests.conftest import PERSONAS, make_client, post, sign_in_as
+
+    email = PERSONAS["resident"]
+    with db.session() as session:
+        targets = session.scalars(select(Contribution).where(Contribution.status == "published")
+                                  .order_by(Contribution.id).limit(2)).all()
+        counts = {c.id: c.supports_count for c in targets}
+    with make_client(settings) as client:
+        assert post(client, "/connexion", {"email": email, "password": "pas le bon mot de passe"}).status_code == 422
+        sign_in_as(client, email)
+        sign_in_as(client, email)
+        commune_slug = {c.commune_id for c in targets}
+        for c in targets:
+            with db.session() as session:
+                slug = session.get(Commune, c.commune_id).slug
+            assert post(client, f"/communes/{slug}/contributions/{c.id}/soutenir").status_code == 303
+    assert commune_slug
+    assert cli.main(["personal-data", "show", "--email", email]) == 0
+    out = capsys.readouterr().out
+    assert "soutiens donnés : 2" in out and "sessions de connexion ouvertes : 2" in out
+    assert "tentatives de connexion comptées : 1" in out and "Habitant" in out
+    assert cli.main(["personal-data", "erase", "--email", email, "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "2 soutien(s)" in out and "2 session(s)" in out and "1 compteur(s) de tentatives" in out
+    assert "Le compte reste : ajoutez --account" in out
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.email == email))
+        assert session.scalars(select(Support).where(Support.voter == f"user:{user.id}")).all() == []
+        assert session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all() == []
+        assert session.scalars(select(Throttle).where(Throttle.key.contains(email))).all() == []
+        for cid, before in counts.items():
+            assert session.get(Contribution, cid).supports_count == before
+    assert cli.main(["personal-data", "erase", "--email", email, "--account", "--yes"]) == 0
+    assert "Le compte est supprimé." in capsys.readouterr().out
+    with db.session() as session:
+        assert session.scalar(select(User).where(User.email == email)) is None

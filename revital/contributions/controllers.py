@@ -286,8 +286,9 @@ class ContributionsApiController(Controller):
         version = services.feed_version(commune)
         if details:
             base_url = request.app.state.settings.base_url.rstrip("/")
-            return versioned(request, f'"contributions-details-{version}"',
-                             lambda: services.detailed_feed(db, commune, base_url), "application/geo+json")
+            return versioned(request, f'"contributions-details-{services.open_data_version(commune)}"',
+                             lambda: services.detailed_feed(db, commune, base_url), "application/geo+json",
+                             max_age=services.SUPPORTS_LAG)
         phase = phase if phase in phases.PHASES else ""
         return versioned(request, f'"contributions-{version}-{phase}"',
                          lambda: services.map_feed(db, commune, phase), "application/geo+json")
@@ -296,14 +297,15 @@ class ContributionsApiController(Controller):
     def csv(self, request: Request, db: DB, slug: FromPath[str]) -> Response:
         commune = load_commune(db, slug)
         base_url = request.app.state.settings.base_url.rstrip("/")
-        response = versioned(request, f'"contributions-csv-{services.feed_version(commune)}"',
-                             lambda: services.csv_export(db, commune, base_url), "text/csv; charset=utf-8")
+        response = versioned(request, f'"contributions-csv-{services.open_data_version(commune)}"',
+                             lambda: services.csv_export(db, commune, base_url), "text/csv",
+                             max_age=services.SUPPORTS_LAG)
         response.headers["Content-Disposition"] = f'attachment; filename="contributions-{commune.slug}.csv"'
         return response
 
 
-def versioned(request: Request, etag: str, build, media_type: str) -> Response:
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=30"}
+def versioned(request: Request, etag: str, build, media_type: str, max_age: int = 30) -> Response:
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
     if request.headers.get("if-none-match") == etag:
         return Response(b"", status_code=304, headers=headers)
     return Response(build(), media_type=media_type, headers=headers)

@@ -1,10 +1,9 @@
 """Contributions: submission, supports, moderation, and the open-data feeds."""
 
-import csv
-import io
 import json
 import secrets
 import threading
+import time
 from collections import OrderedDict
 
 from datetime import timedelta
@@ -13,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from revital import geo
+from revital import exports, geo
 from revital.communes.models import Commune
 from revital.contributions import rules
 from revital.contributions.models import Contribution, ModerationDecision, Photo, Support
@@ -218,6 +217,16 @@ def feed_version(commune: Commune) -> str:
     return f"{commune.id}-{commune.contributions_version}-{int(commune.created_at.timestamp() * 1000)}"
 
 
+# Supports change too often to version the open data by them: the exports that carry support
+# counts (the CSV and ?details=1) are rebuilt at most every SUPPORTS_LAG seconds, and say so in
+# their ETag. With their Cache-Control max-age of the same length, they lag a minute at most.
+SUPPORTS_LAG = 30
+
+
+def open_data_version(commune: Commune, now: float | None = None) -> str:
+    return f"{feed_version(commune)}-{int((now if now is not None else time.time()) // SUPPORTS_LAG)}"
+
+
 def cached(key: tuple, build) -> bytes:
     body = _FEEDS.get(key)
     if body is None:
@@ -277,7 +286,7 @@ def detailed_feed(db: Session, commune: Commune, base_url: str) -> bytes:
         collection = {"type": "FeatureCollection", "licence": "Licence Ouverte 2.0 (Etalab)", "features": features}
         return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
 
-    return cached(("details", feed_version(commune), base_url), build)
+    return cached(("details", open_data_version(commune), base_url), build)
 
 
 def public_record(c: Contribution, commune: Commune, categories: dict, base_url: str) -> dict:
@@ -313,18 +322,16 @@ def public_rows(db: Session, commune: Commune):
                       .order_by(Contribution.id)).all()
 
 
+CSV_NUMERIC = frozenset({"id", "longitude", "latitude", "supports"})
+
+
 def csv_export(db: Session, commune: Commune, base_url: str) -> bytes:
-    """UTF-8 with BOM and ';' separators: it opens as is in a French spreadsheet. No personal data
-    beyond the pseudonym the author chose to publish."""
+    """The published contributions for a spreadsheet (revital.exports). No personal data beyond
+    the pseudonym the author chose to publish."""
 
     def build() -> bytes:
         categories = categories_of(commune)
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(CSV_FIELDS)
-        for c in public_rows(db, commune):
-            record = public_record(c, commune, categories, base_url)
-            writer.writerow([record[field] for field in CSV_FIELDS])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        records = (public_record(c, commune, categories, base_url) for c in public_rows(db, commune))
+        return exports.csv_bytes(CSV_FIELDS, records, CSV_NUMERIC)
 
-    return cached(("csv", feed_version(commune), base_url), build)
+    return cached(("csv", open_data_version(commune), base_url), build)
