@@ -109,8 +109,13 @@ def demo_password_hash() -> str:
     return hash_password(DEMO_PASSWORD)
 
 
+def demo_geodata() -> dict:
+    """The demo's FeatureCollection: real boundaries (with their attribution), perimeters, places."""
+    return json.loads(GEODATA.read_text())
+
+
 def demo_features() -> list[dict]:
-    return json.loads(GEODATA.read_text())["features"]
+    return demo_geodata()["features"]
 
 
 def load(db: Session) -> bool:
@@ -133,7 +138,8 @@ def load(db: Session) -> bool:
     }
     db.add_all(organisations.values())
     communes = {}
-    for feature in demo_features():
+    geodata = demo_geodata()
+    for feature in geodata["features"]:
         props = feature["properties"]
         boundary = feature["geometry"]
         min_lon, min_lat, max_lon, max_lat = shape(boundary).bounds
@@ -150,7 +156,7 @@ def load(db: Session) -> bool:
             min_lat=min_lat,
             max_lon=max_lon,
             max_lat=max_lat,
-            boundary_source="démonstration (tracé simplifié à la main)",
+            boundary_source=geodata["attribution"],
         )
         for place in props.get("places", []):
             commune.places.append(
