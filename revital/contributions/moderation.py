@@ -63,7 +63,7 @@ def entry_page(request, db, commune, status_code=200, values=None, errors=None, 
         "contributions/entry.html",
         status_code=status_code,
         commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
-        kinds=rules.KINDS, categories=services.categories_of(commune),
+        kinds=rules.KINDS, categories=services.active_categories_of(commune),
         places=services.place_choices(db, commune.id),
         values=values or {"where": "none", "kind": "", "category": ""},
         errors=errors or {}, ok=ok,
@@ -99,7 +99,7 @@ class PaperEntryController(Controller):
             return see_other(f"/communes/{commune.slug}/gestion/saisie?ok=saisie&numero={already.id}")
         fields = dict(form)
         fields["consent"] = "1"  # the paper form carries the author's consent
-        values, errors = rules.clean_submission(fields, services.categories_of(commune),
+        values, errors = rules.clean_submission(fields, services.active_categories_of(commune),
                                                 services.place_choices(db, commune.id), services.inside_commune(commune))
         if errors:
             return entry_page(request, db, commune, 422, values=values, errors=errors, token=token)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from revital import geo
 from revital.communes.models import Commune
-from revital.contributions import rules
+from revital.contributions import rules, themes
 from revital.contributions.models import Contribution, ModerationDecision, Photo, Support
 from revital.db import utcnow
 from revital.geography.models import Place
@@ -25,14 +25,25 @@ PAGE_SIZE = 20
 
 
 def categories_of(commune: Commune) -> dict:
-    if commune.categories:
-        try:
-            categories = json.loads(commune.categories)
-            if isinstance(categories, dict) and categories:
-                return categories
-        except ValueError:
-            pass
-    return dict(rules.DEFAULT_CATEGORIES)
+    """Every theme's label by code, retired ones included (after the active ones): for showing a
+    contribution, and for the filters and exports, which must find the old ones too."""
+    return themes.labels(themes.load(commune.categories))
+
+
+def active_categories_of(commune: Commune) -> dict:
+    """The themes a new contribution may choose."""
+    return themes.active(themes.load(commune.categories))
+
+
+def theme_usage(db: Session, commune_id: int) -> dict[str, dict[str, int]]:
+    """How many contributions of the commune each theme has, by status: {code: {status: count}}."""
+    rows = db.execute(select(Contribution.category, Contribution.status, func.count())
+                      .where(Contribution.commune_id == commune_id)
+                      .group_by(Contribution.category, Contribution.status)).all()
+    usage: dict[str, dict[str, int]] = {}
+    for code, status, count in rows:
+        usage.setdefault(code, {})[status] = count
+    return usage
 
 
 def place_choices(db: Session, commune_id: int) -> dict:
