@@ -3,7 +3,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from sqlalchemy import select
 
-from revital import maps
+from revital import backoffice, maps
 from revital.communes import services
 from revital.communes.models import Commune
 from revital.contributions import themes
@@ -41,6 +41,11 @@ def managed_commune(request: Request, db: DB, slug: str, permission: str):
 
 def load_commune(db: DB, slug: FromPath[str]) -> Commune:
     return get_or_404(services.commune_by_slug(db, slug), "Aucune commune ne correspond à cette adresse.")
+
+
+def tabs_for(request: Request, db: DB, commune: Commune) -> list[backoffice.Tab]:
+    """The back-office tabs the person asking may open in this commune: the menu of its pages."""
+    return backoffice.commune_tabs(principal(request), services.scope_of(db, commune))
 
 
 class CommuneController(Controller):
@@ -205,6 +210,7 @@ def admin_context(request: Request, db: DB, commune: Commune, scope) -> dict:
         "can_manage_group": can(who, MANAGE_LOCAL_GROUP, scope),
         "phase_error": None,
         "form": {},
+        "admin_tabs": backoffice.commune_tabs(who, scope),
         "moderation_modes": MODERATION_MODES,
         "moderation": commune.moderation,
         "need_account": commune.contributions_need_account,

@@ -5,7 +5,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from revital import maps
-from revital.communes.controllers import managed_commune
+from revital.communes.controllers import managed_commune, tabs_for
 from revital.contributions import rules, services
 from revital.contributions.controllers import current_phase
 from revital.permissions import MODERATE
@@ -20,6 +20,7 @@ def queue_page(request, db, commune, status, status_code=200, error=None, error_
         "contributions/moderation.html",
         status_code=status_code,
         commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
+        admin_tabs=tabs_for(request, db, commune),
         status=status, tabs=STATUS_TABS, statuses=rules.STATUSES, counts=services.status_counts(db, commune.id),
         contributions=services.queue(db, commune.id, status), kinds=rules.KINDS,
         categories=services.categories_of(commune), sources=rules.SOURCES, actions=rules.ACTIONS,
@@ -63,6 +64,7 @@ def entry_page(request, db, commune, status_code=200, values=None, errors=None, 
         "contributions/entry.html",
         status_code=status_code,
         commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
+        admin_tabs=tabs_for(request, db, commune),
         kinds=rules.KINDS, categories=services.active_categories_of(commune),
         places=services.place_choices(db, commune.id),
         values=values or {"where": "none", "kind": "", "category": ""},

@@ -210,6 +210,16 @@ def queue(db: Session, commune_id: int, status: str) -> list[Contribution]:
                            .order_by(Contribution.id.asc() if status == "pending" else Contribution.id.desc()).limit(200)))
 
 
+def pending_counts(db: Session, commune_ids: list[int]) -> dict[int, int]:
+    """How many contributions wait for moderation in each of these communes, in one query."""
+    if not commune_ids:
+        return {}
+    rows = db.execute(select(Contribution.commune_id, func.count())
+                      .where(Contribution.commune_id.in_(commune_ids), Contribution.status == "pending")
+                      .group_by(Contribution.commune_id)).all()
+    return {commune_id: count for commune_id, count in rows}
+
+
 def status_counts(db: Session, commune_id: int) -> dict:
     rows = db.execute(select(Contribution.status, func.count()).where(Contribution.commune_id == commune_id)
                       .group_by(Contribution.status)).all()
