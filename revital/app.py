@@ -36,6 +36,7 @@ from revital.geography.controllers import GeoJSONController, PerimeterController
 from revital.geography.import_controllers import CommuneImportController
 from revital.localgroups.controllers import LocalGroupController
 from revital.pages.account import AccountPageController
+from revital.pages.places import PlaceDeletionController
 from revital.process.controllers import ProcessController
 from revital.settings import PROJECT_DIR, Settings
 from revital.site import SiteController
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GeoJSONController,
             PerimeterController,
             PlacesController,
+            PlaceDeletionController,
             CommuneImportController,
             ContributeController,
             ContributionsController,

@@ -119,6 +119,34 @@ def test_concurrent_member_additions_over_http(settings, db):
     assert sorted(names) == [f"Personne {i:02d}" for i in range(WRITERS)]
 
 
+def test_concurrent_additions_of_one_place_name_make_one_place(settings, db):
+    """Eight facilitators add « Lavoir » at the same moment: one place, seven refusals in French."""
+    from revital.geography.models import Place
+
+    clients = []
+    for _ in range(8):
+        client = make_client(settings).__enter__()
+        sign_in_as(client, PERSONAS["facilitator"])
+        get(client, "/connexion")
+        clients.append(client)
+    responses = []
+
+    def add(i):
+        responses.append(post(clients[i], f"/communes/{MAIN}/gestion/lieux",
+                              {"name": "Lavoir" if i % 2 else "LAVOIR", "lon": "3.5641", "lat": "44.4566"}))
+
+    errors = run_threads(add, 8)
+    for client in clients:
+        client.__exit__(None, None, None)
+    assert errors == []
+    assert sorted(r.status_code for r in responses) == [303] + [422] * 7
+    assert all("Un lieu s’appelle déjà" in text_of(r.text) for r in responses if r.status_code == 422)
+    with db.session() as session:
+        names = session.scalars(select(Place.name).join(Commune).where(Commune.slug == MAIN,
+                                                                        Place.name.in_(["Lavoir", "LAVOIR"]))).all()
+    assert len(names) == 1
+
+
 def test_stale_phase_form_is_refused_in_french(client, db):
     sign_in_as(client, PERSONAS["admin"])
     version = None

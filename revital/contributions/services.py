@@ -210,6 +210,11 @@ def queue(db: Session, commune_id: int, status: str) -> list[Contribution]:
                            .order_by(Contribution.id.asc() if status == "pending" else Contribution.id.desc()).limit(200)))
 
 
+def chose_place(db: Session, place_id: int) -> int:
+    """How many contributions chose this place from the list (whatever their status)."""
+    return db.scalar(select(func.count()).select_from(Contribution).where(Contribution.place_id == place_id))
+
+
 def pending_counts(db: Session, commune_ids: list[int]) -> dict[int, int]:
     """How many contributions wait for moderation in each of these communes, in one query."""
     if not commune_ids:

@@ -110,7 +110,9 @@ class PlacesController(Controller):
     @post("/")
     def add(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
-        values, errors = services.clean_place(form, commune)
+        services.lock_places(db, commune)
+        values, errors = services.clean_place(form, commune, services.other_place_names(db, commune.id))
+        errors.update(form.unreadable_errors())
         if errors:
             return places_page(request, db, commune, 422, values, errors)
         services.save_place(db, commune, values)
@@ -128,17 +130,11 @@ class PlacesController(Controller):
     def update(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int], form: Form) -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
         place = load_place(db, commune, place_id)
-        values, errors = services.clean_place(form, commune)
+        services.lock_places(db, commune)
+        values, errors = services.clean_place(form, commune, services.other_place_names(db, commune.id, place))
+        errors.update(form.unreadable_errors())
         if errors:
             return places_page(request, db, commune, 422, values, errors, place=place)
         services.save_place(db, commune, values, place)
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion/lieux?ok=lieu-modifie")
-
-    @post("/{place_id:int}/supprimer")
-    def delete(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int]) -> Redirect:
-        commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
-        place = load_place(db, commune, place_id)
-        services.delete_place(db, place)
-        db.commit()
-        return see_other(f"/communes/{commune.slug}/gestion/lieux?ok=lieu-supprime")
