@@ -147,6 +147,34 @@ def test_concurrent_additions_of_one_place_name_make_one_place(settings, db):
     assert len(names) == 1
 
 
+def test_concurrent_theme_settings_lose_no_theme(settings, db):
+    """Six people add a theme each from the settings form, at the same moment: six new themes."""
+    import json
+
+    from tests.dom import form_values, parse
+
+    clients, forms = [], []
+    for _ in range(6):
+        client = make_client(settings).__enter__()
+        sign_in_as(client, PERSONAS["admin"])
+        page = parse(get(client, f"/communes/{MAIN}/gestion").text)
+        forms.append(form_values(page.find("form", action=f"/communes/{MAIN}/gestion/participation")))
+        clients.append(client)
+    statuses = []
+
+    def save(i):
+        response = post(clients[i], f"/communes/{MAIN}/gestion/participation", {**forms[i], "new_themes": [f"Thème {i}"]})
+        statuses.append(response.status_code)
+
+    errors = run_threads(save, 6)
+    for client in clients:
+        client.__exit__(None, None, None)
+    assert errors == [] and statuses == [303] * 6
+    with db.session() as session:
+        themes = json.loads(session.scalar(select(Commune.categories).where(Commune.slug == MAIN)))
+    assert sorted(code for code in themes if code.startswith("theme-")) == [f"theme-{i}" for i in range(6)]
+
+
 def test_stale_phase_form_is_refused_in_french(client, db):
     sign_in_as(client, PERSONAS["admin"])
     version = None

@@ -139,6 +139,7 @@ class CommuneAdminController(Controller):
         commune = load_commune(db, slug)
         scope = services.scope_of(db, commune)
         require(request, MANAGE_COMMUNE, scope)
+        services.lock(db, commune)  # two people saving at once: the second edits what the first saved
         moderation = form.get("moderation", "")
         need_account = form.get("need_account") == "1"
         current, published = theme_state(db, commune)

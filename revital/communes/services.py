@@ -17,6 +17,12 @@ def scope_of(db: Session, commune: Commune) -> CommuneScope:
     return CommuneScope(commune.id, commune.territory_id, frozenset(organisation_ids))
 
 
+def lock(db: Session, commune: Commune) -> None:
+    """Take the commune's row lock and read it again: the read-modify-writes of its settings, themes
+    and places queue one behind the other (on SQLite the write transaction does it already)."""
+    db.refresh(commune, with_for_update=True)
+
+
 def scopes_of(db: Session, communes: list[Commune]) -> dict[int, CommuneScope]:
     """scope_of for several communes, in one query."""
     ids = [c.id for c in communes]

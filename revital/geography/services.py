@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from revital import geo
+from revital.communes import services as communes
 from revital.communes.models import Commune
 from revital.geography.models import Place
 from revital.text import fold
@@ -50,8 +51,8 @@ def clear_perimeter(db: Session, commune: Commune) -> None:
 
 def lock_places(db: Session, commune: Commune) -> None:
     """Queue the writers of this commune's places one behind the other, so that a name checked free
-    stays free until the transaction ends (SQLite's write transaction does it already)."""
-    db.execute(select(Commune.id).where(Commune.id == commune.id).with_for_update())
+    stays free until the transaction ends."""
+    communes.lock(db, commune)
 
 
 def other_place_names(db: Session, commune_id: int, place: Place | None = None) -> list[str]:
