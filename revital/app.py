@@ -35,6 +35,8 @@ from revital.pagecache import PageCache
 from revital.geography.controllers import GeoJSONController, PerimeterController, PlacesController
 from revital.geography.import_controllers import CommuneImportController
 from revital.localgroups.controllers import LocalGroupController
+from revital.pages.account import AccountPageController
+from revital.pages.places import PlaceDeletionController
 from revital.process.controllers import ProcessController
 from revital.settings import PROJECT_DIR, Settings
 from revital.site import SiteController
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GeoJSONController,
             PerimeterController,
             PlacesController,
+            PlaceDeletionController,
             CommuneImportController,
             ContributeController,
             ContributionsController,
@@ -112,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ModerationController,
             PaperEntryController,
             AccountController,
+            AccountPageController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",
                 cache_control=CacheControlHeader(max_age=3600, public=True),

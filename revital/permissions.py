@@ -55,6 +55,24 @@ PERMISSIONS = {
 }
 
 
+# Permissions in a territory, and the roles that hold them there.
+MANAGE_TERRITORY = "manage_territory"
+
+TERRITORY_PERMISSIONS = {
+    MANAGE_TERRITORY: {COORDINATOR},
+}
+
+# Who holds a role, as the French for "reserved to …", in the order a sentence names them.
+HOLDERS = {
+    COMMUNE_ADMIN: "la commune",
+    FACILITATOR: "l’animation du groupe local",
+    COORDINATOR: "la coordination du territoire",
+    STUDENT: "l’équipe des étudiants",
+    PARTNER: "les partenaires techniques invités",
+    RESIDENT: "les habitants",
+}
+
+
 @dataclass(frozen=True)
 class Grant:
     role: str
@@ -111,6 +129,26 @@ def coordinates(principal: Principal, territory_id: int) -> bool:
     return any(
         g.role == COORDINATOR and g.territory_id == territory_id for g in principal.grants
     )
+
+
+def can_in_territory(principal: Principal, permission: str, territory_id: int) -> bool:
+    held = {COORDINATOR} if coordinates(principal, territory_id) else set()
+    return bool(held & TERRITORY_PERMISSIONS[permission])
+
+
+def refusal(permission: str) -> str:
+    """The 403 message for a permission, in French: who may open the page, and whom to ask."""
+    roles = PERMISSIONS.get(permission) or TERRITORY_PERMISSIONS[permission]
+    holders = [f"à {HOLDERS[role]}" for role in ROLES_IN_SENTENCES if role in roles]
+    reserved = holders[0] if len(holders) == 1 else ", ".join(holders[:-1]) + " et " + holders[-1]
+    if permission in TERRITORY_PERMISSIONS:
+        ask = "Ce rôle est attribué par l’équipe qui administre Revital : demandez-lui l’accès."
+    else:
+        ask = "Demandez l’accès à la commune ou à la coordination du territoire."
+    return f"Votre compte n’a pas accès à cette page : elle est réservée {reserved}. {ask}"
+
+
+ROLES_IN_SENTENCES = tuple(HOLDERS)
 
 
 def grant_problem(grant: Grant) -> str | None:

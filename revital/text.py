@@ -9,3 +9,17 @@ def slugify(value: str, max_length: int = 80) -> str:
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "sans-nom"
+
+
+def fold(value: str) -> str:
+    """A name as people tell names apart: case, accents, ligatures, apostrophes, hyphens and spacing
+    ignored. "Place de l’Église" and "place de l'eglise" fold the same; letters of any script stay."""
+    text = unicodedata.normalize("NFKD", value.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def count_fr(n: int, singular: str, plural: str) -> str:
+    """"1 contribution publiée", "3 contributions publiées": in French, 0 and 1 take the singular."""
+    return f"{n} {singular if n < 2 else plural}"

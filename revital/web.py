@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from revital.accounts.models import User
 from revital.db import RequestSession, is_busy
-from revital.permissions import ANONYMOUS, CommuneScope, Grant, Principal, can
+from revital.permissions import ANONYMOUS, CommuneScope, Grant, Principal, can, refusal
 
 SESSION_COOKIE = "revital_session"
 FORM_PART_LIMIT = 200
@@ -407,10 +407,11 @@ def require_user(request: Request) -> CurrentUser:
 
 
 def require(request: Request, permission: str, commune: CommuneScope) -> CurrentUser:
-    """The signed-in user if they hold permission in the commune; otherwise 303 to sign-in or 403."""
+    """The signed-in user if they hold permission in the commune; otherwise 303 to sign-in, or 403
+    saying who may open the page and whom to ask."""
     user = require_user(request)
     if not can(user.principal, permission, commune):
-        raise Forbidden("Votre compte n'a pas accès à cette page.")
+        raise Forbidden(refusal(permission))
     return user
 
 
@@ -492,7 +493,8 @@ BUSY_MESSAGE = ("Le service est très sollicité en ce moment : réessayez dans 
 
 DEFAULT_MESSAGES = {
     400: "La requête contient des données invalides.",
-    403: "Votre compte n'a pas accès à cette page.",
+    403: ("Votre compte n’a pas accès à cette page. Demandez l’accès à la commune concernée ou à la "
+          "coordination du territoire."),
     404: "Cette page n'existe pas ou n'existe plus.",
     405: "Cette adresse ne s'utilise pas ainsi.",
     413: "L'envoi est trop volumineux.",
@@ -537,7 +539,9 @@ def error_response(request: Request, exc: Exception) -> Response:
         request.logger.exception("error while serving %s", request.url.path, exc_info=exc)
     return Template(
         template_name="error.html",
-        context={"status": status, "title": ERROR_TITLES.get(status, "Erreur"), "message": message},
+        context={"status": status, "title": ERROR_TITLES.get(status, "Erreur"), "message": message,
+                 # A refused page points to what the account may open instead.
+                 "account_link": status == 403 and message != CSRF_MESSAGE and current_user(request) is not None},
         status_code=status,
         headers=headers,
         media_type=MediaType.HTML,

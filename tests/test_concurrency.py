@@ -119,6 +119,62 @@ def test_concurrent_member_additions_over_http(settings, db):
     assert sorted(names) == [f"Personne {i:02d}" for i in range(WRITERS)]
 
 
+def test_concurrent_additions_of_one_place_name_make_one_place(settings, db):
+    """Eight facilitators add « Lavoir » at the same moment: one place, seven refusals in French."""
+    from revital.geography.models import Place
+
+    clients = []
+    for _ in range(8):
+        client = make_client(settings).__enter__()
+        sign_in_as(client, PERSONAS["facilitator"])
+        get(client, "/connexion")
+        clients.append(client)
+    responses = []
+
+    def add(i):
+        responses.append(post(clients[i], f"/communes/{MAIN}/gestion/lieux",
+                              {"name": "Lavoir" if i % 2 else "LAVOIR", "lon": "3.5641", "lat": "44.4566"}))
+
+    errors = run_threads(add, 8)
+    for client in clients:
+        client.__exit__(None, None, None)
+    assert errors == []
+    assert sorted(r.status_code for r in responses) == [303] + [422] * 7
+    assert all("Un lieu s’appelle déjà" in text_of(r.text) for r in responses if r.status_code == 422)
+    with db.session() as session:
+        names = session.scalars(select(Place.name).join(Commune).where(Commune.slug == MAIN,
+                                                                        Place.name.in_(["Lavoir", "LAVOIR"]))).all()
+    assert len(names) == 1
+
+
+def test_concurrent_theme_settings_lose_no_theme(settings, db):
+    """Six people add a theme each from the settings form, at the same moment: six new themes."""
+    import json
+
+    from tests.dom import form_values, parse
+
+    clients, forms = [], []
+    for _ in range(6):
+        client = make_client(settings).__enter__()
+        sign_in_as(client, PERSONAS["admin"])
+        page = parse(get(client, f"/communes/{MAIN}/gestion").text)
+        forms.append(form_values(page.find("form", action=f"/communes/{MAIN}/gestion/participation")))
+        clients.append(client)
+    statuses = []
+
+    def save(i):
+        response = post(clients[i], f"/communes/{MAIN}/gestion/participation", {**forms[i], "new_themes": [f"Thème {i}"]})
+        statuses.append(response.status_code)
+
+    errors = run_threads(save, 6)
+    for client in clients:
+        client.__exit__(None, None, None)
+    assert errors == [] and statuses == [303] * 6
+    with db.session() as session:
+        themes = json.loads(session.scalar(select(Commune.categories).where(Commune.slug == MAIN)))
+    assert sorted(code for code in themes if code.startswith("theme-")) == [f"theme-{i}" for i in range(6)]
+
+
 def test_stale_phase_form_is_refused_in_french(client, db):
     sign_in_as(client, PERSONAS["admin"])
     version = None

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from revital.communes.models import Commune
 from revital.contributions import services
 from revital.contributions.models import Contribution, ModerationDecision, Support
+from revital.contributions.rules import DEFAULT_CATEGORIES
 from tests.conftest import MAIN, PERSONAS, csrf_token, get, make_client, post, sign_in_as, text_of
 
 QUEUE = f"/communes/{MAIN}/gestion/moderation"
@@ -366,15 +367,20 @@ def test_geojson_phase_filter_and_details(client, db):
 def test_commune_adjusts_participation_settings(client, db):
     sign_in_as(client, PERSONAS["admin"])
     response = post(client, f"/communes/{MAIN}/gestion/participation",
-                    {"moderation": "a_posteriori", "need_account": "1", "categories": "Commerce et activités\nFêtes et marchés\n"})
+                    {"moderation": "a_posteriori", "need_account": "1", "new_themes": "Commerce et activités\nFêtes et marchés\n",
+                     "themes": "commerce", "label-commerce": "Commerce et activités"})
+    assert response.status_code == 422  # "Commerce et activités" exists already
+    assert "Le thème « Commerce et activités » existe déjà." in text_of(response.text)
+    response = post(client, f"/communes/{MAIN}/gestion/participation",
+                    {"moderation": "a_posteriori", "need_account": "1", "new_themes": "Fêtes et marchés\n"})
     assert response.status_code == 303
     with db.session() as session:
         commune = session.scalar(select(Commune).where(Commune.slug == MAIN))
         assert (commune.moderation, commune.contributions_need_account) == ("a_posteriori", True)
-        assert json.loads(commune.categories) == {"commerce": "Commerce et activités", "fetes-et-marches": "Fêtes et marchés"}
+        assert json.loads(commune.categories) == {**DEFAULT_CATEGORIES, "fetes-et-marches": "Fêtes et marchés"}
     form = text_of(get(client, f"/communes/{MAIN}/contribuer").text)
-    assert "Fêtes et marchés" in form and "Logement" not in form
-    bad = post(client, f"/communes/{MAIN}/gestion/participation", {"moderation": "a_priori", "categories": "A\nA"})
+    assert "Fêtes et marchés" in form and "Logement" in form
+    bad = post(client, f"/communes/{MAIN}/gestion/participation", {"moderation": "a_priori", "new_themes": "A\nA"})
     assert bad.status_code == 422 and "Le thème « A » apparaît deux fois." in text_of(bad.text)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from revital.communes.models import Commune
 from revital.geography.models import Place
 from tests.conftest import MAIN, OTHER, PERSONAS, get, post, sign_in_as, text_of
+from tests.dom import parse
 
 PERIMETER_URL = f"/communes/{MAIN}/gestion/perimetre"
 PLACES_URL = f"/communes/{MAIN}/gestion/lieux"
@@ -151,7 +152,7 @@ def test_edit_and_delete_a_place(client, db):
     response = post(client, url, {"name": "Nouveau nom", "description": "", "lon": str(place.lon), "lat": str(place.lat)})
     assert response.status_code == 303
     assert "Nouveau nom" in places(db)
-    assert post(client, f"{url}/supprimer").status_code == 303
+    assert post(client, f"{url}/supprimer", {"confirm": "1"}).status_code == 303
     assert "Nouveau nom" not in places(db)
     assert get(client, url).status_code == 404
 
@@ -160,7 +161,8 @@ def test_cannot_touch_a_place_of_another_commune(client, db):
     sign_in_as(client, PERSONAS["admin"])
     other = next(iter(places(db, OTHER).values()))
     assert get(client, f"{PLACES_URL}/{other.id}").status_code == 404
-    assert post(client, f"{PLACES_URL}/{other.id}/supprimer").status_code == 404
+    assert get(client, f"{PLACES_URL}/{other.id}/supprimer").status_code == 404
+    assert post(client, f"{PLACES_URL}/{other.id}/supprimer", {"confirm": "1"}).status_code == 404
     assert other.name in places(db, OTHER)
 
 
@@ -218,3 +220,126 @@ def test_map_page_weight_does_not_carry_geometry(client, db):
     first_coordinates = json.dumps(json.loads(boundary)["coordinates"][0][1])
     assert first_coordinates not in html
     assert f"/api/communes/{MAIN}/commune.geojson" in html
+
+
+LAVOIR = {"name": "Lavoir", "description": "", "lon": "3.5641", "lat": "44.4566"}
+
+
+@pytest.mark.parametrize("name", ["Lavoir", "lavoir", "  LAVOIR ", "Lavoír", "Lavoir\u00a0"])
+def test_a_place_name_the_commune_has_already_is_refused(client, db, name):
+    sign_in_as(client, PERSONAS["facilitator"])
+    assert post(client, PLACES_URL, LAVOIR).status_code == 303
+    count = len(places(db))
+    response = post(client, PLACES_URL, {**LAVOIR, "name": name})
+    assert response.status_code == 422
+    page = parse(response.text)
+    assert page.find(id="place-name-error").text() == (
+        "Un lieu s’appelle déjà « Lavoir » dans cette commune : donnez un autre nom, ou modifiez ce lieu-là.")
+    assert page.find("input", id="place-name").get("aria-invalid") == "true"
+    assert len(places(db)) == count
+
+
+def test_apostrophes_and_hyphens_do_not_make_another_name(client, db):
+    sign_in_as(client, PERSONAS["admin"])
+    assert post(client, PLACES_URL, {**LAVOIR, "name": "Place de l'Église-Neuve"}).status_code == 303
+    response = post(client, PLACES_URL, {**LAVOIR, "name": "place de l’eglise neuve"})
+    assert response.status_code == 422
+    assert "Un lieu s’appelle déjà « Place de l'Église-Neuve »" in parse(response.text).find(id="place-name-error").text()
+
+
+def test_another_commune_may_have_a_place_of_the_same_name(client, db):
+    with db.transaction() as session:
+        other = session.scalar(select(Commune).where(Commune.slug == OTHER))
+        session.add(Place(commune_id=other.id, name="Lavoir", lon=3.63, lat=44.65))
+    sign_in_as(client, PERSONAS["admin"])
+    assert post(client, PLACES_URL, LAVOIR).status_code == 303
+    assert "Lavoir" in places(db) and "Lavoir" in places(db, OTHER)
+
+
+def test_renaming_a_place_to_another_places_name_is_refused(client, db):
+    sign_in_as(client, PERSONAS["admin"])
+    assert post(client, PLACES_URL, LAVOIR).status_code == 303
+    assert post(client, PLACES_URL, {**LAVOIR, "name": "Fontaine"}).status_code == 303
+    fontaine = places(db)["Fontaine"]
+    response = post(client, f"{PLACES_URL}/{fontaine.id}", {**LAVOIR, "name": "LAVOIR"})
+    assert response.status_code == 422
+    assert parse(response.text).find(id="place-name-error").text().startswith("Un lieu s’appelle déjà « Lavoir »")
+    assert "Fontaine" in places(db)
+    # its own name, in other letters, is no duplicate
+    assert post(client, f"{PLACES_URL}/{fontaine.id}", {**LAVOIR, "name": "FONTAINE"}).status_code == 303
+    assert "FONTAINE" in places(db)
+
+
+def add_contribution(db, place, title, status="published"):
+    from revital.contributions.models import Contribution
+
+    with db.transaction() as session:
+        session.add(Contribution(commune_id=place.commune_id, kind="asset", category="patrimoine", title=title,
+                                 lon=place.lon, lat=place.lat, place_id=place.id, place_name=place.name,
+                                 phase="diagnostic", status=status, submission_token=f"token-{title}"))
+
+
+def test_deleting_a_place_asks_first_and_says_how_many_contributions_chose_it(client, db):
+    from revital.contributions.models import Contribution
+
+    sign_in_as(client, PERSONAS["facilitator"])
+    assert post(client, PLACES_URL, LAVOIR).status_code == 303
+    lavoir = places(db)["Lavoir"]
+    add_contribution(db, lavoir, "Le lavoir restauré")
+    add_contribution(db, lavoir, "Le lavoir fuit", status="pending")
+    url = f"{PLACES_URL}/{lavoir.id}/supprimer"
+
+    listing = parse(get(client, PLACES_URL).text)
+    link = listing.find("a", href=url)
+    assert link.text() == "Supprimer Lavoir"  # a link to the confirmation, no button that deletes at once
+    assert listing.find("form", action=url) is None
+
+    asked = get(client, url)
+    assert asked.status_code == 200
+    page = parse(asked.text)
+    assert page.find("h1").text() == "Supprimer le lieu « Lavoir » ?"
+    assert page.find(id="consequence").text() == (
+        "2 contributions ont choisi ce lieu : elles gardent son nom, « Lavoir », et leur position, mais ne seront "
+        "plus rattachées à un lieu de la liste.")
+    form = page.find("form", action=url)
+    assert form.find("input", name="confirm").get("value") == "1"
+    assert form.find("a", href=PLACES_URL).text() == "Annuler et garder le lieu"
+
+    not_confirmed = post(client, url)
+    assert not_confirmed.status_code == 200
+    assert "Lavoir" in places(db)
+
+    done = post(client, url, {"confirm": "1"})
+    assert done.status_code == 303
+    assert done.headers["location"] == f"{PLACES_URL}?ok=lieu-supprime"
+    assert "Lavoir" not in places(db)
+    with db.session() as session:
+        kept = session.scalars(select(Contribution).where(Contribution.title.in_(["Le lavoir restauré", "Le lavoir fuit"]))).all()
+        assert [(c.place_id, c.place_name, c.lon) for c in kept] == [(None, "Lavoir", lavoir.lon)] * 2
+
+
+@pytest.mark.parametrize("chosen, sentence", [
+    (0, "Aucune contribution n’a choisi ce lieu."),
+    (1, "1 contribution a choisi ce lieu : elle garde son nom, « Lavoir », et sa position, mais ne sera plus "
+        "rattachée à un lieu de la liste."),
+])
+def test_the_confirmation_speaks_of_one_or_no_contribution(client, db, chosen, sentence):
+    sign_in_as(client, PERSONAS["admin"])
+    assert post(client, PLACES_URL, LAVOIR).status_code == 303
+    lavoir = places(db)["Lavoir"]
+    for i in range(chosen):
+        add_contribution(db, lavoir, f"Contribution {i}")
+    page = parse(get(client, f"{PLACES_URL}/{lavoir.id}/supprimer").text)
+    assert page.find(id="consequence").text() == sentence
+
+
+@pytest.mark.parametrize("persona, status", [
+    ("anonymous", 303), ("resident", 403), ("student", 403), ("partner", 403), ("facilitator", 200),
+    ("admin", 200), ("other_admin", 403), ("coordinator", 200),
+])
+def test_place_deletion_access(as_persona, db, persona, status):
+    place = next(iter(places(db).values()))
+    client = as_persona(persona)
+    assert get(client, f"{PLACES_URL}/{place.id}/supprimer").status_code == status
+    assert post(client, f"{PLACES_URL}/{place.id}/supprimer", {"confirm": "1"}).status_code == (303 if status == 200 else status)
+    assert (place.name in places(db)) == (status != 200)

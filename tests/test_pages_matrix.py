@@ -65,7 +65,9 @@ def test_restricted_pages(as_persona, persona, path):
     if expected == 303:
         assert response.headers["location"].startswith("/connexion?suivant=" + path)
     if expected == 403:
-        assert "Votre compte n'a pas accès à cette page." in text_of(response.text)
+        assert text_of(response.text).count(
+            "Votre compte n’a pas accès à cette page : elle est réservée à la commune, à l’animation du groupe local "
+            "et à la coordination du territoire. Demandez l’accès à la commune ou à la coordination du territoire.") == 1
 
 
 MANAGERS = {"admin", "coordinator"}

@@ -12,7 +12,7 @@ from revital.communes.models import Commune, Organisation, Territory
 from revital.communes.services import demo_loaded
 from revital.db import utcnow
 from revital.permissions import ROLE_LABELS
-from revital.web import get, in_thread, finish, post, DB, Form, ok_message, SESSION_COOKIE, cookie_value, page, require_user, safe_next, see_other
+from revital.web import get, in_thread, finish, post, DB, Form, SESSION_COOKIE, cookie_value, page, safe_next
 
 
 DEMO_ACCOUNTS = [
@@ -126,39 +126,9 @@ class AccountController(Controller):
             request.app.state.sessions.delete(token)
         return Redirect("/?ok=deconnexion", status_code=303, cookies=[cleared_session_cookie(request)])
 
-    @get("/compte")
-    def account(self, request: Request, db: DB, ok: FromQuery[str] = "") -> Template | Redirect:
-        current = require_user(request)
-        return page("accounts/account.html", **account_context(db, current.id), errors={}, ok=ok_message(ok))
 
-    @post("/compte/mot-de-passe")
-    def change_password(self, request: Request, db: DB, form: Form) -> Template | Redirect:
-        current = require_user(request)
-        user = db.get(User, current.id)
-        old = form.get("current_password", "")
-        new = form.get("new_password", "")
-        confirm = form.get("confirm_password", "")
-        errors = {}
-        if not passwords.verify_password(user.password_hash, old[: passwords.MAX_LENGTH]):
-            errors["current_password"] = "Le mot de passe actuel est incorrect."
-        problem = passwords.password_problem(new, user.email)
-        if "new_password" in form.unreadable:
-            problem = "Ce mot de passe contient des caractères qui n’ont pas pu être lus : choisissez-en un autre."
-        if problem:
-            errors["new_password"] = problem
-        elif new != confirm:
-            errors["confirm_password"] = "Les deux saisies du nouveau mot de passe diffèrent."
-        if errors:
-            return page("accounts/account.html", status_code=422, **account_context(db, user.id), errors=errors, ok="")
-        user.password_hash = passwords.hash_password(new)
-        user.password_changed_at = utcnow()
-        # Every other browser signed in to this account is signed out.
-        request.app.state.sessions.delete_user(user.id, keep=cookie_value(request.scope, SESSION_COOKIE), session=db)
-        db.commit()
-        return see_other("/compte?ok=mot-de-passe")
-
-
-def account_context(db: DB, user_id: int) -> dict:
+def account_context(db, user_id: int) -> dict:
+    """The accounts part of the account page (revital.pages.account): the person and their roles."""
     user = db.get(User, user_id)
     roles = []
     for grant in user.grants:
@@ -170,9 +140,4 @@ def account_context(db: DB, user_id: int) -> dict:
         elif grant.organisation_id:
             where = db.get(Organisation, grant.organisation_id).name
         roles.append((ROLE_LABELS[grant.role], where, grant))
-    communes = {}
-    for grant in user.grants:
-        if grant.commune_id:
-            commune = db.get(Commune, grant.commune_id)
-            communes[commune.id] = commune
-    return {"user": user, "roles": roles, "communes": sorted(communes.values(), key=lambda c: c.name)}
+    return {"user": user, "roles": roles}

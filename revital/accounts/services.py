@@ -47,6 +47,24 @@ def failure_delay(address_failures: int, attempts: int) -> float:
     return 0.0 if excess <= 0 else min(MAX_DELAY, 0.5 * excess)
 
 
+def password_change_errors(user: User, current: str, new: str, confirm: str) -> dict[str, str]:
+    """Why a password change is refused, in French and by field; empty when it may go ahead."""
+    errors = {}
+    if not passwords.verify_password(user.password_hash, current[: passwords.MAX_LENGTH]):
+        errors["current_password"] = "Le mot de passe actuel est incorrect."
+    problem = passwords.password_problem(new, user.email)
+    if problem:
+        errors["new_password"] = problem
+    elif new != confirm:
+        errors["confirm_password"] = "Les deux saisies du nouveau mot de passe diffèrent."
+    return errors
+
+
+def set_password(user: User, new: str) -> None:
+    user.password_hash = passwords.hash_password(new)
+    user.password_changed_at = utcnow()
+
+
 def create_user(db: Session, email: str, display_name: str, password_hash: str, grants: list[Grant]) -> User:
     """Create a user with grants; raises ValueError with a French message on bad input."""
     email = normalise_email(email)

@@ -3,14 +3,12 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from sqlalchemy import select
 
-from revital import maps
+from revital import backoffice, maps
 from revital.communes import services
 from revital.communes.models import Commune
-import json
-
-from revital.contributions.rules import DEFAULT_CATEGORIES, KINDS, MODERATION_MODES
-from revital.contributions.services import categories_of, status_counts
-from revital.text import slugify
+from revital.contributions import themes
+from revital.contributions.rules import KINDS, MODERATION_MODES
+from revital.contributions.services import bump_contributions_version, categories_of, status_counts, theme_usage
 from revital.geography.services import perimeter_summary, places_of
 from revital.localgroups.forms import MEMBER_KINDS
 from revital.localgroups.services import group_of
@@ -43,6 +41,11 @@ def managed_commune(request: Request, db: DB, slug: str, permission: str):
 
 def load_commune(db: DB, slug: FromPath[str]) -> Commune:
     return get_or_404(services.commune_by_slug(db, slug), "Aucune commune ne correspond à cette adresse.")
+
+
+def tabs_for(request: Request, db: DB, commune: Commune) -> list[backoffice.Tab]:
+    """The back-office tabs the person asking may open in this commune: the menu of its pages."""
+    return backoffice.commune_tabs(principal(request), services.scope_of(db, commune))
 
 
 class CommuneController(Controller):
@@ -130,40 +133,60 @@ class CommuneAdminController(Controller):
 
     @post("/participation")
     def save_participation(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
-        """Moderation mode, whether contributing needs an account, and the commune's list of themes."""
+        """Moderation mode, whether contributing needs an account, and the commune's themes. A change
+        that published contributions would show (a theme of theirs renamed or retired) is saved only
+        once confirmed."""
         commune = load_commune(db, slug)
         scope = services.scope_of(db, commune)
         require(request, MANAGE_COMMUNE, scope)
+        services.lock(db, commune)  # two people saving at once: the second edits what the first saved
         moderation = form.get("moderation", "")
-        categories, problem = parse_categories(form.get("categories", ""))
-        if moderation not in MODERATION_MODES or problem:
+        need_account = form.get("need_account") == "1"
+        current, published = theme_state(db, commune)
+        retire = set(form.getall("retire"))
+        rows = {code: (form.get(f"label-{code}", ""), code in retire) for code in form.getall("themes")}
+        new_text = form.get("new_themes", "")
+        edited, errors = themes.edit(current, rows, new_text)
+        if moderation not in MODERATION_MODES:
+            errors["moderation"] = "Choisissez un mode de modération."
+        errors.update(form.unreadable_errors())
+        impacts = [] if errors else themes.impacts(current, edited, published)
+        confirmed = bool(impacts) and form.get("confirm") == themes.confirmation_key(impacts)
+        if errors or (impacts and not confirmed):
             context = admin_context(request, db, commune, scope)
-            context["categories_text"] = form.get("categories", "")
-            errors = {"categories": problem} if problem else {"moderation": "Choisissez un mode de modération."}
-            return page("communes/admin.html", status_code=422, **context, ok=None, errors=errors)
+            context.update(
+                moderation=moderation, need_account=need_account, new_themes=new_text,
+                theme_rows=theme_rows(current, published, rows), impacts=impacts,
+                impacts_summary=themes.summary(impacts) if impacts else "",
+                confirm_key=themes.confirmation_key(impacts) if impacts else "",
+            )
+            return page("communes/admin.html", status_code=422 if errors else 200, **context, ok=None, errors=errors)
         commune.moderation = moderation
-        commune.contributions_need_account = form.get("need_account") == "1"
-        commune.categories = json.dumps(categories, ensure_ascii=False) if categories != DEFAULT_CATEGORIES else None
+        commune.contributions_need_account = need_account
+        stored = themes.dump(edited)
+        if stored != commune.categories:
+            commune.categories = stored
+            bump_contributions_version(db, commune.id)  # the feeds and exports show the labels
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion?ok=reglages")
 
 
-def parse_categories(text: str) -> tuple[dict, str | None]:
-    """One theme per line; the code is made from the label. Returns ({code: label}, problem)."""
-    labels = [line.strip() for line in text.replace("\r", "").split("\n") if line.strip()]
-    if not labels:
-        return dict(DEFAULT_CATEGORIES), None
-    if len(labels) > 30:
-        return {}, "30 thèmes au plus."
-    categories = {}
-    for label in labels:
-        if len(label) > 60:
-            return {}, f"« {label[:60]}… » : 60 caractères au plus par thème."
-        code = next((c for c, l in DEFAULT_CATEGORIES.items() if l == label), None) or slugify(label, 40)
-        if code in categories:
-            return {}, f"Le thème « {label} » apparaît deux fois."
-        categories[code] = label
-    return categories, None
+def theme_state(db: DB, commune: Commune) -> tuple[list[themes.Theme], dict[str, int]]:
+    """The commune's themes, with any code its contributions carry that the list has lost, and the
+    number of published contributions of each."""
+    usage = theme_usage(db, commune.id)
+    published = {code: counts.get("published", 0) for code, counts in usage.items()}
+    return themes.with_orphans(themes.load(commune.categories), usage), published
+
+
+def theme_rows(current: list[themes.Theme], published: dict[str, int], typed: dict | None = None) -> list[dict]:
+    """One row of the settings form per theme, proposed ones first: as stored, or as typed."""
+    typed = typed or {}
+    rows = []
+    for theme in sorted(current, key=lambda t: t.retired):
+        label, retired = typed.get(theme.code, (theme.label, theme.retired))
+        rows.append({"code": theme.code, "label": label, "retired": retired, "published": published.get(theme.code, 0)})
+    return rows
 
 
 def admin_context(request: Request, db: DB, commune: Commune, scope) -> dict:
@@ -188,6 +211,14 @@ def admin_context(request: Request, db: DB, commune: Commune, scope) -> dict:
         "can_manage_group": can(who, MANAGE_LOCAL_GROUP, scope),
         "phase_error": None,
         "form": {},
+        "admin_tabs": backoffice.commune_tabs(who, scope),
         "moderation_modes": MODERATION_MODES,
-        "categories_text": "\n".join(categories_of(commune).values()),
+        "moderation": commune.moderation,
+        "need_account": commune.contributions_need_account,
+        "theme_rows": theme_rows(*theme_state(db, commune)) if can(who, MANAGE_COMMUNE, scope) else [],
+        "new_themes": "",
+        "impacts": [],
+        "impacts_summary": "",
+        "confirm_key": "",
+        "theme_max": themes.LABEL_MAX,
     }

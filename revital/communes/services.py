@@ -17,6 +17,24 @@ def scope_of(db: Session, commune: Commune) -> CommuneScope:
     return CommuneScope(commune.id, commune.territory_id, frozenset(organisation_ids))
 
 
+def lock(db: Session, commune: Commune) -> None:
+    """Take the commune's row lock and read it again: the read-modify-writes of its settings, themes
+    and places queue one behind the other (on SQLite the write transaction does it already)."""
+    db.refresh(commune, with_for_update=True)
+
+
+def scopes_of(db: Session, communes: list[Commune]) -> dict[int, CommuneScope]:
+    """scope_of for several communes, in one query."""
+    ids = [c.id for c in communes]
+    invited: dict[int, set[int]] = {i: set() for i in ids}
+    if ids:
+        rows = db.execute(select(CommunePartner.commune_id, CommunePartner.organisation_id)
+                          .where(CommunePartner.commune_id.in_(ids))).all()
+        for commune_id, organisation_id in rows:
+            invited[commune_id].add(organisation_id)
+    return {c.id: CommuneScope(c.id, c.territory_id, frozenset(invited[c.id])) for c in communes}
+
+
 def territories_with_communes(db: Session) -> list[tuple[Territory, list[tuple[Commune, Process | None]]]]:
     """Every territory with its communes and their processes, in two queries."""
     territories = db.scalars(select(Territory).order_by(Territory.name)).all()

@@ -31,7 +31,7 @@ def form_context(request: Request, db, commune, values=None, errors=None, token=
         "territory": commune.territory,
         "demo": commune.territory.is_demo,
         "kinds": rules.KINDS,
-        "categories": services.categories_of(commune),
+        "categories": services.active_categories_of(commune),
         "places": services.place_choices(db, commune.id),
         "values": {"where": "", "kind": "", "category": "", **(values or {})},
         "errors": errors or {},
@@ -102,7 +102,7 @@ class ContributeController(Controller):
                         "votre texte est gardé ci-dessous."})
             response.headers["Retry-After"] = "3600"
             return response
-        values, errors = rules.clean_submission(form, services.categories_of(commune),
+        values, errors = rules.clean_submission(form, services.active_categories_of(commune),
                                                 services.place_choices(db, commune.id), services.inside_commune(commune))
         errors.update(form.unreadable_errors())
         phase = current_phase(db, commune)
@@ -157,6 +157,7 @@ def list_context(db, commune, kind, category, phase, page_number):
         "contributions": rows, "total": total, "page": page_number, "pages": pages,
         "filters": {"kind": kind, "category": category, "phase": phase},
         "kinds": rules.KINDS, "categories": categories, "phase_labels": phases.LABELS,
+        "retired_categories": set(categories) - set(services.active_categories_of(commune)),
     }
 
 

@@ -5,7 +5,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from revital import maps
-from revital.communes.controllers import managed_commune
+from revital.communes.controllers import managed_commune, tabs_for
 from revital.contributions import rules, services
 from revital.contributions.controllers import current_phase
 from revital.permissions import MODERATE
@@ -20,6 +20,7 @@ def queue_page(request, db, commune, status, status_code=200, error=None, error_
         "contributions/moderation.html",
         status_code=status_code,
         commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
+        admin_tabs=tabs_for(request, db, commune),
         status=status, tabs=STATUS_TABS, statuses=rules.STATUSES, counts=services.status_counts(db, commune.id),
         contributions=services.queue(db, commune.id, status), kinds=rules.KINDS,
         categories=services.categories_of(commune), sources=rules.SOURCES, actions=rules.ACTIONS,
@@ -65,7 +66,8 @@ def entry_page(request, db, commune, status_code=200, values=None, errors=None, 
         "contributions/entry.html",
         status_code=status_code,
         commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
-        kinds=rules.KINDS, categories=services.categories_of(commune),
+        admin_tabs=tabs_for(request, db, commune),
+        kinds=rules.KINDS, categories=services.active_categories_of(commune),
         places=services.place_choices(db, commune.id),
         values={"where": "none", "kind": "", "category": "", **(values or {})},
         errors=errors or {}, ok=ok,
@@ -101,7 +103,7 @@ class PaperEntryController(Controller):
             return see_other(f"/communes/{commune.slug}/gestion/saisie?ok=saisie&numero={already.id}")
         fields = dict(form)
         fields["consent"] = "1"  # the paper form carries the author's consent
-        values, errors = rules.clean_submission(fields, services.categories_of(commune),
+        values, errors = rules.clean_submission(fields, services.active_categories_of(commune),
                                                 services.place_choices(db, commune.id), services.inside_commune(commune))
         errors.update(form.unreadable_errors())
         if errors:

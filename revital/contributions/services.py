@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from revital import exports, geo
 from revital.communes.models import Commune
-from revital.contributions import rules
+from revital.contributions import rules, themes
 from revital.contributions.models import Contribution, ModerationDecision, Photo, Support
 from revital.db import utcnow
 from revital.geography.models import Place
@@ -24,14 +24,25 @@ PAGE_SIZE = 20
 
 
 def categories_of(commune: Commune) -> dict:
-    if commune.categories:
-        try:
-            categories = json.loads(commune.categories)
-            if isinstance(categories, dict) and categories:
-                return categories
-        except ValueError:
-            pass
-    return dict(rules.DEFAULT_CATEGORIES)
+    """Every theme's label by code, retired ones included (after the active ones): for showing a
+    contribution, and for the filters and exports, which must find the old ones too."""
+    return themes.labels(themes.load(commune.categories))
+
+
+def active_categories_of(commune: Commune) -> dict:
+    """The themes a new contribution may choose."""
+    return themes.active(themes.load(commune.categories))
+
+
+def theme_usage(db: Session, commune_id: int) -> dict[str, dict[str, int]]:
+    """How many contributions of the commune each theme has, by status: {code: {status: count}}."""
+    rows = db.execute(select(Contribution.category, Contribution.status, func.count())
+                      .where(Contribution.commune_id == commune_id)
+                      .group_by(Contribution.category, Contribution.status)).all()
+    usage: dict[str, dict[str, int]] = {}
+    for code, status, count in rows:
+        usage.setdefault(code, {})[status] = count
+    return usage
 
 
 def place_choices(db: Session, commune_id: int) -> dict:
@@ -200,6 +211,21 @@ def public_page(db: Session, commune_id: int, page: int, **filters) -> tuple[lis
 def queue(db: Session, commune_id: int, status: str) -> list[Contribution]:
     return list(db.scalars(select(Contribution).where(Contribution.commune_id == commune_id, Contribution.status == status)
                            .order_by(Contribution.id.asc() if status == "pending" else Contribution.id.desc()).limit(200)))
+
+
+def chose_place(db: Session, place_id: int) -> int:
+    """How many contributions chose this place from the list (whatever their status)."""
+    return db.scalar(select(func.count()).select_from(Contribution).where(Contribution.place_id == place_id))
+
+
+def pending_counts(db: Session, commune_ids: list[int]) -> dict[int, int]:
+    """How many contributions wait for moderation in each of these communes, in one query."""
+    if not commune_ids:
+        return {}
+    rows = db.execute(select(Contribution.commune_id, func.count())
+                      .where(Contribution.commune_id.in_(commune_ids), Contribution.status == "pending")
+                      .group_by(Contribution.commune_id)).all()
+    return {commune_id: count for commune_id, count in rows}
 
 
 def status_counts(db: Session, commune_id: int) -> dict:

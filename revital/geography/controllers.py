@@ -3,7 +3,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from revital import geo, maps
-from revital.communes.controllers import load_commune, managed_commune
+from revital.communes.controllers import load_commune, managed_commune, tabs_for
 from revital.geography import services
 from revital.permissions import MANAGE_PERIMETER, MANAGE_PLACES
 from revital.web import UNREADABLE, get, post, DB, Form, get_or_404, ok_message, page, see_other
@@ -24,11 +24,12 @@ class GeoJSONController(Controller):
         return Response(body, media_type="application/geo+json", headers=headers)
 
 
-def perimeter_page(request, commune, status_code=200, text="", error=None, ok=None) -> Template:
+def perimeter_page(request, db, commune, status_code=200, text="", error=None, ok=None) -> Template:
     return page(
         "geography/perimeter.html",
         status_code=status_code,
         commune=commune,
+        admin_tabs=tabs_for(request, db, commune),
         territory=commune.territory,
         demo=commune.territory.is_demo,
         map=maps.commune_map(request.app.state.settings, commune, maps.PERIMETER_EDITOR, field="perimeter"),
@@ -45,7 +46,7 @@ class PerimeterController(Controller):
     @get("/")
     def form(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template:
         commune, _ = managed_commune(request, db, slug, MANAGE_PERIMETER)
-        return perimeter_page(request, commune, text=commune.perimeter or "", ok=ok_message(ok))
+        return perimeter_page(request, db, commune, text=commune.perimeter or "", ok=ok_message(ok))
 
     @post("/", request_max_body_size=MAX_PERIMETER_UPLOAD + 64 * 1024)
     def save(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
@@ -55,19 +56,19 @@ class PerimeterController(Controller):
         if upload is not None:
             content = upload.file.read(MAX_PERIMETER_UPLOAD + 1)
             if len(content) > MAX_PERIMETER_UPLOAD:
-                return perimeter_page(request, commune, 422, text,
+                return perimeter_page(request, db, commune, 422, text,
                                       "Le fichier dépasse 5 Mo : un périmètre de centre-bourg tient en quelques kilo-octets.")
             text = content.decode("utf-8", errors="replace").strip()
         if "perimeter" in form.unreadable:
             return perimeter_page(request, commune, 422, text, UNREADABLE)
         if not text:
-            return perimeter_page(request, commune, 422, text,
+            return perimeter_page(request, db, commune, 422, text,
                                   "Tracez le périmètre sur la carte, collez son GeoJSON ou choisissez un fichier.")
         try:
             services.set_perimeter(db, commune, text)
         except geo.GeometryError as error:
             db.rollback()
-            return perimeter_page(request, commune, 422, text[:200_000], str(error))
+            return perimeter_page(request, db, commune, 422, text[:200_000], str(error))
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion/perimetre?ok=perimetre")
 
@@ -86,6 +87,7 @@ def places_page(request, db, commune, status_code=200, values=None, errors=None,
         commune=commune,
         territory=commune.territory,
         demo=commune.territory.is_demo,
+        admin_tabs=tabs_for(request, db, commune),
         places=services.places_of(db, commune.id),
         place=place,
         map=maps.commune_map(request.app.state.settings, commune, maps.POINT_PICKER, lon="place-lon", lat="place-lat"),
@@ -110,7 +112,9 @@ class PlacesController(Controller):
     @post("/")
     def add(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
-        values, errors = services.clean_place(form, commune)
+        services.lock_places(db, commune)
+        values, errors = services.clean_place(form, commune, services.other_place_names(db, commune.id))
+        errors.update(form.unreadable_errors())
         if errors:
             return places_page(request, db, commune, 422, values, errors)
         services.save_place(db, commune, values)
@@ -128,17 +132,11 @@ class PlacesController(Controller):
     def update(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int], form: Form) -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
         place = load_place(db, commune, place_id)
-        values, errors = services.clean_place(form, commune)
+        services.lock_places(db, commune)
+        values, errors = services.clean_place(form, commune, services.other_place_names(db, commune.id, place))
+        errors.update(form.unreadable_errors())
         if errors:
             return places_page(request, db, commune, 422, values, errors, place=place)
         services.save_place(db, commune, values, place)
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion/lieux?ok=lieu-modifie")
-
-    @post("/{place_id:int}/supprimer")
-    def delete(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int]) -> Redirect:
-        commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
-        place = load_place(db, commune, place_id)
-        services.delete_place(db, place)
-        db.commit()
-        return see_other(f"/communes/{commune.slug}/gestion/lieux?ok=lieu-supprime")

@@ -12,7 +12,7 @@ from revital.communes.models import Territory
 from revital.communes.services import territories_with_communes
 from revital.geography import geoapi
 from revital.geography.importer import import_communes
-from revital.permissions import coordinates
+from revital.permissions import MANAGE_TERRITORY, can_in_territory, refusal
 from revital.process import phases
 from revital.web import get, post, DB, Forbidden, Form, get_or_404, page, require_user
 
@@ -23,8 +23,8 @@ def load_territory(request: Request, db, slug: str) -> Territory:
     territory = get_or_404(db.scalar(select(Territory).where(Territory.slug == slug)),
                            "Aucun territoire ne correspond à cette adresse.")
     user = require_user(request)
-    if not coordinates(user.principal, territory.id):
-        raise Forbidden("Seule la coordination du territoire importe des communes.")
+    if not can_in_territory(user.principal, MANAGE_TERRITORY, territory.id):
+        raise Forbidden(refusal(MANAGE_TERRITORY))
     return territory
 
 

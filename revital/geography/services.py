@@ -7,8 +7,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from revital import geo
+from revital.communes import services as communes
 from revital.communes.models import Commune
 from revital.geography.models import Place
+from revital.text import fold
 
 LICENCE = "Licence Ouverte 2.0 (Etalab) — https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 PERIMETER_MAX_VERTICES = 5_000
@@ -47,8 +49,23 @@ def clear_perimeter(db: Session, commune: Commune) -> None:
     bump_geo_version(db, commune.id)
 
 
-def clean_place(data: dict, commune: Commune) -> tuple[dict, dict]:
-    """Cleaned place fields and French errors per field."""
+def lock_places(db: Session, commune: Commune) -> None:
+    """Queue the writers of this commune's places one behind the other, so that a name checked free
+    stays free until the transaction ends."""
+    communes.lock(db, commune)
+
+
+def other_place_names(db: Session, commune_id: int, place: Place | None = None) -> list[str]:
+    """The names of the commune's places, but this one's."""
+    query = select(Place.name).where(Place.commune_id == commune_id)
+    if place is not None:
+        query = query.where(Place.id != place.id)
+    return list(db.scalars(query))
+
+
+def clean_place(data: dict, commune: Commune, other_names=()) -> tuple[dict, dict]:
+    """Cleaned place fields and French errors per field. other_names: the commune's other places,
+    whose names this one may not take again, whatever the case, accents or punctuation."""
     name = (data.get("name") or "").strip()
     description = (data.get("description") or "").strip()
     values = {"name": name, "description": description, "lon": (data.get("lon") or "").strip(),
@@ -58,6 +75,11 @@ def clean_place(data: dict, commune: Commune) -> tuple[dict, dict]:
         errors["name"] = "Indiquez le nom du lieu (par exemple : Place de l’église)."
     elif len(name) > 120:
         errors["name"] = "Le nom du lieu ne peut pas dépasser 120 caractères."
+    else:
+        same = next((other for other in other_names if fold(other) == fold(name)), None)
+        if same is not None:
+            errors["name"] = (f"Un lieu s’appelle déjà « {same} » dans cette commune : donnez un autre nom, "
+                              "ou modifiez ce lieu-là.")
     if len(description) > 1000:
         errors["description"] = "La description ne peut pas dépasser 1 000 caractères."
     if not values["lon"] or not values["lat"]:

@@ -2,7 +2,7 @@ from litestar.response import Redirect, Template
 from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 
-from revital.communes.controllers import managed_commune
+from revital.communes.controllers import managed_commune, tabs_for
 from revital.localgroups import services
 from revital.localgroups.forms import MEMBER_KINDS, clean_member
 from revital.localgroups.models import Member
@@ -11,12 +11,13 @@ from revital.web import get, post, DB, Form, is_fragment_request, ok_message, ge
 
 
 
-def group_page(commune, group, status_code=200, values=None, errors=None, ok=None, fragment=False):
+def group_page(request, db, commune, group, status_code=200, values=None, errors=None, ok=None, fragment=False):
     """The management page, or only its #membres fragment for an htmx request."""
     return page(
         "localgroups/_members.html" if fragment else "localgroups/manage.html",
         status_code=status_code,
         commune=commune,
+        admin_tabs=[] if fragment else tabs_for(request, db, commune),
         territory=commune.territory,
         demo=commune.territory.is_demo,
         group=group,
@@ -33,7 +34,7 @@ class LocalGroupController(Controller):
     @get("/")
     def manage(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template | Redirect:
         commune, _ = managed_commune(request, db, slug, MANAGE_LOCAL_GROUP)
-        return group_page(commune, services.group_of(db, commune.id), ok=ok_message(ok))
+        return group_page(request, db, commune, services.group_of(db, commune.id), ok=ok_message(ok))
 
     @post("/membres")
     def add_member(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
@@ -42,13 +43,13 @@ class LocalGroupController(Controller):
         errors.update(form.unreadable_errors())
         fragment = is_fragment_request(request)
         if errors:
-            return group_page(commune, services.group_of(db, commune.id), 422, values, errors, fragment=fragment)
+            return group_page(request, db, commune, services.group_of(db, commune.id), 422, values, errors, fragment=fragment)
         group = services.ensure_group(db, commune)
         group.members.append(Member(**values))
         db.commit()
         if fragment:
             db.refresh(group)
-            return group_page(commune, group, ok=ok_message("membre-ajoute"), fragment=True)
+            return group_page(request, db, commune, group, ok=ok_message("membre-ajoute"), fragment=True)
         return see_other(f"/communes/{commune.slug}/gestion/groupe-local?ok=membre-ajoute")
 
     @post("/membres/{member_id:int}/retirer")
@@ -59,5 +60,5 @@ class LocalGroupController(Controller):
         group.members.remove(member)
         db.commit()
         if is_fragment_request(request):
-            return group_page(commune, group, ok=ok_message("membre-retire"), fragment=True)
+            return group_page(request, db, commune, group, ok=ok_message("membre-retire"), fragment=True)
         return see_other(f"/communes/{commune.slug}/gestion/groupe-local?ok=membre-retire")

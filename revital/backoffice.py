@@ -1,0 +1,60 @@
+"""The back office's tabs, each with the permission that opens it: one list for the menus and for
+the account page, so that nobody is shown a link that answers 403. Pure: no web, no database."""
+
+from dataclasses import dataclass
+
+from revital.permissions import (
+    MANAGE_LOCAL_GROUP,
+    MANAGE_PERIMETER,
+    MANAGE_PLACES,
+    MANAGE_TERRITORY,
+    MODERATE,
+    VIEW_BACKOFFICE,
+    CommuneScope,
+    Principal,
+    can,
+    can_in_territory,
+)
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    suffix: str  # after /communes/{slug}/gestion, or /territoires/{slug}/gestion
+    permission: str
+
+    def url(self, base: str) -> str:
+        return base + self.suffix
+
+
+COMMUNE_TABS = (
+    Tab("demarche", "Démarche et présentation", "", VIEW_BACKOFFICE),
+    Tab("groupe", "Groupe local", "/groupe-local", MANAGE_LOCAL_GROUP),
+    Tab("perimetre", "Périmètre", "/perimetre", MANAGE_PERIMETER),
+    Tab("lieux", "Lieux", "/lieux", MANAGE_PLACES),
+    Tab("moderation", "Modération", "/moderation", MODERATE),
+    Tab("saisie", "Saisie papier", "/saisie", MODERATE),
+)
+
+TERRITORY_TABS = (
+    Tab("communes", "Communes du territoire", "/communes", MANAGE_TERRITORY),
+)
+
+
+def commune_tabs(principal: Principal, commune: CommuneScope) -> list[Tab]:
+    """The tabs of a commune's back office this person may open, in menu order."""
+    return [tab for tab in COMMUNE_TABS if can(principal, tab.permission, commune)]
+
+
+def territory_tabs(principal: Principal, territory_id: int) -> list[Tab]:
+    """The tabs of a territory's back office this person may open."""
+    return [tab for tab in TERRITORY_TABS if can_in_territory(principal, tab.permission, territory_id)]
+
+
+def commune_base(slug: str) -> str:
+    return f"/communes/{slug}/gestion"
+
+
+def territory_base(slug: str) -> str:
+    return f"/territoires/{slug}/gestion"

@@ -1,0 +1,1 @@
+"""Pages that compose several domains: the only package that may import every domain."""
