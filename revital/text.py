@@ -20,6 +20,12 @@ def fold(value: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
+def french_order(name: str) -> tuple[str, str]:
+    """A sort key that orders names as a French index does: accents, case and hyphens ignored
+    ("Albaret-le-Comtal" before "Albaret-Sainte-Marie", "Écully" among the E)."""
+    return fold(name), name
+
+
 def count_fr(n: int, singular: str, plural: str) -> str:
     """"1 contribution publiée", "3 contributions publiées": in French, 0 and 1 take the singular."""
     return f"{n} {singular if n < 2 else plural}"

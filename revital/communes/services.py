@@ -2,6 +2,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from revital.communes.models import Commune, CommunePartner, Territory
+from revital.text import french_order
 from revital.permissions import CommuneScope
 from revital.process.models import Process
 
@@ -44,9 +45,9 @@ def territories_with_communes(db: Session) -> list[tuple[Territory, list[tuple[C
         .order_by(Commune.name)
     ).all()
     by_territory: dict[int, list] = {t.id: [] for t in territories}
-    for commune, process in rows:
+    for commune, process in sorted(rows, key=lambda row: french_order(row[0].name)):
         by_territory[commune.territory_id].append((commune, process))
-    return [(t, by_territory[t.id]) for t in territories]
+    return [(t, by_territory[t.id]) for t in sorted(territories, key=lambda t: french_order(t.name))]
 
 
 def demo_loaded(db: Session) -> bool:

@@ -21,7 +21,7 @@ def queue_page(request, db, commune, status, status_code=200, error=None, error_
         status_code=status_code,
         commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
         admin_tabs=tabs_for(request, db, commune),
-        status=status, tabs=STATUS_TABS, statuses=rules.STATUSES, counts=services.status_counts(db, commune.id),
+        status=status, tabs=STATUS_TABS, tab_labels=rules.STATUS_PLURALS, statuses=rules.STATUSES, counts=services.status_counts(db, commune.id),
         contributions=services.queue(db, commune.id, status), kinds=rules.KINDS,
         categories=services.categories_of(commune), sources=rules.SOURCES, actions=rules.ACTIONS,
         transitions=rules.MODERATION, phase_labels=phases.LABELS,

@@ -30,6 +30,7 @@ STATUSES = {
     "rejected": "Refusée",
     "hidden": "Masquée",
 }
+STATUS_PLURALS = {"pending": "En attente", "published": "Publiées", "rejected": "Refusées", "hidden": "Masquées"}
 MODERATION_MODES = {
     "a_priori": "A priori : rien n’est public avant qu’un animateur ne le publie",
     "a_posteriori": "A posteriori : publié tout de suite, masqué ensuite si besoin",

@@ -17,7 +17,7 @@ from revital.communes.models import Commune, Territory
 from revital.communes.services import scopes_of
 from revital.contributions.services import pending_counts
 from revital.permissions import COORDINATOR, Principal
-from revital.text import count_fr
+from revital.text import count_fr, french_order
 from revital.web import DB, SESSION_COOKIE, CurrentUser, Form, cookie_value, get, ok_message, page, post, require_user, see_other
 
 
@@ -34,8 +34,8 @@ def access_context(db, principal: Principal, user: User) -> dict:
     territory_ids = {g.territory_id for g in user.grants if g.role == COORDINATOR and g.territory_id}
     commune_ids = {g.commune_id for g in user.grants if g.commune_id}
     territories = list(db.scalars(select(Territory).where(Territory.id.in_(territory_ids)).order_by(Territory.name)))
-    communes = list(db.scalars(select(Commune).where(Commune.id.in_(commune_ids) | Commune.territory_id.in_(territory_ids))
-                               .order_by(Commune.name)))
+    communes = sorted(db.scalars(select(Commune).where(Commune.id.in_(commune_ids) | Commune.territory_id.in_(territory_ids))),
+                      key=lambda c: french_order(c.name))
     scopes = scopes_of(db, communes)
     tabs = {c.id: backoffice.commune_tabs(principal, scopes[c.id]) for c in communes}
     pending = pending_counts(db, [c.id for c in communes if any(t.key == "moderation" for t in tabs[c.id])])
