@@ -148,7 +148,7 @@ def cmd_demo(args, settings: Settings) -> int:
         for email, name, _role in demo.ACCOUNTS:
             print(f"  {email:28} {name}")
     else:
-        print("Le territoire de démonstration est déjà chargé : rien n'a été modifié.")
+        print("Le territoire de démonstration est déjà chargé : rien n’a été modifié.")
     if added:
         print(f"{added} contributions synthétiques ajoutées à « {args.commune} ».")
     return 0
@@ -176,7 +176,7 @@ def cmd_commune(args, settings: Settings) -> int:
     if args.path and args.api:
         return fail("Indiquez soit un fichier GeoJSON, soit --api, pas les deux.")
     if args.departement and not args.api:
-        return fail("--departement ne s'utilise qu'avec --api.")
+        return fail("--departement ne s’utilise qu’avec --api.")
     try:
         codes = [geoapi.check_insee(code) for code in args.insee] if args.insee else None
         if args.api:
@@ -190,7 +190,7 @@ def cmd_commune(args, settings: Settings) -> int:
         with write_transaction(settings) as session:
             report = import_communes(session, collection, args.territory, args.territory_name, codes, source)
     except (GeometryError, geoapi.GeoApiError, ImportFileError) as error:
-        return fail(f"{error}\nRien n'a été importé.")
+        return fail(f"{error}\nRien n’a été importé.")
     for line in report.lines:
         print(line)
     print(report.summary())
@@ -205,7 +205,7 @@ def read_file(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
-        raise ImportFileError(f"Le fichier « {path} » n'existe pas.") from None
+        raise ImportFileError(f"Le fichier « {path} » n’existe pas.") from None
     except IsADirectoryError:
         raise ImportFileError(f"« {path} » est un dossier, pas un fichier GeoJSON.") from None
     except PermissionError:

@@ -30,7 +30,7 @@ ORGANISATIONS = [
     ("ddt-48", "DDT de la Lozère", "État"),
     ("departement-48", "Département de la Lozère", "Collectivité"),
     ("cci-48", "CCI de la Lozère", "Chambre consulaire"),
-    ("cma-48", "Chambre de métiers et de l'artisanat de la Lozère", "Chambre consulaire"),
+    ("cma-48", "Chambre de métiers et de l’artisanat de la Lozère", "Chambre consulaire"),
     ("banque-des-territoires", "Banque des Territoires", "Financeur"),
 ]
 
@@ -39,14 +39,14 @@ DESCRIPTIONS = {
         "Village du Valdonnez au pied du mont Lozère, Saint-Étienne-du-Valdonnez a engagé en 2014 "
         "une démarche pour redonner vie à son centre-bourg : commerces fermés, logements vacants, "
         "traversée du bourg peu sûre.\n\n"
-        "Le diagnostic partagé a réuni habitants, élus et étudiants ; la démarche en est à l'émergence "
-        "des pistes d'action. (Texte de démonstration.)"
+        "Le diagnostic partagé a réuni habitants, élus et étudiants ; la démarche en est à l’émergence "
+        "des pistes d’action. (Texte de démonstration.)"
     ),
     "48027": (
         "Commune nouvelle née en 2017 de la fusion de Bagnols-les-Bains et de ses voisines, Mont Lozère "
         "et Goulet porte une démarche centrée sur le bourg thermal de Bagnols : accueil des curistes, "
         "façades de la Grand-Rue, liens entre les thermes et le Lot.\n\n"
-        "Les fiches actions sont à l'étude avec les partenaires techniques. (Texte de démonstration.)"
+        "Les fiches actions sont à l’étude avec les partenaires techniques. (Texte de démonstration.)"
     ),
     "48070": (
         "Sur la Margeride, Grandrieu a rejoint la démarche en 2015. Le diagnostic partagé commence : "
@@ -64,7 +64,7 @@ HISTORIES = {
     "48027": [
         ("diagnostic", "start", "Ouverture de la démarche après la sélection de la commune par le Pays."),
         ("emergence", "advance", "Diagnostic restitué aux habitants aux thermes."),
-        ("feasibility", "advance", "Trois axes et six pistes retenus par l'atelier de hiérarchisation."),
+        ("feasibility", "advance", "Trois axes et six pistes retenus par l’atelier de hiérarchisation."),
     ],
     "48070": [
         ("diagnostic", "start", "Ouverture de la démarche après la sélection de la commune par le Pays."),
@@ -73,9 +73,9 @@ HISTORIES = {
 
 MEMBERS = {
     "48147": [
-        ("Claire Martin", "elected", "Adjointe à l'urbanisme"),
+        ("Claire Martin", "elected", "Adjointe à l’urbanisme"),
         ("Jean Roux", "resident", "Commerçant"),
-        ("Sophie Pagès", "resident", "Association des parents d'élèves"),
+        ("Sophie Pagès", "resident", "Association des parents d’élèves"),
         ("Marc Vidal", "resident", ""),
         ("Lucie Bonnet", "facilitator", "Animatrice du groupe local"),
         ("CAUE de la Lozère", "partner", "Architecte-conseil"),

@@ -57,10 +57,10 @@ REASONS = [
     ("Self-intersection", "{What} se recoupe"),
     ("Too few", "{What} a trop peu de points distincts"),
     ("Hole lies outside shell", "Un trou {de} est en dehors de son polygone"),
-    ("Holes are nested", "Un trou {de} est à l'intérieur d'un autre trou"),
-    ("Nested holes", "Un trou {de} est à l'intérieur d'un autre trou"),
-    ("Interior is disconnected", "Des trous coupent l'intérieur {de} en plusieurs morceaux"),
-    ("Nested shells", "Un polygone {de} est à l'intérieur d'un autre"),
+    ("Holes are nested", "Un trou {de} est à l’intérieur d’un autre trou"),
+    ("Nested holes", "Un trou {de} est à l’intérieur d’un autre trou"),
+    ("Interior is disconnected", "Des trous coupent l’intérieur {de} en plusieurs morceaux"),
+    ("Nested shells", "Un polygone {de} est à l’intérieur d’un autre"),
     ("Duplicate Rings", "{What} contient deux fois le même anneau"),
 ]
 WGS84 = "Le fichier doit être en longitude/latitude WGS 84 (EPSG:4326)."
@@ -140,7 +140,7 @@ def _guarded(func):
             raise GeometryError("Le fichier est imbriqué trop profondément pour être lu.") from None
         except Exception as err:
             name = type(err).__name__
-            raise GeometryError(f"La géométrie n'a pas pu être traitée (erreur interne : {name}).") from err
+            raise GeometryError(f"La géométrie n’a pas pu être traitée (erreur interne : {name}).") from err
     return wrapper
 
 
@@ -160,18 +160,18 @@ def load_json(data):
         size = len(data.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
         megabytes = f"{size / 2**20:.1f}".replace(".", ",")
-        raise GeometryError(f"Le fichier pèse {megabytes} Mo : c'est plus que les {MAX_BYTES // 2**20} Mo acceptés.")
+        raise GeometryError(f"Le fichier pèse {megabytes} Mo : c’est plus que les {MAX_BYTES // 2**20} Mo acceptés.")
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:
-            raise GeometryError(f"Le fichier n'est pas en UTF-8 (octet invalide n° {err.start + 1}).") from None
+            raise GeometryError(f"Le fichier n’est pas en UTF-8 (octet invalide n° {err.start + 1}).") from None
     if not data.strip().lstrip("\ufeff"):
         raise GeometryError("Le fichier est vide.")
     try:
         obj = json.loads(data.lstrip("\ufeff"))
     except json.JSONDecodeError as err:
-        raise GeometryError(f"Le fichier n'est pas du JSON valide (ligne {err.lineno}, colonne {err.colno}).") from None
+        raise GeometryError(f"Le fichier n’est pas du JSON valide (ligne {err.lineno}, colonne {err.colno}).") from None
     except ValueError:  # an integer of thousands of digits
         raise GeometryError("Le fichier contient un nombre trop long pour être lu.") from None
     if not isinstance(obj, dict):
@@ -184,19 +184,19 @@ def _unwrap(obj):
     if obj.get("type") == "FeatureCollection":
         features = obj.get("features")
         if not isinstance(features, list):
-            raise GeometryError("La FeatureCollection n'a pas de liste d'entités (« features »).")
+            raise GeometryError("La FeatureCollection n’a pas de liste d’entités (« features »).")
         if len(features) != 1:
             found = f"contient {_int_fr(len(features))} entités" if features else "ne contient aucune entité"
             raise GeometryError(f"Le fichier {found} : il en faut exactement une.")
         obj = features[0]
         if not isinstance(obj, dict):
-            raise GeometryError(f"L'entité du fichier est {_describe(obj)}, pas un objet GeoJSON.")
+            raise GeometryError(f"L’entité du fichier est {_describe(obj)}, pas un objet GeoJSON.")
     if obj.get("type") == "Feature":
         obj = obj.get("geometry")
         if obj is None:
-            raise GeometryError("L'entité n'a pas de géométrie (« geometry » absente ou null).")
+            raise GeometryError("L’entité n’a pas de géométrie (« geometry » absente ou null).")
         if not isinstance(obj, dict):
-            raise GeometryError(f"La géométrie de l'entité est {_describe(obj)}, pas un objet GeoJSON.")
+            raise GeometryError(f"La géométrie de l’entité est {_describe(obj)}, pas un objet GeoJSON.")
     return obj
 
 
@@ -205,7 +205,7 @@ def _parts(coords, kind):
     def lists(value):
         if not isinstance(value, (list, tuple)):
             raise GeometryError(
-                f"Les coordonnées ne sont pas imbriquées comme l'exige {KINDS[kind][2]} : "
+                f"Les coordonnées ne sont pas imbriquées comme l’exige {KINDS[kind][2]} : "
                 f"une liste est attendue, le fichier contient {_describe(value)}."
             )
         return value
@@ -218,10 +218,10 @@ def _parts(coords, kind):
 
 
 def _expected(kinds):
-    """'qu'un polygone est attendu' for Polygon and MultiPolygon."""
+    """'qu’un polygone est attendu' for Polygon and MultiPolygon."""
     names = [KINDS[k][1] for k in kinds if k in KINDS and not (k.startswith("Multi") and k[5:] in kinds)]
     phrase = " ou ".join(dict.fromkeys(names)) or "une autre géométrie"
-    return f"que {phrase} sont attendus" if phrase.startswith("plusieurs") else f"qu'{phrase} est attendu"
+    return f"que {phrase} sont attendus" if phrase.startswith("plusieurs") else f"qu’{phrase} est attendu"
 
 
 def _positions(sequence):
@@ -235,17 +235,17 @@ def _positions(sequence):
         if not 2 <= len(position) <= 3:
             raise GeometryError(
                 f"Une position compte {len(position)} nombre(s) : il en faut 2, "
-                "la longitude puis la latitude (l'altitude peut suivre)."
+                "la longitude puis la latitude (l’altitude peut suivre)."
             )
         for value in position:
             if isinstance(value, bool) or not isinstance(value, NUMBER_TYPES):
-                raise GeometryError(f"Les coordonnées contiennent {_describe(value)} au lieu d'un nombre.")
+                raise GeometryError(f"Les coordonnées contiennent {_describe(value)} au lieu d’un nombre.")
     try:
         array = np.array([position[:2] for position in sequence], dtype=float).reshape(-1, 2)
     except OverflowError:
         raise GeometryError("Les coordonnées contiennent un nombre démesuré.") from None
     if not np.isfinite(array).all():
-        raise GeometryError("Les coordonnées contiennent une valeur qui n'est pas un nombre fini (NaN ou infini).")
+        raise GeometryError("Les coordonnées contiennent une valeur qui n’est pas un nombre fini (NaN ou infini).")
     return array
 
 
@@ -288,7 +288,7 @@ def _check_sequence(kind, sequence, what):
                 "il en faut au moins 4, le dernier répétant le premier."
             )
         if not np.array_equal(sequence[0], sequence[-1]):
-            raise GeometryError(f"Un anneau {_de(what)} n'est pas fermé : son dernier point doit répéter le premier.")
+            raise GeometryError(f"Un anneau {_de(what)} n’est pas fermé : son dernier point doit répéter le premier.")
     elif kind in ("LineString", "MultiLineString") and len(sequence) < 2:
         raise GeometryError("Une ligne doit compter au moins 2 points.")
 
@@ -316,7 +316,7 @@ def _invalid_message(reason, what):
     for prefix, french in REASONS:
         if text.startswith(prefix):
             return french.format(What=_cap(what), de=_de(what)) + where + "."
-    return f"{_cap(what)} n'est pas valide ({text}){where}."
+    return f"{_cap(what)} n’est pas valide ({text}){where}."
 
 
 @_guarded
@@ -329,12 +329,12 @@ def parse_geometry(data, *, kinds=("Polygon", "MultiPolygon"), max_vertices=MAX_
     geometry = _unwrap(load_json(data))
     kind = geometry.get("type")
     if kind is None:
-        raise GeometryError("Le fichier n'indique pas le type de géométrie (propriété « type » absente).")
+        raise GeometryError("Le fichier n’indique pas le type de géométrie (propriété « type » absente).")
     if not isinstance(kind, str):
         raise GeometryError(f"La propriété « type » doit être un texte, pas {_describe(kind)}.")
     if kind not in KINDS:
         raise GeometryError(
-            f"Le type « {kind[:40]} » n'est pas un type de géométrie GeoJSON (Polygon, MultiPolygon, Point…)."
+            f"Le type « {kind[:40]} » n’est pas un type de géométrie GeoJSON (Polygon, MultiPolygon, Point…)."
         )
     if kind != "GeometryCollection" and "coordinates" not in geometry:
         raise GeometryError("Les coordonnées sont absentes (propriété « coordinates »).")
@@ -344,11 +344,11 @@ def parse_geometry(data, *, kinds=("Polygon", "MultiPolygon"), max_vertices=MAX_
     count = sum(len(sequence) for part in parts for sequence in part)
     if count > max_vertices:
         raise GeometryError(
-            f"{_cap(what)} compte {_int_fr(count)} sommets : c'est plus que les {_int_fr(max_vertices)} "
-            f"acceptés. Simplifiez-{_pronoun(what)} avant de l'importer."
+            f"{_cap(what)} compte {_int_fr(count)} sommets : c’est plus que les {_int_fr(max_vertices)} "
+            f"acceptés. Simplifiez-{_pronoun(what)} avant de l’importer."
         )
     if count == 0 or not all(parts):
-        detail = "aucun point" if count == 0 else "une de ses parties n'a aucun point"
+        detail = "aucun point" if count == 0 else "une de ses parties n’a aucun point"
         raise GeometryError(f"{_cap(what)} est vide : {detail}.")
     arrays = [[_positions(sequence) for sequence in part] for part in parts]
     everything = np.concatenate([sequence for part in arrays for sequence in part])
@@ -372,16 +372,16 @@ def _number(value, label):
     if isinstance(value, str):
         text = value.strip().rstrip("°").replace("\u00a0", "").replace(" ", "").replace("−", "-").replace(",", ".")
         if not DECIMAL.fullmatch(text):
-            raise GeometryError(f"{label} « {value.strip()[:40]} » n'est pas un nombre.")
+            raise GeometryError(f"{label} « {value.strip()[:40]} » n’est pas un nombre.")
         value = float(text)
     elif isinstance(value, bool) or not isinstance(value, NUMBER_TYPES):
-        raise GeometryError(f"{label} n'est pas un nombre ({_describe(value)}).")
+        raise GeometryError(f"{label} n’est pas un nombre ({_describe(value)}).")
     try:
         value = float(value)
     except OverflowError:  # an integer beyond float range
         value = math.inf
     if not math.isfinite(value):
-        raise GeometryError(f"{label} n'est pas un nombre fini.")
+        raise GeometryError(f"{label} n’est pas un nombre fini.")
     return value
 
 
@@ -429,7 +429,7 @@ def from_geojson(text):
 def bounds(geom):
     """(min_lon, min_lat, max_lon, max_lat)."""
     if _geometry(geom).is_empty:
-        raise GeometryError("La géométrie est vide : elle n'a pas d'emprise.")
+        raise GeometryError("La géométrie est vide : elle n’a pas d’emprise.")
     return tuple(float(value) for value in geom.bounds)
 
 
@@ -486,7 +486,7 @@ def require_within(inner, outer, *, what="Le périmètre", where="la commune", t
         limits = "des limites communales" if where == "la commune" else _de(where)
         raise GeometryError(
             f"{_cap(what)} dépasse {_de(where)} ({_area_fr(area)} en dehors). "
-            f"Tracez-{_pronoun(what)} à l'intérieur {limits}."
+            f"Tracez-{_pronoun(what)} à l’intérieur {limits}."
         )
 
 
@@ -509,21 +509,21 @@ def _insee(raw):
 def _commune(number, feature):
     """(code, name, geometry) of feature n° `number` (from 1), or a GeometryError."""
     if not isinstance(feature, dict):
-        raise GeometryError(f"L'entité n° {number} est {_describe(feature)}, pas un objet GeoJSON.")
+        raise GeometryError(f"L’entité n° {number} est {_describe(feature)}, pas un objet GeoJSON.")
     properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
     raw = next((properties[k] for k in ("code", "insee", "codeInsee") if properties.get(k) not in (None, "")), None)
     if raw is None:
-        raise GeometryError(f"L'entité n° {number} n'a pas de code INSEE (propriété code, insee ou codeInsee).")
+        raise GeometryError(f"L’entité n° {number} n’a pas de code INSEE (propriété code, insee ou codeInsee).")
     if (code := _insee(raw)) is None:
         raise GeometryError(
-            f"L'entité n° {number} a un code INSEE invalide ({_describe(raw)}) : "
+            f"L’entité n° {number} a un code INSEE invalide ({_describe(raw)}) : "
             "il faut 5 caractères, comme 48080 ou 2A004."
         )
     name = properties.get("nom", properties.get("name"))
     name = name.strip() if isinstance(name, str) else ""
     label = f"{code} {name}".strip()
     if not isinstance(feature.get("geometry"), dict):
-        raise GeometryError(f"{label} : l'entité n'a pas de géométrie.")
+        raise GeometryError(f"{label} : l’entité n’a pas de géométrie.")
     try:
         return code, name, parse_geometry(feature["geometry"])
     except GeometryError as err:

@@ -5,7 +5,7 @@ import unicodedata
 
 
 def slugify(value: str, max_length: int = 80) -> str:
-    """"Saint-Étienne-du-Valdonnez" -> "saint-etienne-du-valdonnez"; "L'Haÿ-les-Roses" -> "l-hay-les-roses"."""
+    """"Saint-Étienne-du-Valdonnez" -> "saint-etienne-du-valdonnez"; "L’Haÿ-les-Roses" -> "l-hay-les-roses"."""
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "sans-nom"
@@ -13,7 +13,7 @@ def slugify(value: str, max_length: int = 80) -> str:
 
 def fold(value: str) -> str:
     """A name as people tell names apart: case, accents, ligatures, apostrophes, hyphens and spacing
-    ignored. "Place de l’Église" and "place de l'eglise" fold the same; letters of any script stay."""
+    ignored. "Place de l’Église" and "place de l’eglise" fold the same; letters of any script stay."""
     text = unicodedata.normalize("NFKD", value.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")

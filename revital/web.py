@@ -415,7 +415,7 @@ def require(request: Request, permission: str, commune: CommuneScope) -> Current
     return user
 
 
-def get_or_404(value, message: str = "Cette page n'existe pas ou n'existe plus."):
+def get_or_404(value, message: str = "Cette page n’existe pas ou n’existe plus."):
     if value is None:
         raise NotFound(message)
     return value
@@ -446,7 +446,7 @@ def see_other(path: str) -> Redirect:
 # Confirmations shown after a redirect (?ok=key): fixed texts, never user input.
 OK_MESSAGES = {
     "description": "La présentation de la commune est enregistrée.",
-    "phase": "La démarche a changé de phase ; l'historique est à jour.",
+    "phase": "La démarche a changé de phase ; l’historique est à jour.",
     "membre-ajoute": "Le membre a été ajouté au groupe local.",
     "membre-retire": "Le membre a été retiré du groupe local.",
     "deconnexion": "Vous êtes déconnecté·e.",
@@ -483,8 +483,8 @@ ERROR_TITLES = {
 }
 
 CSRF_MESSAGE = (
-    "Le formulaire a expiré ou n'a pas pu être vérifié. Rechargez la page et envoyez-le "
-    "à nouveau : rien n'a été enregistré."
+    "Le formulaire a expiré ou n’a pas pu être vérifié. Rechargez la page et envoyez-le "
+    "à nouveau : rien n’a été enregistré."
 )
 
 
@@ -495,11 +495,11 @@ DEFAULT_MESSAGES = {
     400: "La requête contient des données invalides.",
     403: ("Votre compte n’a pas accès à cette page. Demandez l’accès à la commune concernée ou à la "
           "coordination du territoire."),
-    404: "Cette page n'existe pas ou n'existe plus.",
-    405: "Cette adresse ne s'utilise pas ainsi.",
-    413: "L'envoi est trop volumineux.",
+    404: "Cette page n’existe pas ou n’existe plus.",
+    405: "Cette adresse ne s’utilise pas ainsi.",
+    413: "L’envoi est trop volumineux.",
     429: "Trop de tentatives : réessayez un peu plus tard.",
-    500: "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant.",
+    500: "Une erreur inattendue s’est produite. Elle a été enregistrée ; réessayez dans un instant.",
     503: "Le service est momentanément indisponible.",
 }
 
@@ -534,7 +534,7 @@ def error_response(request: Request, exc: Exception) -> Response:
     elif status == 403 and "CSRF" in getattr(exc, "detail", ""):
         message = CSRF_MESSAGE
     else:
-        message = DEFAULT_MESSAGES.get(status, "La requête n'a pas pu aboutir.")
+        message = DEFAULT_MESSAGES.get(status, "La requête n’a pas pu aboutir.")
     if status >= 500 and status != 503:
         request.logger.exception("error while serving %s", request.url.path, exc_info=exc)
     return Template(

@@ -212,7 +212,7 @@ def test_insee_option_imports_just_those(env, empty_db, capsys):
 def test_insee_codes_absent_from_the_file(env, empty_db, capsys):
     path = str(departement_file("48"))
     assert cli.main(["commune", "import", path, "--territory", "lozere", "--insee", "48080", "48999"]) == 1
-    assert capsys.readouterr().err == "Le code INSEE 48999 n'est pas dans le fichier.\nRien n'a été importé.\n"
+    assert capsys.readouterr().err == "Le code INSEE 48999 n’est pas dans le fichier.\nRien n’a été importé.\n"
     assert nothing_written(empty_db)
     with pytest.raises(geo.GeometryError) as error:
         run(empty_db, load("48"), "lozere", codes=["48998", "48080", "48999"])
@@ -223,7 +223,7 @@ def test_insee_codes_absent_from_the_file(env, empty_db, capsys):
 def test_insee_option_checks_the_codes(env, empty_db, capsys):
     assert cli.main(["commune", "import", str(DEMO_FILE), "--territory", "t", "--insee", "4808"]) == 1
     assert capsys.readouterr().err == (
-        "« 4808 » n'est pas un code INSEE (5 caractères, par exemple 48080).\nRien n'a été importé.\n")
+        "« 4808 » n’est pas un code INSEE (5 caractères, par exemple 48080).\nRien n’a été importé.\n")
     assert nothing_written(empty_db)
 
 
@@ -243,8 +243,8 @@ def test_population_and_names_from_the_features(empty_db):
 def test_a_new_territory_needs_a_proper_slug(env, empty_db, capsys):
     assert cli.main(["commune", "import", str(DEMO_FILE), "--territory", "Pays du Gévaudan"]) == 1
     assert capsys.readouterr().err == (
-        "« Pays du Gévaudan » ne peut pas servir d'identifiant de territoire (minuscules sans accents, chiffres "
-        "et tirets) : essayez « pays-du-gevaudan ».\nRien n'a été importé.\n")
+        "« Pays du Gévaudan » ne peut pas servir d’identifiant de territoire (minuscules sans accents, chiffres "
+        "et tirets) : essayez « pays-du-gevaudan ».\nRien n’a été importé.\n")
     assert nothing_written(empty_db)
 
 
@@ -280,8 +280,8 @@ def geo_message(data) -> str:
 
 
 @pytest.mark.parametrize("content, words", [
-    ("{pas du json", ["n'est pas du JSON valide", "ligne 1, colonne 2"]),
-    (json.dumps(without_codes()), ["3 problèmes", "L'entité n° 3 n'a pas de code INSEE"]),
+    ("{pas du json", ["n’est pas du JSON valide", "ligne 1, colonne 2"]),
+    (json.dumps(without_codes()), ["3 problèmes", "L’entité n° 3 n’a pas de code INSEE"]),
     (json.dumps(with_a_bow_tie()), ["48999 Papillon : le contour se recoupe près de 3.55, 44.55."]),
     (json.dumps(BOW_TIE["geometry"]), ["doit être une FeatureCollection"]),
     (json.dumps(demo_collection(), ensure_ascii=False).encode("cp1252"), ["UTF-8"]),
@@ -293,7 +293,7 @@ def test_bad_files_are_refused_in_french(env, empty_db, capsys, tmp_path, conten
     assert all(word in message for word in words), message
     assert cli.main(["commune", "import", str(path), "--territory", "lozere"]) == 1
     captured = capsys.readouterr()
-    assert captured.err == f"{message}\nRien n'a été importé.\n"
+    assert captured.err == f"{message}\nRien n’a été importé.\n"
     assert captured.out == ""
     assert nothing_written(empty_db)
 
@@ -311,21 +311,21 @@ def test_a_bow_tie_among_valid_communes_writes_none_of_them(db):
 def test_files_that_cannot_be_read(env, empty_db, capsys, tmp_path):
     missing = tmp_path / "absent.geojson"
     assert cli.main(["commune", "import", str(missing), "--territory", "lozere"]) == 1
-    assert capsys.readouterr().err == f"Le fichier « {missing} » n'existe pas.\nRien n'a été importé.\n"
+    assert capsys.readouterr().err == f"Le fichier « {missing} » n’existe pas.\nRien n’a été importé.\n"
     assert cli.main(["commune", "import", str(tmp_path), "--territory", "lozere"]) == 1
-    assert capsys.readouterr().err == f"« {tmp_path} » est un dossier, pas un fichier GeoJSON.\nRien n'a été importé.\n"
+    assert capsys.readouterr().err == f"« {tmp_path} » est un dossier, pas un fichier GeoJSON.\nRien n’a été importé.\n"
     assert nothing_written(empty_db)
 
 
 @pytest.mark.parametrize("args, message", [
     ([], "Indiquez le fichier GeoJSON à importer, ou --api pour interroger geo.api.gouv.fr."),
     (["x.geojson", "--api"], "Indiquez soit un fichier GeoJSON, soit --api, pas les deux."),
-    (["x.geojson", "--departement", "48"], "--departement ne s'utilise qu'avec --api."),
+    (["x.geojson", "--departement", "48"], "--departement ne s’utilise qu’avec --api."),
     (["--api"], "Indiquez les codes INSEE des communes (--insee) ou un département (--departement).\n"
-                "Rien n'a été importé."),
+                "Rien n’a été importé."),
     (["--api", "--departement", "4"],
-     "« 4 » n'est pas un code de département (2 ou 3 caractères, par exemple 48, 2A ou 974).\n"
-     "Rien n'a été importé."),
+     "« 4 » n’est pas un code de département (2 ou 3 caractères, par exemple 48, 2A ou 974).\n"
+     "Rien n’a été importé."),
 ])
 def test_command_line_mistakes(env, empty_db, capsys, args, message):
     assert cli.main(["commune", "import", *args, "--territory", "lozere"]) == 1
@@ -401,7 +401,7 @@ def test_a_closed_network_suggests_the_file_import(error, detail):
     (FakeApi(status=503), {"departement": "48"},
      "geo.api.gouv.fr a répondu par une erreur (503). Réessayez plus tard ou importez un fichier GeoJSON."),
     (FakeApi(body=b"<html>Maintenance</html>"), {"codes": ["48070"]},
-     "geo.api.gouv.fr a renvoyé une réponse illisible (ce n'est pas du JSON). "
+     "geo.api.gouv.fr a renvoyé une réponse illisible (ce n’est pas du JSON). "
      "Réessayez plus tard ou importez un fichier GeoJSON."),
     (FakeApi(body=b'{"type": "FeatureCollection", "features": []}'), {"departement": "48"},
      "geo.api.gouv.fr ne connaît aucune commune dans le département 48."),
@@ -416,7 +416,7 @@ def test_codes_are_checked_before_any_request():
     api = FakeApi()
     with pytest.raises(GeoApiError) as raised:
         fetch_communes(API, 10, codes=["48070", "4808"], transport=api.transport)
-    assert str(raised.value) == "« 4808 » n'est pas un code INSEE (5 caractères, par exemple 48080)."
+    assert str(raised.value) == "« 4808 » n’est pas un code INSEE (5 caractères, par exemple 48080)."
     assert api.urls == []
     assert geoapi.check_insee(" 2a004 ") == "2A004"
 
@@ -454,14 +454,14 @@ def test_cli_api_failure_writes_nothing(env, empty_db, capsys, monkeypatch, api,
     monkeypatch.setattr(geoapi, "TRANSPORT", api.transport)
     assert cli.main(["commune", "import", "--api", "--insee", "48070", "--territory", "lozere"]) == 1
     captured = capsys.readouterr()
-    assert (captured.out, captured.err) == ("", f"{message}\nRien n'a été importé.\n")
+    assert (captured.out, captured.err) == ("", f"{message}\nRien n’a été importé.\n")
     assert nothing_written(empty_db)
 
 
 def test_cli_api_unknown_code_after_a_known_one_writes_nothing(env, empty_db, capsys, monkeypatch):
     monkeypatch.setattr(geoapi, "TRANSPORT", FakeApi().transport)
     assert cli.main(["commune", "import", "--api", "--insee", "48070", "48999", "--territory", "lozere"]) == 1
-    assert capsys.readouterr().err == "Le code INSEE 48999 est inconnu de geo.api.gouv.fr.\nRien n'a été importé.\n"
+    assert capsys.readouterr().err == "Le code INSEE 48999 est inconnu de geo.api.gouv.fr.\nRien n’a été importé.\n"
     assert nothing_written(empty_db)
 
 

@@ -78,7 +78,7 @@ def test_upload_only_some_codes(client, db):
 @pytest.mark.parametrize("content, message", [
     (b"not json at all", "JSON"),
     (json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": square(3.8, 44.7)}]}).encode(),
-     "n'a pas de code INSEE"),
+     "n’a pas de code INSEE"),
     (json.dumps(collection(("48080", "Langogne", square(3.83, 44.72)),
                            ("48105", "Naussac-Fontanes", {"type": "Polygon", "coordinates": [[[3.8, 44.7], [3.81, 44.71], [3.81, 44.7], [3.8, 44.71], [3.8, 44.7]]]}))).encode(),
      "se recoupe"),
@@ -97,7 +97,7 @@ def test_code_absent_from_the_file(client, db):
     content = json.dumps(collection(("48080", "Langogne", square(3.83, 44.72)))).encode()
     response = upload(client, content, codes="48999")
     assert response.status_code == 422
-    assert "Le code INSEE 48999 n'est pas dans le fichier." in text_of(response.text)
+    assert "Le code INSEE 48999 n’est pas dans le fichier." in text_of(response.text)
     assert 'value="48999"' in response.text
     assert count(db) == 3
 

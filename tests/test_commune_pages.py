@@ -58,7 +58,7 @@ def test_admin_page_shows_gate_conditions(client):
     sign_in_as(client, PERSONAS["admin"])
     text = text_of(get(client, f"/communes/{MAIN}/gestion").text)
     assert "Passer à « Faisabilité »" in text
-    assert "Aucun axe stratégique n'est défini." in text
+    assert "Aucun axe stratégique n’est défini." in text
     assert "Passer outre ces conditions" in text
     assert "Revenir à « Diagnostic partagé »" in text
 
@@ -82,7 +82,7 @@ def test_advance_refused_when_gate_unmet(client, db):
     response = post(client, f"/communes/{MAIN}/gestion/phase", {"direction": "next", "reason": "", "version": version})
     assert response.status_code == 422
     text = text_of(response.text)
-    assert "Le passage à la phase « Faisabilité » n'est pas encore possible" in text
+    assert "Le passage à la phase « Faisabilité » n’est pas encore possible" in text
     assert current(db).phase == "emergence"
 
 
@@ -150,10 +150,10 @@ def test_description_paragraphs(client):
 def test_error_pages_are_french_without_stack_traces(client):
     response = get(client, "/nulle-part")
     assert response.status_code == 404
-    assert "Cette page n'existe pas ou n'existe plus." in text_of(response.text)
+    assert "Cette page n’existe pas ou n’existe plus." in text_of(response.text)
     response = client.put("/")
     assert response.status_code == 405
-    assert "Cette adresse ne s'utilise pas ainsi." in text_of(response.text)
+    assert "Cette adresse ne s’utilise pas ainsi." in text_of(response.text)
     assert "Traceback" not in response.text
 
 
@@ -178,6 +178,6 @@ def test_an_unexpected_error_is_a_french_500_without_details(client, monkeypatch
     response = get(client, "/")
     assert response.status_code == 500
     text = text_of(response.text)
-    assert "Une erreur inattendue s'est produite." in text
+    assert "Une erreur inattendue s’est produite." in text
     assert "secret internal detail" not in response.text and "Traceback" not in response.text
     assert "secret internal detail" in caplog.text  # but it is logged for the operators

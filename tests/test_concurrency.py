@@ -186,6 +186,6 @@ def test_stale_phase_form_is_refused_in_french(client, db):
     second = post(client, f"/communes/{MAIN}/gestion/phase",
                   {"direction": "back", "reason": "Reprendre le diagnostic.", "version": version})
     assert second.status_code == 409
-    assert "La démarche a changé depuis l'affichage de cette page" in text_of(second.text)
+    assert "La démarche a changé depuis l’affichage de cette page" in text_of(second.text)
     with db.session() as session:
         assert session.get(Process, main_process_id(db)).phase == "diagnostic"

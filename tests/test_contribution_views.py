@@ -72,7 +72,7 @@ def test_reject_and_hide_need_a_reason(client, db):
     assert response.status_code == 422
     assert "Indiquez le motif" in text_of(response.text)
     assert one(db, "La fête du village en août").status == "pending"
-    assert post(client, f"{QUEUE}/{pending.id}/reject", {"reason": "Doublon d'une autre contribution"}).status_code == 303
+    assert post(client, f"{QUEUE}/{pending.id}/reject", {"reason": "Doublon d’une autre contribution"}).status_code == 303
     assert one(db, "La fête du village en août").status == "rejected"
     public = one(db, "La boulangerie a fermé")
     assert post(client, f"{QUEUE}/{public.id}/hide", {"reason": "Propos injurieux signalé"}).status_code == 303
@@ -121,7 +121,7 @@ def test_list_filters_and_pagination(client, db):
     assert "Les voitures" not in text  # the list shows titles, the page the text
     weak = text_of(get(client, f"{LIST}?kind=weakness").text)
     assert "4 contributions publiées pour ces filtres." in weak and "La boulangerie a fermé" in weak
-    assert "Des bancs et de l'ombre sur la place" not in weak
+    assert "Des bancs et de l’ombre sur la place" not in weak
     mob = text_of(get(client, f"{LIST}?category=mobilite").text)
     assert "2 contributions publiées pour ces filtres." in mob
     for i in range(25):
@@ -141,7 +141,7 @@ def test_list_fragment_for_htmx(client):
 def test_contribution_page(client, db):
     c = one(db, "La traversée du bourg est dangereuse")
     text = text_of(get(client, f"{LIST}/{c.id}").text)
-    for words in ("Point faible", "Mobilité et stationnement", "Par Parents d'élèves", "École",
+    for words in ("Point faible", "Mobilité et stationnement", "Par Parents d’élèves", "École",
                   "21 personnes soutiennent cette contribution.", "Moi aussi", "Ce qu’elle est devenue"):
         assert words in text
 

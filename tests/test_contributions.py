@@ -22,7 +22,7 @@ def token(now=None):
     return rules.new_form_token(SECRET, now)
 
 
-def place_id(db, name="Place de l'église"):
+def place_id(db, name="Place de l’église"):
     with db.session() as session:
         return session.scalar(select(Place.id).join(Commune).where(Commune.slug == MAIN, Place.name == name))
 
@@ -60,7 +60,7 @@ def test_form_works_for_everyone_without_an_account(client):
     assert response.status_code == 200
     text = text_of(response.text)
     for words in ("Atout", "Point faible", "Idée", "Mobilité et stationnement", "À un lieu de la liste",
-                  "Pas de lieu précis", "Place de l'église", "notice sur les données personnelles"):
+                  "Pas de lieu précis", "Place de l’église", "notice sur les données personnelles"):
         assert words in text
     assert 'name="site_web"' in response.text and 'name="token"' in response.text
 
@@ -72,7 +72,7 @@ def test_submission_at_a_place_waits_for_moderation(client, db):
     [c] = contributions(db, title="Une épicerie au bourg")
     assert response.headers["location"] == f"{FORM}/merci/{c.submission_token}"
     assert (c.status, c.kind, c.category, c.place_name, c.source, c.phase) == (
-        "pending", "idea", "commerce", "Place de l'église", "online", "emergence")
+        "pending", "idea", "commerce", "Place de l’église", "online", "emergence")
     assert c.lon is not None and count(db) == before + 1
     thanks = text_of(get(client, response.headers["location"]).text)
     assert "Merci pour votre contribution" in thanks and "après relecture par l’animateur" in thanks
@@ -260,7 +260,7 @@ def test_bad_photo_is_refused_and_the_rest_kept(client, db):
     before = count(db)
     response = send(client, form(db), files={"photo": ("doc.pdf", b"%PDF-1.4 not a photo", "application/pdf")})
     assert response.status_code == 422
-    assert "Ce fichier n'est pas une photo JPEG, PNG ou WebP." in text_of(response.text).replace("’", "'")
+    assert "Ce fichier n’est pas une photo JPEG, PNG ou WebP." in text_of(response.text)
     assert "Une épicerie au bourg" in response.text
     assert count(db) == before
 

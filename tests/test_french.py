@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LIST = f"/communes/{MAIN}/contributions"
 # A French elision written with a straight apostrophe: l'église, n'est, qu'un, aujourd'hui…
 ELISION = re.compile(r"\b(?:[lLdDnNsScCjJmMtT]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu|[Aa]ujourd|[Pp]resqu|[Qq]uelqu)'"
-                     r"(?=[aeiouyhàâäéèêëîïôöûüùœAEIOUYHÀÂÉÈÊËÎÏÔÛÙŒ])")
+                     r"(?=[aeiouyhàâäéèêëîïôöûüùœAEIOUYHÀÂÉÈÊËÎÏÔÛÙŒ{])")
 
 
 def python_strings(path: Path):
@@ -39,6 +39,8 @@ def test_one_apostrophe_everywhere_in_what_people_read():
         for line, string in python_strings(path):
             if not string.startswith(('"""', "'''", 'r"""')):  # docstrings are English
                 found += [f"{path.relative_to(ROOT)}:{line}: {m.group(0)}" for m in ELISION.finditer(string)]
+    for path in sorted((ROOT / "geodata").glob("*.geojson")):
+        found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in ELISION.finditer(path.read_text())]
     for path in sorted((ROOT / "static" / "js").glob("*.js")):
         for number, text in enumerate(path.read_text().splitlines(), 1):
             if not text.lstrip().startswith(("*", "/*", "//")):

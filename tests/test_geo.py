@@ -80,7 +80,7 @@ def test_load_json_reads_text_bytes_and_dicts():
 def test_load_json_names_the_line_and_column():
     with pytest.raises(GeometryError) as caught:
         geo.load_json('{\n  "type": "Polygon",\n    ,}')
-    assert str(caught.value) == "Le fichier n'est pas du JSON valide (ligne 3, colonne 5)."
+    assert str(caught.value) == "Le fichier n’est pas du JSON valide (ligne 3, colonne 5)."
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_load_json_names_the_line_and_column():
         ("[1, 2]", "Le fichier doit contenir un objet GeoJSON ({…}), pas une liste."),
         ('"Polygon"', "Le fichier doit contenir un objet GeoJSON ({…}), pas un texte (« Polygon »)."),
         ("  \n", "Le fichier est vide."),
-        (b"{\xff}", "Le fichier n'est pas en UTF-8 (octet invalide n° 2)."),
+        (b"{\xff}", "Le fichier n’est pas en UTF-8 (octet invalide n° 2)."),
         ("[" * 100_000, "Le fichier est imbriqué trop profondément pour être lu."),
         ('{"a": ' + "1" * 5000 + "}", "Le fichier contient un nombre trop long pour être lu."),
         (None, "Le fichier doit contenir un objet GeoJSON ({…}), pas null."),
@@ -107,7 +107,7 @@ def test_load_json_refuses_a_big_file_before_parsing():
     started = time.perf_counter()
     with pytest.raises(GeometryError) as caught:
         geo.load_json(data)
-    assert str(caught.value) == "Le fichier pèse 20,0 Mo : c'est plus que les 20 Mo acceptés."
+    assert str(caught.value) == "Le fichier pèse 20,0 Mo : c’est plus que les 20 Mo acceptés."
     assert time.perf_counter() - started < 0.5
 
 
@@ -116,38 +116,38 @@ def test_load_json_refuses_a_big_file_before_parsing():
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"coordinates": [BOX]}, "Le fichier n'indique pas le type de géométrie (propriété « type » absente)."),
+        ({"coordinates": [BOX]}, "Le fichier n’indique pas le type de géométrie (propriété « type » absente)."),
         (
             {"type": "Polygone", "coordinates": [BOX]},
-            "Le type « Polygone » n'est pas un type de géométrie GeoJSON (Polygon, MultiPolygon, Point…).",
+            "Le type « Polygone » n’est pas un type de géométrie GeoJSON (Polygon, MultiPolygon, Point…).",
         ),
         ({"type": ["Polygon"], "coordinates": [BOX]}, "La propriété « type » doit être un texte, pas une liste."),
         ({"type": "Polygon"}, "Les coordonnées sont absentes (propriété « coordinates »)."),
         (
             {"type": "Polygon", "coordinates": None},
-            "Les coordonnées ne sont pas imbriquées comme l'exige un Polygon : "
+            "Les coordonnées ne sont pas imbriquées comme l’exige un Polygon : "
             "une liste est attendue, le fichier contient null.",
         ),
         (
             {"type": "MultiPolygon", "coordinates": [BOX]},
-            "Les coordonnées ne sont pas imbriquées comme l'exige un MultiPolygon : "
+            "Les coordonnées ne sont pas imbriquées comme l’exige un MultiPolygon : "
             "une liste est attendue, le fichier contient le nombre 3.5.",
         ),
         (polygon([BOX[0], None, *BOX[1:]]), "Les coordonnées contiennent null là où une position [longitude, latitude] est attendue."),
-        (polygon([[3.5, None], *BOX]), "Les coordonnées contiennent null au lieu d'un nombre."),
-        (polygon([["3.5", "44.4"], *BOX]), "Les coordonnées contiennent un texte (« 3.5 ») au lieu d'un nombre."),
-        (polygon([[3.5, True], *BOX]), "Les coordonnées contiennent un booléen au lieu d'un nombre."),
+        (polygon([[3.5, None], *BOX]), "Les coordonnées contiennent null au lieu d’un nombre."),
+        (polygon([["3.5", "44.4"], *BOX]), "Les coordonnées contiennent un texte (« 3.5 ») au lieu d’un nombre."),
+        (polygon([[3.5, True], *BOX]), "Les coordonnées contiennent un booléen au lieu d’un nombre."),
         (
             polygon([[3.5], *BOX]),
-            "Une position compte 1 nombre(s) : il en faut 2, la longitude puis la latitude (l'altitude peut suivre).",
+            "Une position compte 1 nombre(s) : il en faut 2, la longitude puis la latitude (l’altitude peut suivre).",
         ),
         (
             polygon([[3.5, float("nan")], *BOX]),
-            "Les coordonnées contiennent une valeur qui n'est pas un nombre fini (NaN ou infini).",
+            "Les coordonnées contiennent une valeur qui n’est pas un nombre fini (NaN ou infini).",
         ),
         (
             polygon([[3.5, float("inf")], *BOX]),
-            "Les coordonnées contiennent une valeur qui n'est pas un nombre fini (NaN ou infini).",
+            "Les coordonnées contiennent une valeur qui n’est pas un nombre fini (NaN ou infini).",
         ),
         (polygon([[3.5, 10**400], *BOX]), "Les coordonnées contiennent un nombre démesuré."),
     ],
@@ -158,7 +158,7 @@ def test_structure_is_checked(data, message):
 
 def test_nan_in_json_text_is_refused():
     text = '{"type": "Polygon", "coordinates": [[[NaN, 44.4], [3.6, 44.4], [3.6, 44.5], [NaN, 44.4]]]}'
-    assert refusal(text) == "Les coordonnées contiennent une valeur qui n'est pas un nombre fini (NaN ou infini)."
+    assert refusal(text) == "Les coordonnées contiennent une valeur qui n’est pas un nombre fini (NaN ou infini)."
 
 
 def test_a_feature_and_a_collection_of_one_are_accepted():
@@ -172,9 +172,9 @@ def test_a_feature_and_a_collection_of_one_are_accepted():
     [
         (collection(), "Le fichier ne contient aucune entité : il en faut exactement une."),
         (collection(feature(polygon(BOX)), feature(polygon(BOX))), "Le fichier contient 2 entités : il en faut exactement une."),
-        ({"type": "FeatureCollection"}, "La FeatureCollection n'a pas de liste d'entités (« features »)."),
-        (feature(None), "L'entité n'a pas de géométrie (« geometry » absente ou null)."),
-        (collection("Langogne"), "L'entité du fichier est un texte (« Langogne »), pas un objet GeoJSON."),
+        ({"type": "FeatureCollection"}, "La FeatureCollection n’a pas de liste d’entités (« features »)."),
+        (feature(None), "L’entité n’a pas de géométrie (« geometry » absente ou null)."),
+        (collection("Langogne"), "L’entité du fichier est un texte (« Langogne »), pas un objet GeoJSON."),
     ],
 )
 def test_features_and_collections_are_unwrapped(data, message):
@@ -185,19 +185,19 @@ def test_features_and_collections_are_unwrapped(data, message):
 
 def test_a_line_is_not_a_polygon():
     line = {"type": "LineString", "coordinates": BOX}
-    assert refusal(line) == "Le fichier contient une LineString (une ligne), alors qu'un polygone est attendu."
+    assert refusal(line) == "Le fichier contient une LineString (une ligne), alors qu’un polygone est attendu."
 
 
 @pytest.mark.parametrize(
     "data, kinds, message",
     [
         ({"type": "Point", "coordinates": [3.5, 44.4]}, ("Polygon", "MultiPolygon"),
-         "Le fichier contient un Point (un point), alors qu'un polygone est attendu."),
+         "Le fichier contient un Point (un point), alors qu’un polygone est attendu."),
         ({"type": "GeometryCollection", "geometries": []}, ("Polygon", "MultiPolygon"),
-         "Le fichier contient une GeometryCollection (une collection de géométries), alors qu'un polygone est attendu."),
+         "Le fichier contient une GeometryCollection (une collection de géométries), alors qu’un polygone est attendu."),
         (multipolygon([BOX]), ("Polygon",),
-         "Le fichier contient un MultiPolygon (plusieurs polygones), alors qu'un polygone est attendu."),
-        (polygon(BOX), ("Point",), "Le fichier contient un Polygon (un polygone), alors qu'un point est attendu."),
+         "Le fichier contient un MultiPolygon (plusieurs polygones), alors qu’un polygone est attendu."),
+        (polygon(BOX), ("Point",), "Le fichier contient un Polygon (un polygone), alors qu’un point est attendu."),
     ],
 )
 def test_the_kind_is_checked(data, kinds, message):
@@ -221,14 +221,14 @@ def test_a_two_million_vertex_polygon_is_refused_at_once():
     message = refusal(polygon(ring))
     elapsed = time.perf_counter() - started
     assert message == (
-        "Le contour compte 2 000 000 sommets : c'est plus que les 100 000 acceptés. Simplifiez-le avant de l'importer."
+        "Le contour compte 2 000 000 sommets : c’est plus que les 100 000 acceptés. Simplifiez-le avant de l’importer."
     )
     assert elapsed < 1.0
 
 
 def test_the_vertex_bound_and_the_wording_are_the_callers():
     message = refusal(polygon(BOX), max_vertices=4, what="le périmètre")
-    assert message == "Le périmètre compte 5 sommets : c'est plus que les 4 acceptés. Simplifiez-le avant de l'importer."
+    assert message == "Le périmètre compte 5 sommets : c’est plus que les 4 acceptés. Simplifiez-le avant de l’importer."
     assert geo.parse_geometry(polygon(BOX), max_vertices=5).equals(shapely.Polygon(BOX))
 
 
@@ -273,9 +273,9 @@ def test_all_of_france_is_accepted(lon, lat):
 # --- parse_geometry: rings and validity ------------------------------------------------
 
 def test_an_unclosed_ring_is_refused():
-    assert refusal(polygon(BOX[:-1])) == "Un anneau du contour n'est pas fermé : son dernier point doit répéter le premier."
+    assert refusal(polygon(BOX[:-1])) == "Un anneau du contour n’est pas fermé : son dernier point doit répéter le premier."
     assert refusal(polygon(BOX[:-1]), what="le périmètre") == (
-        "Un anneau du périmètre n'est pas fermé : son dernier point doit répéter le premier."
+        "Un anneau du périmètre n’est pas fermé : son dernier point doit répéter le premier."
     )
 
 
@@ -297,15 +297,15 @@ def test_a_ring_needs_four_positions():
         (polygon(BOX, square(3.7, 44.6, 3.71, 44.61)), "Un trou du contour est en dehors de son polygone près de 3.7, 44.6."),
         (
             polygon(BOX, square(3.51, 44.41, 3.59, 44.49), square(3.52, 44.42, 3.53, 44.43)),
-            "Un trou du contour est à l'intérieur d'un autre trou près de 3.52, 44.42.",
+            "Un trou du contour est à l’intérieur d’un autre trou près de 3.52, 44.42.",
         ),
         (
             polygon(BOX, [[3.5, 44.45], [3.55, 44.4], [3.6, 44.45], [3.55, 44.5], [3.5, 44.45]]),
-            "Des trous coupent l'intérieur du contour en plusieurs morceaux près de 3.55, 44.4.",
+            "Des trous coupent l’intérieur du contour en plusieurs morceaux près de 3.55, 44.4.",
         ),
         (
             multipolygon([BOX], [square(3.51, 44.41, 3.52, 44.42)]),
-            "Un polygone du contour est à l'intérieur d'un autre près de 3.51, 44.41.",
+            "Un polygone du contour est à l’intérieur d’un autre près de 3.51, 44.41.",
         ),
         (multipolygon([BOX], [square(3.55, 44.45, 3.65, 44.55)]), "Le contour se recoupe près de 3.55, 44.5."),
     ],
@@ -322,9 +322,9 @@ def test_the_validity_message_uses_what():
     "reason, message",
     [
         ("Duplicate Rings[3.1 44.2]", "Le contour contient deux fois le même anneau près de 3.1, 44.2."),
-        ("Nested holes[3.1 44.2]", "Un trou du contour est à l'intérieur d'un autre trou près de 3.1, 44.2."),
-        ("Something new[3.123456789 44.2]", "Le contour n'est pas valide (Something new) près de 3.12346, 44.2."),
-        ("Something new", "Le contour n'est pas valide (Something new)."),
+        ("Nested holes[3.1 44.2]", "Un trou du contour est à l’intérieur d’un autre trou près de 3.1, 44.2."),
+        ("Something new[3.123456789 44.2]", "Le contour n’est pas valide (Something new) près de 3.12346, 44.2."),
+        ("Something new", "Le contour n’est pas valide (Something new)."),
     ],
 )
 def test_other_reasons_are_translated(reason, message):
@@ -337,7 +337,7 @@ def test_other_reasons_are_translated(reason, message):
         (polygon(), "Le contour est vide : aucun point."),
         (multipolygon(), "Le contour est vide : aucun point."),
         (polygon([]), "Le contour est vide : aucun point."),
-        (multipolygon([BOX], []), "Le contour est vide : une de ses parties n'a aucun point."),
+        (multipolygon([BOX], []), "Le contour est vide : une de ses parties n’a aucun point."),
     ],
 )
 def test_an_empty_geometry_is_refused(data, message):
@@ -376,12 +376,12 @@ def test_parse_point_reads_numbers_and_form_strings():
 @pytest.mark.parametrize(
     "lon, lat, message",
     [
-        ("abc", "44.45", "La longitude « abc » n'est pas un nombre."),
-        ("3.58", "nan", "La latitude « nan » n'est pas un nombre."),
+        ("abc", "44.45", "La longitude « abc » n’est pas un nombre."),
+        ("3.58", "nan", "La latitude « nan » n’est pas un nombre."),
         ("", "44.45", "La longitude est vide."),
         (3.58, None, "La latitude est vide."),
-        (True, 44.45, "La longitude n'est pas un nombre (un booléen)."),
-        (float("inf"), 44.45, "La longitude n'est pas un nombre fini."),
+        (True, 44.45, "La longitude n’est pas un nombre (un booléen)."),
+        (float("inf"), 44.45, "La longitude n’est pas un nombre fini."),
         ("200", "44.45", "La longitude doit être comprise entre -180 et 180 (reçu 200)."),
         ("3.58", "-95", "La latitude doit être comprise entre -90 et 90 (reçu -95)."),
         ("44.45", "3.58", "Les coordonnées sont hors de France : latitude et longitude inversées ?"),
@@ -432,7 +432,7 @@ def test_covers_point_includes_the_boundary_and_exclaves_but_not_holes():
     assert geo.covers_point(zone, 3.52, 44.425)  # on the hole's edge
     assert geo.covers_point(zone, 3.75, 44.45)  # in the exclave
     assert not geo.covers_point(zone, 3.65, 44.45)
-    with pytest.raises(GeometryError, match="^La longitude « x » n'est pas un nombre.$"):
+    with pytest.raises(GeometryError, match="^La longitude « x » n’est pas un nombre.$"):
         geo.covers_point(zone, "x", 44.45)
 
 
@@ -471,12 +471,12 @@ def test_require_within_refuses_a_perimeter_sticking_out():
     with pytest.raises(GeometryError) as caught:
         geo.require_within(sticking_out, COMMUNE)
     assert str(caught.value) == (
-        "Le périmètre dépasse de la commune (environ 1,2 ha en dehors). Tracez-le à l'intérieur des limites communales."
+        "Le périmètre dépasse de la commune (environ 1,2 ha en dehors). Tracez-le à l’intérieur des limites communales."
     )
     with pytest.raises(GeometryError) as caught:
         geo.require_within(sticking_out, COMMUNE, what="La zone", where="le périmètre")
     assert str(caught.value) == (
-        "La zone dépasse du périmètre (environ 1,2 ha en dehors). Tracez-la à l'intérieur du périmètre."
+        "La zone dépasse du périmètre (environ 1,2 ha en dehors). Tracez-la à l’intérieur du périmètre."
     )
 
 
@@ -531,11 +531,11 @@ def test_features_by_code_reads_codes_and_names():
         (collection(), "Le fichier ne contient aucune commune."),
         (
             collection(feature(polygon(BOX), code="48147"), feature(LANGOGNE, code="48080"), feature(LANGOGNE, nom="Langogne")),
-            "L'entité n° 3 n'a pas de code INSEE (propriété code, insee ou codeInsee).",
+            "L’entité n° 3 n’a pas de code INSEE (propriété code, insee ou codeInsee).",
         ),
         (
             collection(feature(LANGOGNE, code="4808", nom="Langogne")),
-            "L'entité n° 1 a un code INSEE invalide (un texte (« 4808 »)) : il faut 5 caractères, comme 48080 ou 2A004.",
+            "L’entité n° 1 a un code INSEE invalide (un texte (« 4808 »)) : il faut 5 caractères, comme 48080 ou 2A004.",
         ),
         (
             collection(feature(LANGOGNE, code="48080"), feature(LANGOGNE, code="48080")),
@@ -545,8 +545,8 @@ def test_features_by_code_reads_codes_and_names():
             collection(feature(polygon(BOW_TIE), code="48080", nom="Langogne")),
             "48080 Langogne : le contour se recoupe près de 3.55, 44.45.",
         ),
-        (collection(feature(None, code="48080", nom="Langogne")), "48080 Langogne : l'entité n'a pas de géométrie."),
-        (collection("Langogne"), "L'entité n° 1 est un texte (« Langogne »), pas un objet GeoJSON."),
+        (collection(feature(None, code="48080", nom="Langogne")), "48080 Langogne : l’entité n’a pas de géométrie."),
+        (collection("Langogne"), "L’entité n° 1 est un texte (« Langogne »), pas un objet GeoJSON."),
     ],
 )
 def test_features_by_code_refuses(data, message):
@@ -565,8 +565,8 @@ def test_features_by_code_lists_the_problems_together():
         geo.features_by_code(data)
     assert str(caught.value) == (
         "Le fichier contient 2 problèmes :\n"
-        "- L'entité n° 1 n'a pas de code INSEE (propriété code, insee ou codeInsee).\n"
-        "- 48147 Saint-Étienne-du-Valdonnez : un anneau du contour n'est pas fermé : "
+        "- L’entité n° 1 n’a pas de code INSEE (propriété code, insee ou codeInsee).\n"
+        "- 48147 Saint-Étienne-du-Valdonnez : un anneau du contour n’est pas fermé : "
         "son dernier point doit répéter le premier."
     )
 
@@ -577,7 +577,7 @@ def test_a_collection_without_codes_shows_the_first_ten_problems():
         geo.features_by_code(data)
     lines = str(caught.value).splitlines()
     assert lines[0] == "Le fichier contient 12 problèmes ; voici les 10 premiers :"
-    assert lines[1:] == [f"- L'entité n° {i} n'a pas de code INSEE (propriété code, insee ou codeInsee)." for i in range(1, 11)]
+    assert lines[1:] == [f"- L’entité n° {i} n’a pas de code INSEE (propriété code, insee ou codeInsee)." for i in range(1, 11)]
 
 
 # --- no raw exception ------------------------------------------------------------------

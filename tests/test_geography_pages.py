@@ -80,8 +80,8 @@ def test_upload_a_perimeter_file(client, db):
 @pytest.mark.parametrize("geometry, text, message", [
     (BOW_TIE, None, "se recoupe près de"),
     (FAR_AWAY, None, "dépasse de la commune"),
-    (None, "ceci n'est pas du GeoJSON", "JSON"),
-    ({"type": "LineString", "coordinates": [[3.562, 44.455], [3.566, 44.458]]}, None, "alors qu'un polygone est attendu"),
+    (None, "ceci n’est pas du GeoJSON", "JSON"),
+    ({"type": "LineString", "coordinates": [[3.562, 44.455], [3.566, 44.458]]}, None, "alors qu’un polygone est attendu"),
     ({"type": "Polygon", "coordinates": [[[44.455, 3.562], [44.455, 3.566], [44.458, 3.566], [44.455, 3.562]]]}, None,
      "latitude et longitude inversées"),
     (None, "", "Tracez le périmètre sur la carte"),
@@ -210,7 +210,7 @@ def test_place_names_are_escaped_everywhere(client, db):
 def test_commune_page_describes_perimeter_and_lists_places(client):
     text = text_of(get(client, f"/communes/{MAIN}").text)
     assert "Le périmètre d’étude du centre-bourg couvre environ" in text
-    assert "Les lieux nommés" in text and "Place de l'église" in text
+    assert "Les lieux nommés" in text and "Place de l’église" in text
 
 
 def test_map_page_weight_does_not_carry_geometry(client, db):

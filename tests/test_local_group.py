@@ -13,7 +13,7 @@ def test_page_lists_members_with_private_details(client):
     sign_in_as(client, PERSONAS["facilitator"])
     text = text_of(get(client, URL).text)
     assert "Membres (6)" in text
-    assert "Claire Martin" in text and "Adjointe à l'urbanisme" in text
+    assert "Claire Martin" in text and "Adjointe à l’urbanisme" in text
 
 
 def test_public_page_shows_counts_not_names(client):
@@ -52,7 +52,7 @@ def test_invalid_member_keeps_values_and_names_each_error(client, db):
     text = text_of(response.text)
     assert "Indiquez le nom du membre." in text
     assert "Choisissez la qualité du membre dans la liste." in text
-    assert "Cette adresse e-mail n'est pas valide" in text
+    assert "Cette adresse e-mail n’est pas valide" in text
     assert 'value="Trésorier du comité"' in response.text and 'value="pas-une-adresse"' in response.text
     with db.session() as session:
         assert session.scalar(select(Member).where(Member.function == "Trésorier du comité")) is None

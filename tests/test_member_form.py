@@ -8,7 +8,7 @@ NAME_EMPTY = "Indiquez le nom du membre."
 NAME_TOO_LONG = "Le nom ne peut pas dépasser 120 caractères."
 KIND_UNKNOWN = "Choisissez la qualité du membre dans la liste."
 FUNCTION_TOO_LONG = "La fonction ne peut pas dépasser 120 caractères."
-EMAIL_INVALID = "Cette adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr)."
+EMAIL_INVALID = "Cette adresse e-mail n’est pas valide (exemple : prenom.nom@exemple.fr)."
 
 
 def valid(**overrides):

@@ -106,7 +106,7 @@ def test_a_retired_theme_is_no_longer_offered_but_its_contributions_keep_it(clie
 
     listed = parse(get(client, f"{LIST}?category=mobilite").text)
     rows = listed.find("ul", class_="contribution-list")
-    assert [a.text() for a in rows.find_all("a")] == ["Un parking à l'entrée du bourg", "La traversée du bourg est dangereuse"]
+    assert [a.text() for a in rows.find_all("a")] == ["Un parking à l’entrée du bourg", "La traversée du bourg est dangereuse"]
     assert "Mobilité et stationnement" in rows.text()
     group = listed.find("optgroup")
     assert group.get("label") == "Thèmes qui ne sont plus proposés"

@@ -214,11 +214,11 @@ def test_service_name_in_short_password():
 
 
 def test_service_name_in_long_passphrase_ok():
-    assert password_problem("j'aime beaucoup revital en lozère") is None
+    assert password_problem("j’aime beaucoup revital en lozère") is None
 
 
 def test_long_passphrase_passes():
-    assert password_problem("le brouillard monte sur l'Aubrac ce matin", email="jean.dupont@exemple.fr") is None
+    assert password_problem("le brouillard monte sur l’Aubrac ce matin", email="jean.dupont@exemple.fr") is None
 
 
 def test_length_checked_before_blocklist():

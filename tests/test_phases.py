@@ -23,7 +23,7 @@ from revital.process.phases import (
     unmet_conditions,
 )
 
-GOOD_REASON = "Le conseil municipal l'a décidé."
+GOOD_REASON = "Le conseil municipal l’a décidé."
 ALL_MET = Facts(
     stakes=3,
     has_diagnostic_synthesis=True,
@@ -33,12 +33,12 @@ ALL_MET = Facts(
     published_roadmaps=1,
 )
 
-NO_STAKES = "Aucun enjeu n'a encore été dégagé du diagnostic."
-NO_SYNTHESIS = "La synthèse du diagnostic n'est pas rédigée."
-NO_AXES = "Aucun axe stratégique n'est défini."
-NO_IDEAS = "Aucune piste d'action n'est retenue."
-NO_REVIEW = "Aucune fiche action n'a reçu l'avis d'un partenaire technique."
-NO_ROADMAP = "La feuille de route n'est pas publiée."
+NO_STAKES = "Aucun enjeu n’a encore été dégagé du diagnostic."
+NO_SYNTHESIS = "La synthèse du diagnostic n’est pas rédigée."
+NO_AXES = "Aucun axe stratégique n’est défini."
+NO_IDEAS = "Aucune piste d’action n’est retenue."
+NO_REVIEW = "Aucune fiche action n’a reçu l’avis d’un partenaire technique."
+NO_ROADMAP = "La feuille de route n’est pas publiée."
 
 
 # --- order ----------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_advance_refused_when_gates_not_met_names_conditions():
     with pytest.raises(TransitionRefused) as info:
         plan(DIAGNOSTIC, "next", Facts())
     message = str(info.value)
-    assert message.startswith(f"Le passage à la phase « {LABELS[EMERGENCE]} » n'est pas encore possible : ")
+    assert message.startswith(f"Le passage à la phase « {LABELS[EMERGENCE]} » n’est pas encore possible : ")
     assert NO_STAKES in message
     assert NO_SYNTHESIS in message
 

@@ -370,7 +370,7 @@ NOT_PHOTOS = {
 def test_files_that_are_not_photos_are_refused(name, pillow_must_not_decode):
     with pytest.raises(PhotoError) as refused:
         process_photo(NOT_PHOTOS[name]())
-    assert str(refused.value) == "Ce fichier n'est pas une photo JPEG, PNG ou WebP."
+    assert str(refused.value) == "Ce fichier n’est pas une photo JPEG, PNG ou WebP."
 
 
 UNREADABLE = {

@@ -56,7 +56,7 @@ _SRGB = ImageCms.createProfile("sRGB")
 _LOCK = threading.Lock()
 
 MSG_EMPTY = "Le fichier envoyé est vide : choisissez une photo."
-MSG_NOT_A_PHOTO = "Ce fichier n'est pas une photo JPEG, PNG ou WebP."
+MSG_NOT_A_PHOTO = "Ce fichier n’est pas une photo JPEG, PNG ou WebP."
 MSG_UNREADABLE = "La photo est illisible ou abîmée."
 MSG_TOO_MANY_PIXELS = "La photo est trop grande : {limit} de pixels au plus."
 

@@ -27,7 +27,7 @@ def check_insee(code: str) -> str:
     """The code, upper-cased ("2a004" -> "2A004"), or GeoApiError if it is not an INSEE code."""
     normalised = code.strip().upper()
     if not INSEE_CODE.fullmatch(normalised):
-        raise GeoApiError(f"« {code} » n'est pas un code INSEE (5 caractères, par exemple 48080).")
+        raise GeoApiError(f"« {code} » n’est pas un code INSEE (5 caractères, par exemple 48080).")
     return normalised
 
 
@@ -35,7 +35,7 @@ def check_departement(code: str) -> str:
     normalised = code.strip().upper()
     if not DEPARTEMENT_CODE.fullmatch(normalised):
         raise GeoApiError(
-            f"« {code} » n'est pas un code de département (2 ou 3 caractères, par exemple 48, 2A ou 974)."
+            f"« {code} » n’est pas un code de département (2 ou 3 caractères, par exemple 48, 2A ou 974)."
         )
     return normalised
 
@@ -91,7 +91,7 @@ def get_json(client: httpx.Client, url: str, timeout: float, not_found: str) -> 
         data = response.json()
     except ValueError:  # not JSON, or not UTF-8
         raise GeoApiError(
-            "geo.api.gouv.fr a renvoyé une réponse illisible (ce n'est pas du JSON). "
+            "geo.api.gouv.fr a renvoyé une réponse illisible (ce n’est pas du JSON). "
             "Réessayez plus tard ou importez un fichier GeoJSON."
         ) from None
     if not isinstance(data, dict):

@@ -52,14 +52,14 @@ def import_communes(db: Session, collection: dict, territory_slug: str, territor
         missing = [code for code in codes if code not in features]
         if missing:
             if len(missing) == 1:
-                raise geo.GeometryError(f"Le code INSEE {missing[0]} n'est pas dans le fichier.")
+                raise geo.GeometryError(f"Le code INSEE {missing[0]} n’est pas dans le fichier.")
             raise geo.GeometryError(f"Les codes INSEE {', '.join(missing)} ne sont pas dans le fichier.")
         features = {code: features[code] for code in codes}
 
     territory = db.scalar(select(Territory).where(Territory.slug == territory_slug))
     if territory is None and slugify(territory_slug) != territory_slug:
         raise geo.GeometryError(
-            f"« {territory_slug} » ne peut pas servir d'identifiant de territoire (minuscules sans accents, "
+            f"« {territory_slug} » ne peut pas servir d’identifiant de territoire (minuscules sans accents, "
             f"chiffres et tirets) : essayez « {slugify(territory_slug)} »."
         )
     existing = {

@@ -7,7 +7,7 @@ from revital.db import Base, UTCDateTime, utcnow
 
 
 class Place(Base):
-    """A named place ("lieu") of a commune: la place de l'église, la Grand-Rue, l'ancienne gare…
+    """A named place ("lieu") of a commune: la place de l’église, la Grand-Rue, l’ancienne gare…
 
     Places give every map input an accessible alternative: choosing a place from a list.
     """

@@ -28,5 +28,5 @@ def clean_member(data: dict) -> tuple[dict, dict]:
     if len(function) > 120:
         errors["function"] = "La fonction ne peut pas dépasser 120 caractères."
     if email and (len(email) > 254 or not EMAIL.match(email)):
-        errors["email"] = "Cette adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr)."
+        errors["email"] = "Cette adresse e-mail n’est pas valide (exemple : prenom.nom@exemple.fr)."
     return {"name": name, "kind": kind, "function": function, "email": email}, errors

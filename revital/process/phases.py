@@ -19,15 +19,15 @@ LABELS = {
 }
 
 SUMMARIES = {
-    DIAGNOSTIC: "Les habitants repèrent atouts et points faibles ; ateliers et semaine d'immersion "
+    DIAGNOSTIC: "Les habitants repèrent atouts et points faibles ; ateliers et semaine d’immersion "
     "des étudiants ; le diagnostic dégage les enjeux.",
     EMERGENCE: "Idées des habitants et des ateliers, propositions des étudiants, soutiens ; "
-    "un atelier hiérarchise les pistes d'action.",
+    "un atelier hiérarchise les pistes d’action.",
     FEASIBILITY: "Les pistes retenues deviennent des fiches actions, examinées par les "
     "partenaires techniques.",
     PROGRAMMING: "Calendrier, pilote et plan de financement de chaque action : la commune "
     "publie sa feuille de route.",
-    IMPLEMENTATION: "La commune rend compte de l'avancement de chaque action.",
+    IMPLEMENTATION: "La commune rend compte de l’avancement de chaque action.",
 }
 
 MIN_REASON_LENGTH = 10
@@ -76,20 +76,20 @@ def unmet_conditions(to_phase: str, facts: Facts) -> list[str]:
     unmet = []
     if to_phase == EMERGENCE:
         if facts.stakes < 1:
-            unmet.append("Aucun enjeu n'a encore été dégagé du diagnostic.")
+            unmet.append("Aucun enjeu n’a encore été dégagé du diagnostic.")
         if not facts.has_diagnostic_synthesis:
-            unmet.append("La synthèse du diagnostic n'est pas rédigée.")
+            unmet.append("La synthèse du diagnostic n’est pas rédigée.")
     elif to_phase == FEASIBILITY:
         if facts.axes < 1:
-            unmet.append("Aucun axe stratégique n'est défini.")
+            unmet.append("Aucun axe stratégique n’est défini.")
         if facts.retained_ideas < 1:
-            unmet.append("Aucune piste d'action n'est retenue.")
+            unmet.append("Aucune piste d’action n’est retenue.")
     elif to_phase == PROGRAMMING:
         if facts.reviewed_sheets < 1:
-            unmet.append("Aucune fiche action n'a reçu l'avis d'un partenaire technique.")
+            unmet.append("Aucune fiche action n’a reçu l’avis d’un partenaire technique.")
     elif to_phase == IMPLEMENTATION:
         if facts.published_roadmaps < 1:
-            unmet.append("La feuille de route n'est pas publiée.")
+            unmet.append("La feuille de route n’est pas publiée.")
     return unmet
 
 
@@ -122,7 +122,7 @@ def plan(current: str, direction: str, facts: Facts, reason: str = "", override:
         return Transition(current, target, "advance", reason)
     if not override:
         raise TransitionRefused(
-            f"Le passage à la phase « {LABELS[target]} » n'est pas encore possible : "
+            f"Le passage à la phase « {LABELS[target]} » n’est pas encore possible : "
             + " ".join(unmet)
         )
     if len(reason) < MIN_REASON_LENGTH:

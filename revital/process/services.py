@@ -45,9 +45,9 @@ def move(db: Session, commune_id: int, direction: str, reason: str, override: bo
     process = db.scalar(select(Process).where(Process.commune_id == commune_id).with_for_update())
     if process.version != seen_version:
         raise StaleProcess(
-            "La démarche a changé depuis l'affichage de cette page "
+            "La démarche a changé depuis l’affichage de cette page "
             f"(elle est maintenant en phase « {phases.LABELS[process.phase]} ») : "
-            "vérifiez l'historique avant de recommencer. Rien n'a été modifié."
+            "vérifiez l’historique avant de recommencer. Rien n’a été modifié."
         )
     planned = phases.plan(process.phase, direction, facts_for(db, process), reason, override)
     now = utcnow()
