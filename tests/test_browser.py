@@ -296,3 +296,30 @@ def test_commune_map_shows_clustered_contributions(page):
     page.wait_for_selector(".leaflet-container[data-contributions]")
     assert int(page.locator(".leaflet-container").get_attribute("data-contributions")) == 8
     assert page.csp_violations == []
+
+
+# --- Maps: one colour per kind of contribution ---------------------------------------------
+
+KIND_CLASSES = ("asset", "weakness", "idea")
+COLOURS = """(kinds) => kinds.map((kind) => {
+    const probe = document.createElement("span");
+    probe.className = PROBE.replace("KIND", kind);
+    document.body.appendChild(probe);
+    const style = getComputedStyle(probe);
+    const colours = [style.backgroundColor, style.color, style.borderTopColor];
+    probe.remove();
+    return colours;
+})"""
+
+
+def test_map_markers_and_list_tags_share_one_colour_per_kind(page):
+    """The same kind has the same colour on the map and in the list (and other cues besides)."""
+    page.goto("/communes/saint-etienne-du-valdonnez")
+    page.wait_for_selector(".leaflet-container[data-contributions]")
+    markers = page.evaluate(COLOURS.replace("PROBE", '"leaflet-marker-icon contribution-marker contribution-KIND"'),
+                            list(KIND_CLASSES))
+    page.goto("/communes/saint-etienne-du-valdonnez/contributions")
+    tags = page.evaluate(COLOURS.replace("PROBE", '"tag kind-KIND"'), list(KIND_CLASSES))
+    for kind, (marker_bg, _, _), (_, tag_text, tag_border) in zip(KIND_CLASSES, markers, tags):
+        assert marker_bg == tag_text == tag_border, kind
+    assert len({bg for bg, _, _ in markers}) == 3
