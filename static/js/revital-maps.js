@@ -127,8 +127,8 @@
           else if (layers[kind]) { layers[kind].addData(feature); }
         });
         var focus = layers.perimeter.getLayers().length ? layers.perimeter : layers.boundary;
-        if (options.fit !== false && focus.getLayers().length) {
-          map.fitBounds(focus.getBounds(), { padding: [16, 16] });
+        if (options.fit !== false && focus.getLayers().length) {   // at once: the view is ready when marked so
+          map.fitBounds(focus.getBounds(), { padding: [16, 16], animate: false });
         }
         map.getContainer().setAttribute("data-loaded", "true");
         return layers;
@@ -196,7 +196,7 @@
           editable.addLayer(L.polygon(rings, STYLES.perimeter));
         });
       });
-      if (editable.getLayers().length) { map.fitBounds(editable.getBounds(), { padding: [16, 16] }); }
+      if (editable.getLayers().length) { map.fitBounds(editable.getBounds(), { padding: [16, 16], animate: false }); }
       map.getContainer().setAttribute("data-editor", "ready");
       return layers;
     });
