@@ -39,8 +39,27 @@ def number_fr(value: int | float | None) -> str:
     return f"{int(value):,}".replace(",", "\u202f")
 
 
+def coords_fr(point) -> str:
+    """A position as French readers write it: latitude first, decimal comma, 5 decimals (about a
+    metre), N or S, then E or O (ouest): "44,45641 N, 3,56335 E". point: a (lon, lat) pair, in
+    the order of GeoJSON and shapely, or anything with lon and lat attributes. The same format as
+    the map's announcements (static/js/revital-maps.js)."""
+    if point is None:
+        return ""
+    lon, lat = (point.lon, point.lat) if hasattr(point, "lon") else point
+    if lon is None or lat is None:
+        return ""
+
+    def part(value: float, positive: str, negative: str) -> str:
+        value = round(value, 5) + 0.0  # + 0.0 turns -0.0 into 0.0
+        return f"{abs(value):.5f}".replace(".", ",") + " " + (negative if value < 0 else positive)
+
+    return f"{part(lat, 'N', 'S')}, {part(lon, 'E', 'O')}"
+
+
 def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-FILTERS = {"date_fr": date_fr, "datetime_fr": datetime_fr, "number_fr": number_fr, "iso": iso}
+FILTERS = {"date_fr": date_fr, "datetime_fr": datetime_fr, "number_fr": number_fr, "iso": iso,
+           "coords_fr": coords_fr}

@@ -5,10 +5,16 @@ aerial photographs), then the commune's boundary, perimeter and places, fetched 
 from the commune's GeoJSON endpoint, so that the page weighs the same whatever the data.
 A map reaches a template as MapParts: the container's HTML, the script (put in a <script>
 with the page's CSP nonce by templates/partials/_map.html) and the asset URLs it needs.
+
+Maps survive htmx swaps: _map.html wraps each map in a container with a stable id of ours
+(MapParts.id) and hx-preserve, and a fragment swapped in by htmx carries only that empty
+container, so that htmx puts the live map back in its place: no second map, no inline script
+for the page's CSP to block. The behaviours of static/js/revital-maps.js find their form fields
+by id each time they use them, since a swap replaces those fields.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import folium
@@ -37,6 +43,10 @@ IGN_ATTRIBUTION = '&copy; <a href="https://www.ign.fr/">IGN</a> – Géoplatefor
 VIEW = "communeLayers"
 PERIMETER_EDITOR = "perimeterEditor"
 POINT_PICKER = "pointPicker"
+
+# One map per behaviour on a page; the same id in every process, so that any worker's fragment
+# names the map another worker's page holds.
+MAP_IDS = {VIEW: "carte-commune", PERIMETER_EDITOR: "carte-perimetre", POINT_PICKER: "carte-position"}
 
 
 class LocalMap(folium.Map):
@@ -77,6 +87,9 @@ class MapParts:
     script: Markup
     js: list[str]
     css: list[str]
+    id: str = "carte"  # the preserved container's id (see the module's docstring)
+    behaviour: str = VIEW
+    skip_to: str | None = None  # the field that "Passer la carte" jumps to; None: just past the map
 
 
 @dataclass(frozen=True)
@@ -94,14 +107,18 @@ def commune_map(settings, commune, behaviour: str = VIEW, **options) -> MapParts
     """The map of a commune; options go to the browser behaviour (field ids for the editors)."""
     bbox = (commune.min_lon, commune.min_lat, commune.max_lon, commune.max_lat)
     url = f"/api/communes/{commune.slug}/commune.geojson?v={commune.geo_version}"
-    return cached_map(tiles_of(settings), bbox, behaviour, json.dumps({"url": url, **options}, sort_keys=True))
+    skip_to = options.get("lon") if behaviour == POINT_PICKER else options.get("field")
+    return cached_map(tiles_of(settings), bbox, behaviour, json.dumps({"url": url, **options}, sort_keys=True),
+                      MAP_IDS[behaviour], skip_to)
 
 
 @lru_cache(maxsize=512)
-def cached_map(tiles: Tiles, bbox: tuple, behaviour: str, options_json: str) -> MapParts:
+def cached_map(tiles: Tiles, bbox: tuple, behaviour: str, options_json: str, map_id: str,
+               skip_to: str | None) -> MapParts:
     """folium takes ~10 ms to render a map: the parts depend only on these arguments (the CSP
-    nonce is added by the template), so they are kept per process."""
-    m = LocalMap(location=[46.6, 2.4], zoom_start=6, tiles=None, control_scale=True)
+    nonce is added by the template), so they are kept per process.
+    No zoom buttons nor scale from folium: revital-maps.js adds them, in French and metric only."""
+    m = LocalMap(location=[46.6, 2.4], zoom_start=6, tiles=None, zoom_control=False)
     base_layers = [
         ("OpenStreetMap", folium.TileLayer(
             tiles=tiles.tiles_osm, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19, max_native_zoom=19,
@@ -128,7 +145,7 @@ def cached_map(tiles: Tiles, bbox: tuple, behaviour: str, options_json: str) -> 
     else:
         extra_js, extra_css = (), ()
     CommuneLayers(behaviour, base_layers, options, extra_js, extra_css).add_to(m)
-    return parts(m)
+    return replace(parts(m), id=map_id, behaviour=behaviour, skip_to=skip_to)
 
 
 def parts(m: folium.Map) -> MapParts:

@@ -274,3 +274,20 @@ def test_a_popup_that_fails_says_so(page):
     page.mouse.click(x, y)
     page.wait_for_function("() => (document.querySelector('.leaflet-popup-content') || {}).textContent"
                            " === 'La contribution n’a pas pu être chargée.'")
+
+
+@pytest.mark.browser
+def test_filters_still_work_once_an_htmx_swap_replaced_the_form(page):
+    """The map outlives a swap of the filters and the counter: they are found again by id."""
+    page.evaluate("""() => {
+        for (const id of ["filters", "count"]) {
+            const old = document.getElementById(id);
+            old.replaceWith(old.cloneNode(true));
+        }
+    }""")
+    page.uncheck('input[name="kind"][value="idea"]')
+    wait_for_count(page, POINTS * 2 // 3)
+    assert page.inner_text("#count") == f"{POINTS * 2 // 3:,} contributions affichées".replace(",", "\u202f")
+    page.click('button[type="submit"]')
+    page.wait_for_timeout(200)
+    assert page.url.endswith("/")  # still filtered in place, not submitted

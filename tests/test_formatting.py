@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from revital.formatting import FILTERS, MONTHS, date_fr, datetime_fr, iso, number_fr
+from revital.formatting import FILTERS, MONTHS, coords_fr, date_fr, datetime_fr, iso, number_fr
 
 NNBSP = "\u202f"  # narrow no-break space
 
@@ -175,6 +175,38 @@ def test_number_fr_float_uses_decimal_comma():
     assert number_fr(1234.5) == f"1{NNBSP}234,5"
 
 
+# --- coords_fr ------------------------------------------------------------------------
+
+
+def test_coords_fr_latitude_first_with_decimal_comma_and_five_decimals():
+    assert coords_fr((3.563354, 44.456412)) == "44,45641 N, 3,56335 E"
+
+
+def test_coords_fr_reads_lon_and_lat_attributes():
+    class Place:
+        lon, lat = 3.5, 44.45
+
+    assert coords_fr(Place()) == "44,45000 N, 3,50000 E"
+
+
+def test_coords_fr_west_and_south():
+    assert coords_fr((-1.553621, 47.218371)) == "47,21837 N, 1,55362 O"  # Nantes: ouest, not W
+    assert coords_fr((55.448, -20.882)) == "20,88200 S, 55,44800 E"  # La Réunion
+
+
+def test_coords_fr_rounds_to_the_nearest():
+    assert coords_fr((3.000006, 44.999996)) == "45,00000 N, 3,00001 E"
+
+
+def test_coords_fr_zero_has_no_minus_and_takes_north_and_east():
+    assert coords_fr((-0.000001, -0.000004)) == "0,00000 N, 0,00000 E"
+
+
+def test_coords_fr_nothing_to_show():
+    assert coords_fr(None) == ""
+    assert coords_fr((None, None)) == ""
+
+
 # --- iso and FILTERS ------------------------------------------------------------------
 
 
@@ -185,4 +217,5 @@ def test_iso():
 
 
 def test_filters_registered():
-    assert FILTERS == {"date_fr": date_fr, "datetime_fr": datetime_fr, "number_fr": number_fr, "iso": iso}
+    assert FILTERS == {"date_fr": date_fr, "datetime_fr": datetime_fr, "number_fr": number_fr, "iso": iso,
+                       "coords_fr": coords_fr}

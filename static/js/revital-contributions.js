@@ -114,9 +114,13 @@
   }
 
   function contributions(map, options) {
-    var form = options.filters ? document.getElementById(options.filters) : null;
-    var counter = options.count ? document.getElementById(options.count) : null;
-    if (counter && !counter.hasAttribute("aria-live")) { counter.setAttribute("aria-live", "polite"); }
+    /* The filter form and the counter are found by id at each use and listened to from the
+     * document: an htmx swap may replace them while the map, which htmx preserves, lives on. */
+    function filterForm() { return options.filters ? document.getElementById(options.filters) : null; }
+    function inFilters(node) {
+      var form = filterForm();
+      return !!form && (node === form || form.contains(node));
+    }
 
     var markers = [];      // every marker, in feed order
     var properties = [];   // properties[i] belongs to markers[i]
@@ -136,7 +140,11 @@
     if (options.control) { options.control.addOverlay(group, OVERLAY_NAME); }
 
     function publish() {
-      if (counter) { counter.textContent = countText(shown); }
+      var counter = options.count ? document.getElementById(options.count) : null;
+      if (counter) {
+        if (!counter.hasAttribute("aria-live")) { counter.setAttribute("aria-live", "polite"); }
+        counter.textContent = countText(shown);
+      }
       map.getContainer().setAttribute("data-contributions", String(shown));
     }
 
@@ -151,7 +159,7 @@
     var loading = false;
     function rebuild() {
       if (busy || loading) { dirty = true; return; }
-      var filters = readFilters(form);
+      var filters = readFilters(filterForm());
       var phase = filters ? filters.phase : "";
       if (phase !== loadedPhase) { load(phase); return; }
       var visible = [];
@@ -169,11 +177,13 @@
       }
     }
 
-    if (form) {
-      form.addEventListener("change", rebuild);
-      form.addEventListener("submit", function (event) { event.preventDefault(); rebuild(); });
-      form.addEventListener("reset", function () { window.setTimeout(rebuild, 0); });
-    }
+    document.addEventListener("change", function (event) { if (inFilters(event.target)) { rebuild(); } });
+    document.addEventListener("submit", function (event) {
+      if (inFilters(event.target)) { event.preventDefault(); rebuild(); }
+    });
+    document.addEventListener("reset", function (event) {
+      if (inFilters(event.target)) { window.setTimeout(rebuild, 0); }
+    });
 
     /* Popups on demand: bound on the first activation of a marker, filled from the server,
      * fragments cached by id. Leaflet then opens and closes the bound popup by itself. */
@@ -279,7 +289,8 @@
         });
     }
 
-    return load(readFilters(form) ? readFilters(form).phase : "");
+    var initial = readFilters(filterForm());
+    return load(initial ? initial.phase : "");
   }
 
   /* Like Revital's behaviours, start once the document (and its filter form) is parsed. */

@@ -1,6 +1,10 @@
 /* Revital map behaviours, on top of Leaflet (and Leaflet.draw for the perimeter editor).
  * Pages call these from a small inline script (with the page's CSP nonce) that folium renders.
- * Resident text reaches the map only through textContent: never as HTML. */
+ * Resident text reaches the map only through textContent: never as HTML.
+ *
+ * A map lives in a container that htmx preserves across swaps (templates/partials/_map.html):
+ * the map outlives the form fields around it, which a swap replaces. So the behaviours find their
+ * fields by id each time they use them, and listen to them from the document. */
 (function () {
   "use strict";
 
@@ -13,6 +17,20 @@
     perimeter: "Périmètre d’étude du centre-bourg",
     places: "Lieux"
   };
+  var TEXTS = {
+    zoomIn: "Zoom avant",
+    zoomOut: "Zoom arrière",
+    layers: "Fonds de carte et couches",
+    leaflet: "Leaflet, bibliothèque JavaScript de cartes interactives",
+    close: "Fermer",
+    picker: "Carte : placer le repère",
+    pin: "Position choisie",
+    placed: "Repère placé : "
+  };
+  /* Phones: the layers panel opens from its button instead of covering the map. */
+  var NARROW = "(max-width: 599.98px)";
+  var PIN_STEP = 10;   // pixels per arrow key
+  var ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
   function element(tag, text) {
     var node = document.createElement(tag);
@@ -25,6 +43,45 @@
     box.appendChild(element("strong", properties.name));
     if (properties.description) { box.appendChild(element("p", properties.description)); }
     return box;
+  }
+
+  /* A position as French readers write it, latitude first: "44,45641 N, 3,56335 E"
+   * (the same as revital.formatting.coords_fr on the server). */
+  function coordsFr(lon, lat) {
+    function part(value, positive, negative) {
+      var text = Math.abs(value).toFixed(5);
+      return text.replace(".", ",") + " " + (value < 0 && Number(text) !== 0 ? negative : positive);
+    }
+    return part(lat, "N", "S") + ", " + part(lon, "E", "O");
+  }
+
+  /* Leaflet's controls, in French: zoom buttons, a metric scale, the credits' prefix, popups'
+   * close button. folium adds neither zoom buttons nor scale (revital/maps.py). */
+  function frenchControls(map) {
+    L.control.zoom({ zoomInTitle: TEXTS.zoomIn, zoomOutTitle: TEXTS.zoomOut }).addTo(map);
+    L.control.scale({ metric: true, imperial: false }).addTo(map);
+    var credits = map.attributionControl;
+    if (credits && credits.options.prefix) {   // keeps Leaflet's link (and its flag), retitled
+      credits.setPrefix(String(credits.options.prefix).replace(/title="[^"]*"/, 'title="' + TEXTS.leaflet + '"'));
+    }
+    map.on("popupopen", function (event) {
+      var box = event.popup.getElement();
+      var close = box && box.querySelector(".leaflet-popup-close-button");
+      if (close) {
+        close.setAttribute("aria-label", TEXTS.close);
+        close.setAttribute("title", TEXTS.close);
+      }
+    });
+  }
+
+  function layersControl(map, baseLayers, overlays) {
+    var control = L.control.layers(baseLayers, overlays, { collapsed: window.matchMedia(NARROW).matches }).addTo(map);
+    var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (toggle) {
+      toggle.setAttribute("title", TEXTS.layers);
+      toggle.setAttribute("aria-label", TEXTS.layers);
+    }
+    return control;
   }
 
   function showProblem(map, message) {
@@ -41,7 +98,9 @@
       perimeter: L.geoJSON(null, { style: STYLES.perimeter, interactive: false }),
       places: L.geoJSON(null, {
         pointToLayer: function (feature, latlng) {
-          return L.marker(latlng, { title: feature.properties.name, alt: feature.properties.name, keyboard: true });
+          return L.marker(latlng, {
+            title: feature.properties.name, alt: feature.properties.name, keyboard: options.keyboard !== false
+          });
         },
         onEachFeature: function (feature, layer) { layer.bindPopup(placePopup(feature.properties)); }
       })
@@ -52,7 +111,7 @@
       layers[kind].addTo(map);
       overlays[OVERLAY_NAMES[kind]] = layers[kind];
     });
-    var control = L.control.layers(baseLayers, overlays, { collapsed: false }).addTo(map);
+    var control = layersControl(map, baseLayers, overlays);
     if (options.contributions && window.RevitalContributions) {
       window.RevitalContributions.layer(map, L.extend({ control: control }, options.contributions));
     }
@@ -68,8 +127,8 @@
           else if (layers[kind]) { layers[kind].addData(feature); }
         });
         var focus = layers.perimeter.getLayers().length ? layers.perimeter : layers.boundary;
-        if (options.fit !== false && focus.getLayers().length) {
-          map.fitBounds(focus.getBounds(), { padding: [16, 16] });
+        if (options.fit !== false && focus.getLayers().length) {   // at once: the view is ready when marked so
+          map.fitBounds(focus.getBounds(), { padding: [16, 16], animate: false });
         }
         map.getContainer().setAttribute("data-loaded", "true");
         return layers;
@@ -110,9 +169,10 @@
   /* The commune admin draws or edits the perimeter; the GeoJSON goes into a form field. */
   function perimeterEditor(map, baseLayers, options) {
     frenchDrawTexts();
-    var field = document.getElementById(options.field);
     var editable = new L.FeatureGroup().addTo(map);
     function sync() {
+      var field = document.getElementById(options.field);
+      if (!field) { return; }
       var drawn = editable.getLayers();
       field.value = drawn.length ? JSON.stringify(drawn[drawn.length - 1].toGeoJSON().geometry) : "";
       field.dispatchEvent(new Event("change"));
@@ -136,53 +196,126 @@
           editable.addLayer(L.polygon(rings, STYLES.perimeter));
         });
       });
-      if (editable.getLayers().length) { map.fitBounds(editable.getBounds(), { padding: [16, 16] }); }
+      if (editable.getLayers().length) { map.fitBounds(editable.getBounds(), { padding: [16, 16], animate: false }); }
       map.getContainer().setAttribute("data-editor", "ready");
       return layers;
     });
   }
 
+  /* A picker map is one Tab stop, the map itself, worked with the keys of pointPicker. Its controls
+   * (zoom, layers, credits) stay for pointers and leave the Tab order, which Leaflet fills again
+   * whenever it redraws them (the credits at each change of base layer). */
+  function oneTabStop(map) {
+    var controls = map.getContainer().querySelector(".leaflet-control-container");
+    if (!controls) { return; }
+    function untab() {
+      var items = controls.querySelectorAll("a[href], input, button, select, [tabindex]");
+      for (var i = 0; i < items.length; i++) {
+        if (items[i].getAttribute("tabindex") !== "-1") { items[i].setAttribute("tabindex", "-1"); }
+      }
+    }
+    untab();
+    new MutationObserver(untab).observe(controls, { childList: true, subtree: true });
+  }
+
   /* Clicking the map (or dragging the marker) fills the longitude and latitude fields; typing
-   * in the fields moves the marker. The fields work on their own without the map. */
+   * in the fields moves the marker. The fields work on their own without the map.
+   * Keyboard, on the focused map: Enter or Space puts the pin at the centre; the arrows move the
+   * pin once there is one (before, they move the map); Shift and the arrows always move the map;
+   * + and - zoom (Leaflet). Each position is announced in French in the map's status line. */
   function pointPicker(map, baseLayers, options) {
-    var lon = document.getElementById(options.lon), lat = document.getElementById(options.lat);
+    var container = map.getContainer();
+    var live = container.closest(".map-live");
+    var status = live && live.querySelector(".map-status");
     var marker = null;
+
+    function field(name) { return options[name] ? document.getElementById(options[name]) : null; }
+
     function place(latlng) {
       if (!marker) {
-        marker = L.marker(latlng, { draggable: true, keyboard: true, title: "Position choisie" }).addTo(map);
-        marker.on("dragend", function () { write(marker.getLatLng()); });
-        if (options.markerLabel) { marker.getElement().setAttribute("aria-label", options.markerLabel); }
+        var label = options.markerLabel || TEXTS.pin;
+        marker = L.marker(latlng, {
+          icon: new L.Icon.Default({ className: "map-pin" }),   // told apart from the places' markers
+          draggable: true, keyboard: false, title: label, alt: label
+        }).addTo(map);
+        marker.on("dragend", function () { choose(marker.getLatLng()); });
       } else {
         marker.setLatLng(latlng);
       }
     }
-    function write(latlng) {
-      lon.value = latlng.lng.toFixed(6);
-      lat.value = latlng.lat.toFixed(6);
+
+    /* The pin goes to latlng, as the fields will hold it (6 decimals); the fields, the "on the
+     * map" choice and the announcement follow. */
+    function choose(latlng) {
+      var lon = Number(latlng.lng.toFixed(6)), lat = Number(latlng.lat.toFixed(6));
+      place(L.latLng(lat, lon));
+      var lonField = field("lon"), latField = field("lat"), radio = field("check");
+      if (lonField) { lonField.value = lon.toFixed(6); }
+      if (latField) { latField.value = lat.toFixed(6); }
+      if (radio && !radio.checked) {
+        radio.checked = true;
+        radio.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      if (status) { status.textContent = TEXTS.placed + coordsFr(lon, lat); }
     }
+
     function read() {
-      var x = parseFloat(String(lon.value).replace(",", ".")), y = parseFloat(String(lat.value).replace(",", "."));
+      var lonField = field("lon"), latField = field("lat");
+      if (!lonField || !latField) { return; }
+      var x = parseFloat(String(lonField.value).replace(",", ".")), y = parseFloat(String(latField.value).replace(",", "."));
       if (isFinite(x) && isFinite(y)) { place(L.latLng(y, x)); }
     }
-    map.on("click", function (event) {
-      place(event.latlng);
-      write(event.latlng);
-      var radio = options.check && document.getElementById(options.check);
-      if (radio) { radio.checked = true; radio.dispatchEvent(new Event("change", { bubbles: true })); }
+
+    map.on("click", function (event) { choose(event.latlng); });
+    document.addEventListener("change", function (event) {
+      var id = event.target && event.target.id;
+      if (id && (id === options.lon || id === options.lat)) { read(); }
     });
-    lon.addEventListener("change", read);
-    lat.addEventListener("change", read);
+    /* The map's keys are told in the caption of its figure, which a swap may replace. */
+    function describe() {
+      var figure = container.closest("figure");
+      var caption = figure && figure.querySelector("figcaption");
+      if (!caption) { return; }
+      if (!caption.id) { caption.id = (live ? live.id : container.id) + "-legende"; }
+      container.setAttribute("aria-describedby", caption.id);
+    }
+    document.addEventListener("htmx:afterSettle", function () { read(); describe(); });   // new fields and caption
+
+    L.DomEvent.on(container, "keydown", function (event) {
+      if (event.target !== container || event.altKey || event.ctrlKey || event.metaKey) { return; }
+      if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") {
+        L.DomEvent.preventDefault(event);   // Space would scroll the page
+        choose(map.getCenter());
+      } else if (ARROWS[event.key] && marker && !event.shiftKey) {
+        L.DomEvent.stop(event);   // Leaflet's keyboard handler, on the document, would move the map
+        var step = ARROWS[event.key];
+        var zoom = map.getZoom();   // projected, unrounded pixels: a move right keeps the latitude
+        var latlng = map.unproject(map.project(marker.getLatLng(), zoom).add([step[0] * PIN_STEP, step[1] * PIN_STEP]), zoom);
+        choose(latlng);
+        map.panInside(latlng, { padding: [24, 24] });
+      }
+    });
+    container.setAttribute("role", "application");   // screen readers pass the keys to the map
+    container.setAttribute("aria-label", TEXTS.picker);
+    describe();
+    oneTabStop(map);
+
     read();
-    return communeLayers(map, baseLayers, { url: options.url, fit: !lon.value });
+    var lonField = field("lon");
+    return communeLayers(map, baseLayers, { url: options.url, fit: !(lonField && lonField.value), keyboard: false });
   }
 
   /* Map scripts run where the map stands in the page, before the form fields that follow it:
-   * the behaviours start once the whole document is parsed. */
+   * the behaviours start once the whole document is parsed, with the controls in French. */
   function whenReady(behaviour) {
+    function start(map, baseLayers, options) {
+      frenchControls(map);
+      return behaviour(map, baseLayers, options);
+    }
     return function (map, baseLayers, options) {
-      if (document.readyState !== "loading") { return behaviour(map, baseLayers, options); }
+      if (document.readyState !== "loading") { return start(map, baseLayers, options); }
       return new Promise(function (resolve) {
-        document.addEventListener("DOMContentLoaded", function () { resolve(behaviour(map, baseLayers, options)); });
+        document.addEventListener("DOMContentLoaded", function () { resolve(start(map, baseLayers, options)); });
       });
     };
   }
