@@ -52,7 +52,7 @@ def test_moderation_and_entry_access(as_persona, persona, status):
 def test_queue_lists_pending_first_and_publishing_makes_public(client, db):
     sign_in_as(client, PERSONAS["facilitator"])
     text = text_of(get(client, QUEUE).text)
-    assert "En attente de modération (2)" in text and "Un marché de producteurs le samedi" in text
+    assert "En attente (2)" in text and "Un marché de producteurs le samedi" in text
     pending = one(db, "Un marché de producteurs le samedi")
     response = post(client, f"{QUEUE}/{pending.id}/publish", {"statut": "pending"})
     assert response.status_code == 303
