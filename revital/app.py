@@ -1,12 +1,11 @@
 """The application factory: revital.app:create_app."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 from litestar import Litestar
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
@@ -20,8 +19,15 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from revital import formatting
+from revital.accounts.auth import AuthMiddleware
 from revital.accounts.controllers import AccountController
-from revital.accounts.sessions import DatabaseSessions, DatabaseThrottle, RedisSessions, RedisThrottle, Timeouts
+from revital.accounts.sessions import (
+    DatabaseSessions,
+    DatabaseThrottle,
+    RedisSessions,
+    RedisThrottle,
+    Timeouts,
+)
 from revital.communes.controllers import CommuneAdminController, CommuneController
 from revital.contributions.controllers import (
     ContributeController,
@@ -31,18 +37,22 @@ from revital.contributions.controllers import (
 )
 from revital.contributions.moderation import ModerationController, PaperEntryController
 from revital.db import Database
-from revital.pagecache import PageCache
-from revital.geography.controllers import GeoJSONController, PerimeterController, PlacesController
+from revital.forms import InputMiddleware, provide_form
+from revital.geography.controllers import (
+    GeoJSONController,
+    PerimeterController,
+    PlacesController,
+)
 from revital.geography.import_controllers import CommuneImportController
 from revital.localgroups.controllers import LocalGroupController
+from revital.pagecache import PageCache
 from revital.pages.account import AccountPageController
 from revital.pages.places import PlaceDeletionController
 from revital.process.controllers import ProcessController
+from revital.routes import provide_db
 from revital.settings import PROJECT_DIR, Settings
 from revital.site import SiteController
-from revital.web import (
-    AuthMiddleware, FormMiddleware, SecurityHeadersMiddleware, error_response, provide_db, provide_form,
-)
+from revital.web import SecurityHeadersMiddleware, error_response
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 STATIC_DIR = PROJECT_DIR / "static"
@@ -126,7 +136,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_class=HTMXRequest,
         middleware=[
             DefineMiddleware(SecurityHeadersMiddleware),
-            DefineMiddleware(FormMiddleware),
+            DefineMiddleware(InputMiddleware),
             DefineMiddleware(AuthMiddleware),
         ],
         csrf_config=CSRFConfig(

@@ -17,7 +17,14 @@ from revital.communes.models import Commune, CommunePartner, Organisation, Terri
 from revital.db import utcnow
 from revital.geography.models import Place
 from revital.localgroups.models import LocalGroup, Member
-from revital.permissions import COMMUNE_ADMIN, COORDINATOR, FACILITATOR, PARTNER, RESIDENT, STUDENT
+from revital.permissions import (
+    COMMUNE_ADMIN,
+    COORDINATOR,
+    FACILITATOR,
+    PARTNER,
+    RESIDENT,
+    STUDENT,
+)
 from revital.process.models import PhaseTransition, Process
 from revital.settings import PROJECT_DIR
 

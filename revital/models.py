@@ -2,7 +2,12 @@
 
 from revital.accounts.models import RoleGrant, Throttle, User, UserSession
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
-from revital.contributions.models import Contribution, ModerationDecision, Photo, Support
+from revital.contributions.models import (
+    Contribution,
+    ModerationDecision,
+    Photo,
+    Support,
+)
 from revital.db import Base
 from revital.geography.models import Place
 from revital.localgroups.models import LocalGroup, Member

@@ -1,11 +1,12 @@
 """Pages that belong to the site rather than to a part of the workflow."""
 
-from litestar.response import Template
 from litestar import Controller, Request, Response
+from litestar.response import Template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from revital.web import get, post, page
+from revital.routes import get
+from revital.web import page
 
 
 class SiteController(Controller):

@@ -4,8 +4,8 @@ import re
 
 from sqlalchemy import select
 
-from revital.process.models import PhaseTransition, Process
 from revital.communes.models import Commune
+from revital.process.models import PhaseTransition, Process
 from tests.conftest import MAIN, OTHER, PERSONAS, get, post, sign_in_as, text_of
 
 

@@ -5,12 +5,12 @@ import threading
 from sqlalchemy import select
 
 from revital.communes.models import Commune
-from revital.localgroups.models import Member
 from revital.db import Database
+from revital.localgroups.models import Member
+from revital.permissions import ANONYMOUS
 from revital.process import services
 from revital.process.models import PhaseTransition, Process
 from revital.web import CurrentUser
-from revital.permissions import ANONYMOUS
 from tests.conftest import MAIN, PERSONAS, get, make_client, post, sign_in_as, text_of
 
 WRITERS = 16

@@ -13,7 +13,16 @@ from revital.communes.models import Commune
 from revital.contributions import services
 from revital.contributions.models import Contribution, ModerationDecision, Support
 from revital.contributions.rules import DEFAULT_CATEGORIES
-from tests.conftest import MAIN, PERSONAS, csrf_token, get, make_client, post, sign_in_as, text_of
+from tests.conftest import (
+    MAIN,
+    PERSONAS,
+    csrf_token,
+    get,
+    make_client,
+    post,
+    sign_in_as,
+    text_of,
+)
 
 QUEUE = f"/communes/{MAIN}/gestion/moderation"
 ENTRY = f"/communes/{MAIN}/gestion/saisie"
@@ -317,8 +326,8 @@ def test_support_counts_in_open_data_lag_a_minute_at_most(client, db, monkeypatc
 
 
 def test_open_data_version_moves_every_lag_period():
+    from datetime import UTC, datetime
     from types import SimpleNamespace
-    from datetime import datetime, UTC
 
     commune = SimpleNamespace(id=1, contributions_version=3, created_at=datetime(2026, 1, 1, tzinfo=UTC))
     lag = services.SUPPORTS_LAG

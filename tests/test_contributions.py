@@ -12,7 +12,15 @@ from revital.communes.models import Commune
 from revital.contributions import rules
 from revital.contributions.models import Contribution, Photo
 from revital.geography.models import Place
-from tests.conftest import MAIN, PERSONAS, csrf_token, get, make_client, sign_in_as, text_of
+from tests.conftest import (
+    MAIN,
+    PERSONAS,
+    csrf_token,
+    get,
+    make_client,
+    sign_in_as,
+    text_of,
+)
 
 FORM = f"/communes/{MAIN}/contribuer"
 SECRET = "test-secret-key-that-is-long-enough-for-csrf"

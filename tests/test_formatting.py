@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from revital.formatting import FILTERS, MONTHS, coords_fr, date_fr, datetime_fr, iso, number_fr
+from revital.formatting import (
+    FILTERS,
+    MONTHS,
+    coords_fr,
+    date_fr,
+    datetime_fr,
+    iso,
+    number_fr,
+)
 
 NNBSP = "\u202f"  # narrow no-break space
 

@@ -7,7 +7,16 @@ from sqlalchemy import select, update
 from revital.accounts.models import UserSession
 from revital.accounts.sessions import token_hash
 from revital.db import utcnow
-from tests.conftest import MAIN, PERSONAS, csrf_token, get, make_client, post, sign_in_as, text_of
+from tests.conftest import (
+    MAIN,
+    PERSONAS,
+    csrf_token,
+    get,
+    make_client,
+    post,
+    sign_in_as,
+    text_of,
+)
 
 
 def sign_in(client, email=PERSONAS["admin"], password="demo-revital", **extra):

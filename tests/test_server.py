@@ -9,13 +9,12 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-
-import sqlite3
 
 import httpx
 import psycopg

@@ -11,9 +11,10 @@ from revital.accounts.models import User
 from revital.communes.models import Commune, Organisation, Territory
 from revital.communes.services import demo_loaded
 from revital.db import utcnow
+from revital.forms import Form
 from revital.permissions import ROLE_LABELS
-from revital.web import get, in_thread, finish, post, DB, Form, SESSION_COOKIE, cookie_value, page, safe_next
-
+from revital.routes import DB, finish, get, in_thread, post
+from revital.web import SESSION_COOKIE, cookie_value, page, safe_next
 
 DEMO_ACCOUNTS = [
     ("coordination@revital.test", "Chargée de mission du Pays"),

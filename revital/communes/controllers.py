@@ -1,6 +1,6 @@
-from litestar.response import Redirect, Template
 from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 from sqlalchemy import select
 
 from revital import backoffice, maps
@@ -8,14 +8,28 @@ from revital.communes import services
 from revital.communes.models import Commune
 from revital.contributions import themes
 from revital.contributions.rules import KINDS, MODERATION_MODES
-from revital.contributions.services import bump_contributions_version, categories_of, status_counts, theme_usage
+from revital.contributions.services import (
+    bump_contributions_version,
+    categories_of,
+    status_counts,
+    theme_usage,
+)
+from revital.forms import Form
 from revital.geography.services import perimeter_summary, places_of
 from revital.localgroups.forms import MEMBER_KINDS
 from revital.localgroups.services import group_of
-from revital.permissions import MANAGE_COMMUNE, MANAGE_LOCAL_GROUP, MANAGE_PROCESS, VIEW_BACKOFFICE, can, coordinates
+from revital.permissions import (
+    MANAGE_COMMUNE,
+    MANAGE_LOCAL_GROUP,
+    MANAGE_PROCESS,
+    VIEW_BACKOFFICE,
+    can,
+    coordinates,
+)
 from revital.process import phases
 from revital.process.services import facts_for, process_of
-from revital.web import get, post, DB, Form, ok_message, get_or_404, page, principal, require, see_other
+from revital.routes import DB, get, post
+from revital.web import get_or_404, ok_message, page, principal, require, see_other
 
 
 def phase_steps(current: str) -> list[dict]:

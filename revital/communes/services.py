@@ -2,9 +2,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from revital.communes.models import Commune, CommunePartner, Territory
-from revital.text import french_order
 from revital.permissions import CommuneScope
 from revital.process.models import Process
+from revital.text import french_order
 
 
 def commune_by_slug(db: Session, slug: str) -> Commune | None:

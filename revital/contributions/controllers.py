@@ -12,12 +12,22 @@ from revital.communes.controllers import load_commune
 from revital.contributions import rules, services
 from revital.contributions.models import Contribution, Photo
 from revital.contributions.photos import PhotoError, process_photo
+from revital.forms import Form
 from revital.permissions import MODERATE, can
 from revital.process import phases
 from revital.process.services import process_of
+from revital.routes import DB, get, in_thread, post
 from revital.web import (
-    DB, Form, NotFound, current_user, get, in_thread, post, get_or_404, is_fragment_request, page as render_page,
-    principal, see_other, sign_in_url,
+    NotFound,
+    current_user,
+    get_or_404,
+    is_fragment_request,
+    principal,
+    see_other,
+    sign_in_url,
+)
+from revital.web import (
+    page as render_page,
 )
 
 VOTER_COOKIE = "revital_voter"

@@ -8,9 +8,11 @@ from revital import maps
 from revital.communes.controllers import managed_commune, tabs_for
 from revital.contributions import rules, services
 from revital.contributions.controllers import current_phase
+from revital.forms import UNREADABLE, Form
 from revital.permissions import MODERATE
 from revital.process import phases
-from revital.web import UNREADABLE, get, post, DB, Form, get_or_404, ok_message, page, see_other
+from revital.routes import DB, get, post
+from revital.web import get_or_404, ok_message, page, see_other
 
 STATUS_TABS = ("pending", "published", "hidden", "rejected")
 

@@ -5,7 +5,6 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -15,7 +14,12 @@ from sqlalchemy.orm import Session
 from revital import exports, geo
 from revital.communes.models import Commune
 from revital.contributions import rules, themes
-from revital.contributions.models import Contribution, ModerationDecision, Photo, Support
+from revital.contributions.models import (
+    Contribution,
+    ModerationDecision,
+    Photo,
+    Support,
+)
 from revital.db import utcnow
 from revital.geography.models import Place
 

@@ -4,9 +4,11 @@ from litestar.response import Redirect, Template
 
 from revital import geo, maps
 from revital.communes.controllers import load_commune, managed_commune, tabs_for
+from revital.forms import UNREADABLE, Form
 from revital.geography import services
 from revital.permissions import MANAGE_PERIMETER, MANAGE_PLACES
-from revital.web import UNREADABLE, get, post, DB, Form, get_or_404, ok_message, page, see_other
+from revital.routes import DB, get, post
+from revital.web import get_or_404, ok_message, page, see_other
 
 MAX_PERIMETER_UPLOAD = 5 * 1024 * 1024
 

@@ -10,11 +10,13 @@ from sqlalchemy import select
 from revital import geo
 from revital.communes.models import Territory
 from revital.communes.services import territories_with_communes
+from revital.forms import Form
 from revital.geography import geoapi
 from revital.geography.importer import import_communes
 from revital.permissions import MANAGE_TERRITORY, can_in_territory, refusal
 from revital.process import phases
-from revital.web import get, post, DB, Forbidden, Form, get_or_404, page, require_user
+from revital.routes import DB, get, post
+from revital.web import Forbidden, get_or_404, page, require_user
 
 MAX_UPLOAD = 50 * 1024 * 1024
 

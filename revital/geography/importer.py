@@ -12,8 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from revital import geo
-from revital.models import Commune, Territory  # every model: the mappers refer to each other
 from revital.localgroups.services import ensure_group
+from revital.models import (  # every model: the mappers refer to each other
+    Commune,
+    Territory,
+)
 from revital.process import services as process_services
 from revital.text import slugify
 

@@ -1,14 +1,15 @@
-from litestar.response import Redirect, Template
 from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
 from revital.communes.controllers import managed_commune, tabs_for
+from revital.forms import Form
 from revital.localgroups import services
 from revital.localgroups.forms import MEMBER_KINDS, clean_member
 from revital.localgroups.models import Member
 from revital.permissions import MANAGE_LOCAL_GROUP
-from revital.web import get, post, DB, Form, is_fragment_request, ok_message, get_or_404, page, see_other
-
+from revital.routes import DB, get, post
+from revital.web import get_or_404, is_fragment_request, ok_message, page, see_other
 
 
 def group_page(request, db, commune, group, status_code=200, values=None, errors=None, ok=None, fragment=False):

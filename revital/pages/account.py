@@ -16,9 +16,19 @@ from revital.accounts.models import User
 from revital.communes.models import Commune, Territory
 from revital.communes.services import scopes_of
 from revital.contributions.services import pending_counts
+from revital.forms import Form
 from revital.permissions import COORDINATOR, Principal
+from revital.routes import DB, get, post
 from revital.text import count_fr, french_order
-from revital.web import DB, SESSION_COOKIE, CurrentUser, Form, cookie_value, get, ok_message, page, post, require_user, see_other
+from revital.web import (
+    SESSION_COOKIE,
+    CurrentUser,
+    cookie_value,
+    ok_message,
+    page,
+    require_user,
+    see_other,
+)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ from litestar.response import Redirect, Template
 
 from revital.communes.controllers import managed_commune, tabs_for
 from revital.contributions.services import chose_place
+from revital.forms import Form
 from revital.geography import services
 from revital.geography.controllers import load_place
 from revital.permissions import MANAGE_PLACES
-from revital.web import DB, Form, get, page, post, see_other
+from revital.routes import DB, get, post
+from revital.web import page, see_other
 
 
 def what_becomes_of(chosen: int, name: str) -> str:

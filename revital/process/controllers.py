@@ -1,14 +1,15 @@
-from litestar.response import Redirect, Template
 from litestar import Controller, Request
 from litestar.params import FromPath
+from litestar.response import Redirect, Template
 
 from revital.communes import services as communes
 from revital.communes.controllers import admin_context, load_commune
+from revital.forms import UNREADABLE, Form
 from revital.permissions import MANAGE_PROCESS
 from revital.process import services
 from revital.process.phases import TransitionRefused
-from revital.web import UNREADABLE, get, post, DB, Form, page, require, see_other
-
+from revital.routes import DB, post
+from revital.web import page, require, see_other
 
 
 class ProcessController(Controller):

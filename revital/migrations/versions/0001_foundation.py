@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-23 06:43:30.183557
 """
 
-from alembic import op
 import sqlalchemy as sa
-import revital.db
+from alembic import op
 
+import revital.db
 
 revision = '0001'
 down_revision = None

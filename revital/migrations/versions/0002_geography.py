@@ -5,10 +5,10 @@ Revises: 0001
 Create Date: 2026-11-23 07:09:34.935439
 """
 
-from alembic import op
 import sqlalchemy as sa
-import revital.db
+from alembic import op
 
+import revital.db
 
 revision = '0002'
 down_revision = '0001'

@@ -5,10 +5,10 @@ Revises: 0002
 Create Date: 2026-11-23 07:31:57.918398
 """
 
-from alembic import op
 import sqlalchemy as sa
-import revital.db
+from alembic import op
 
+import revital.db
 
 revision = '0003'
 down_revision = '0002'

@@ -1,0 +1,104 @@
+"""How handlers run: in a worker thread with their database session, rendered and closed there.
+
+Every handler is declared with this module's `get` and `post`: it runs in a worker thread with
+its database session, its template is rendered in that same thread, and the session is closed
+there before the response leaves, whatever the handler did. Nothing of a request's database work
+is left for later, so no request can hold the write lock or a pooled connection while it waits
+for a thread (eight concurrent supports once hung the whole server that way: Litestar ran the
+cleanup of a generator dependency in the same small thread pool as the handlers).
+"""
+
+import functools
+import inspect
+
+import litestar
+from litestar import MediaType, Request, Response
+from litestar.concurrency import sync_to_thread
+from litestar.di import NamedDependency
+from litestar.response import Template
+from litestar.utils.scope.state import ScopeState
+from sqlalchemy.orm import Session
+
+
+def provide_db(request: Request) -> Session:
+    """The request's session; it connects on first use, and writes first for anything but a read."""
+    return request.app.state.db.request_session(write=request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+# The handler parameter of the request's database session.
+DB = NamedDependency[Session]
+
+
+def render(request: Request, response: Template) -> Response:
+    """A Template rendered now, in this thread, as Litestar would render it later."""
+    token = ScopeState.from_scope(request.scope).csrf_token
+    token = token if isinstance(token, str) else ""
+    context = {**response.context, "request": request,
+               "csrf_input": f'<input type="hidden" name="_csrf_token" value="{token}" />'}
+    body = request.app.template_engine.get_template(response.template_name).render(**context)
+    rendered = Response(body.encode(), status_code=response.status_code, media_type=MediaType.HTML,
+                        headers=dict(response.headers), cookies=list(response.cookies))
+    return rendered
+
+
+def finish(request: Request, result):
+    return render(request, result) if isinstance(result, Template) else result
+
+
+def closing_session(fn):
+    """Run fn, render its template, and close the request's session, all in the calling thread."""
+    names = inspect.signature(fn).parameters
+    if "request" not in names:
+        raise TypeError(f"{fn.__qualname__}: a handler takes the request")
+
+    @functools.wraps(fn)
+    def handle(*args, **kwargs):
+        db = kwargs.get("db")
+        try:
+            return finish(kwargs["request"], fn(*args, **kwargs))
+        finally:
+            if db is not None:
+                db.close()
+
+    handle.closes_session = True
+    return handle
+
+
+def route(decorator, path: str, options: dict):
+    def register(fn):
+        if inspect.iscoroutinefunction(fn):
+            # An async handler answers from the event loop (a cache hit, say) and does its
+            # database work through in_thread(); it never takes the request's session.
+            if "db" in inspect.signature(fn).parameters:
+                raise TypeError(f"{fn.__qualname__}: an async handler uses in_thread(), not the db parameter")
+            return decorator(path, **options)(fn)
+        return decorator(path, sync_to_thread=True, **options)(closing_session(fn))
+
+    return register
+
+
+def get(path: str, **options):
+    """litestar.get for a handler that runs in a worker thread (see the module's docstring)."""
+    return route(litestar.get, path, options)
+
+
+def post(path: str, **options):
+    """litestar.post, answering 200 (not 201) unless told, in a worker thread like `get`."""
+    options.setdefault("status_code", 200)
+    return route(litestar.post, path, options)
+
+
+async def in_thread(request: Request, fn, *args, write: bool = False):
+    """For an async handler: run fn(db, *args) in a worker thread with a session of its own,
+    render its template there, and close the session there."""
+
+    def work():
+        db = request.app.state.db.request_session(write=write)
+        try:
+            return finish(request, fn(db, *args))
+        finally:
+            db.close()
+
+    return await sync_to_thread(work)
+
+
