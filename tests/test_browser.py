@@ -221,8 +221,8 @@ def test_clicking_the_map_sets_a_place_position(page, db):
     container = page.locator(".leaflet-container")
     box = container.bounding_box()
     container.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.7})  # away from the markers
-    lon = float(page.get_by_label("Longitude (par exemple 3.5632)").input_value())
-    lat = float(page.get_by_label("Latitude (par exemple 44.4562)").input_value())
+    lon = float(page.get_by_label("Longitude en degrés (par exemple 3,5632)").input_value())
+    lat = float(page.get_by_label("Latitude en degrés (par exemple 44,4562)").input_value())
     assert 3.5 < lon < 3.7 and 44.4 < lat < 44.5
     page.get_by_role("button", name="Ajouter le lieu").click()
     page.wait_for_url("**/lieux?ok=lieu-ajoute")
