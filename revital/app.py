@@ -18,7 +18,10 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from revital import formatting
+from revital import (
+    formatting,
+    models,  # noqa: F401 - every model, and the version listener, once at start-up
+)
 from revital.accounts.auth import AuthMiddleware
 from revital.accounts.controllers import AccountController
 from revital.accounts.sessions import (
@@ -28,14 +31,14 @@ from revital.accounts.sessions import (
     RedisThrottle,
     Timeouts,
 )
-from revital.communes.controllers import CommuneAdminController, CommuneController
-from revital.contributions.controllers import (
-    ContributeController,
-    ContributionsApiController,
-    ContributionsController,
-    PhotoController,
-)
+from revital.caching import PageCache
+from revital.communes.controllers import DescriptionController
+from revital.communes.versions import Versions, forget_on_change
+from revital.contributions.api import ContributionsApiController
+from revital.contributions.contribute import ContributeController
 from revital.contributions.moderation import ModerationController, PaperEntryController
+from revital.contributions.pages import ContributionsController, PhotoController
+from revital.contributions.settings import ParticipationController
 from revital.db import Database
 from revital.forms import InputMiddleware, provide_form
 from revital.geography.controllers import (
@@ -43,15 +46,19 @@ from revital.geography.controllers import (
     PerimeterController,
     PlacesController,
 )
-from revital.geography.import_controllers import CommuneImportController
 from revital.localgroups.controllers import LocalGroupController
-from revital.pagecache import PageCache
 from revital.pages.account import AccountPageController
+from revital.pages.commune import CommunePageController
+from revital.pages.contribution import ContributionPageController
+from revital.pages.gates import facts_for
+from revital.pages.home import HomeController
+from revital.pages.overview import OverviewController
 from revital.pages.places import PlaceDeletionController
-from revital.process.controllers import ProcessController
+from revital.process.controllers import PhaseController
 from revital.routes import provide_db
 from revital.settings import PROJECT_DIR, Settings
 from revital.site import SiteController
+from revital.territories.controllers import CommuneImportController
 from revital.web import SecurityHeadersMiddleware, error_response
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
@@ -98,6 +105,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     else:
         sessions, throttle = DatabaseSessions(db, timeouts), DatabaseThrottle(db)
 
+    pages = PageCache()
+    forget_on_change(pages.recent)  # a change made by this process shows at once in its own pages
+
     def startup() -> None:
         # The threads that run handlers, sized with the pool above (asyncio's default is cpu + 4).
         asyncio.get_running_loop().set_default_executor(
@@ -109,9 +119,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             SiteController,
-            CommuneController,
-            CommuneAdminController,
-            ProcessController,
+            HomeController,
+            CommunePageController,
+            OverviewController,
+            PhaseController,
+            DescriptionController,
+            ParticipationController,
             LocalGroupController,
             GeoJSONController,
             PerimeterController,
@@ -120,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CommuneImportController,
             ContributeController,
             ContributionsController,
+            ContributionPageController,
             ContributionsApiController,
             PhotoController,
             ModerationController,
@@ -152,7 +166,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         exception_handlers={Exception: error_response},
         state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle,
-                     "pages": PageCache()}),
+                     "pages": pages, "versions": Versions(),
+                     # What the phase gates need to know, gathered above the parts that produce it.
+                     "gate_facts": facts_for}),
         on_startup=[startup],
         on_shutdown=[shutdown],
         debug=settings.debug,

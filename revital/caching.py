@@ -128,7 +128,25 @@ def conditional(request: Request, etag_version: str, cache: Cache, key, build: C
 
 # Anonymous pages.
 
+
+class PageCache:
+    """Rendered pages for anonymous visitors: by name for a second (no database at all), and by
+    name and version of their data for as long as that version lasts."""
+
+    def __init__(self, recent_ttl: float = 1.0, size: int = 2048):
+        self.recent = Cache(size=size, ttl=recent_ttl)
+        self.versioned = Cache(size=size)
+
+    def drop(self, name) -> None:
+        self.recent.drop(name)
+
+    def clear(self) -> None:
+        self.recent.clear()
+        self.versioned.clear()
+
+
 PLACEHOLDER = "csrf0placeholder0token0f3a9c1"
+NONCE_PLACEHOLDER = "nonce0placeholder0b7e2d4"
 
 
 def anonymous(request: Request, *private_cookies: str) -> bool:
@@ -139,21 +157,26 @@ def anonymous(request: Request, *private_cookies: str) -> bool:
 
 
 def render_page(request: Request, template: str, context: dict) -> bytes:
-    """Render a page as the Template response would, with the placeholder as its CSRF token."""
+    """Render a page as the Template response would, with placeholders for what is each visitor's
+    own: the CSRF token of its forms and the CSP nonce of its scripts."""
     state = ScopeState.from_scope(request.scope)
-    real = state.csrf_token
+    real_token, real_nonce = state.csrf_token, request.scope["state"].get("csp_nonce")
     state.csrf_token = PLACEHOLDER
+    request.scope["state"]["csp_nonce"] = NONCE_PLACEHOLDER
     try:
         html = request.app.template_engine.get_template(template).render(
             **context, request=request,
             csrf_input=f'<input type="hidden" name="_csrf_token" value="{PLACEHOLDER}" />',
         )
     finally:
-        state.csrf_token = real
+        state.csrf_token = real_token
+        request.scope["state"]["csp_nonce"] = real_nonce
     return html.encode()
 
 
 def personalise(body: bytes, request: Request, status_code: int = 200, headers: dict | None = None) -> Response:
     token = ScopeState.from_scope(request.scope).csrf_token
-    html = body.replace(PLACEHOLDER.encode(), (token if isinstance(token, str) else "").encode())
+    nonce = request.scope["state"].get("csp_nonce", "")
+    html = (body.replace(PLACEHOLDER.encode(), (token if isinstance(token, str) else "").encode())
+            .replace(NONCE_PLACEHOLDER.encode(), nonce.encode()))
     return Response(html, status_code=status_code, media_type=MediaType.HTML, headers=headers)

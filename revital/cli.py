@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     erase.add_argument("--yes", action="store_true", help="do it (without it, only say what would go)")
 
     args = parser.parse_args(argv)
+    import revital.models  # noqa: F401 - every model, and the version listener, once at start-up
+
     settings = Settings.from_env()
     handler = {
         "serve": cmd_serve,
@@ -168,8 +170,8 @@ def cmd_territory(args, settings: Settings) -> int:
 
 def cmd_commune(args, settings: Settings) -> int:
     from revital.geo import GeometryError, load_json
-    from revital.geography import geoapi
-    from revital.geography.importer import import_communes
+    from revital.territories import geoapi
+    from revital.territories.importer import import_communes
 
     if not args.path and not args.api:
         return fail("Indiquez le fichier GeoJSON à importer, ou --api pour interroger geo.api.gouv.fr.")

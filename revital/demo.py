@@ -165,15 +165,16 @@ def load(db: Session) -> bool:
             max_lat=max_lat,
             boundary_source=geodata["attribution"],
         )
-        for place in props.get("places", []):
-            commune.places.append(
-                Place(name=place["name"], description=place.get("description", ""), lon=place["lon"], lat=place["lat"])
-            )
         db.add(commune)
         communes[commune.insee] = commune
         for slug in ("caue-48", "ddt-48", "departement-48", "banque-des-territoires"):
             commune.partners.append(CommunePartner(organisation=organisations[slug]))
     db.flush()
+    for feature in demo_features():
+        props = feature["properties"]
+        for place in props.get("places", []):
+            db.add(Place(commune_id=communes[props["insee"]].id, name=place["name"],
+                         description=place.get("description", ""), lon=place["lon"], lat=place["lat"]))
 
     now = utcnow()
     for insee, steps in HISTORIES.items():

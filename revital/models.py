@@ -1,6 +1,8 @@
-"""Every model, imported in one place for Alembic and the tests."""
+"""Every model, imported in one place at start-up (the application, the command line, Alembic and the
+tests): relationships between domains resolve, and the version listener is registered."""
 
 from revital.accounts.models import RoleGrant, Throttle, User, UserSession
+from revital.communes import versions  # noqa: F401 - registers the version listener
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
 from revital.contributions.models import (
     Contribution,

@@ -11,6 +11,7 @@ Supports given from a browser without an account carry only a random cookie: not
 them to an address, so they can be neither found nor erased by it.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, or_, select, update
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Session
 from revital.accounts.models import Throttle, User, UserSession
 from revital.communes.models import Commune
 from revital.contributions.models import Contribution, Photo, Support
+from revital.contributions.rules import PUBLISHED
+from revital.contributions.services import published_changed
 from revital.localgroups.models import LocalGroup, Member
 from revital.permissions import ROLE_LABELS
 
@@ -99,15 +102,14 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
     user = account_of(db, email)
     contributions = db.scalars(contributions_query(user, email)).all()
     photo_ids = [c.photo_id for c in contributions if c.photo_id]
-    communes = {c.commune_id for c in contributions if c.status == "published"}
+    public = Counter(c.commune_id for c in contributions if c.status == PUBLISHED)
     for contribution in contributions:
         db.delete(contribution)
     db.flush()
     if photo_ids:
         db.execute(delete(Photo).where(Photo.id.in_(photo_ids)))
-    if communes:
-        db.execute(update(Commune).where(Commune.id.in_(communes))
-                   .values(contributions_version=Commune.contributions_version + 1))
+    for commune_id, count in public.items():
+        published_changed(db, commune_id, -count)
     erased.contributions = len(contributions)
     erased.memberships = db.execute(delete(Member).where(func.lower(Member.email) == email)).rowcount
     if user is not None:

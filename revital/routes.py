@@ -19,6 +19,8 @@ from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 from sqlalchemy.orm import Session
 
+from revital import caching
+
 
 def provide_db(request: Request) -> Session:
     """The request's session; it connects on first use, and writes first for anything but a read."""
@@ -102,3 +104,46 @@ async def in_thread(request: Request, fn, *args, write: bool = False):
     return await sync_to_thread(work)
 
 
+
+
+async def shared_page(request: Request, name, read_version, build, private_cookies=()) -> Response:
+    """A page that is everybody's page for anonymous visitors: kept rendered (revital.caching) by
+    name for a second, and by name and version of its data (read_version(db)) until that changes.
+    Everyone else, and a page with no name, gets it fresh. build(db) returns the Template (or a
+    redirect, or raises: those are never kept)."""
+    if name is None or not caching.anonymous(request, *private_cookies):
+        return await in_thread(request, build)
+    pages = request.app.state.pages
+    body = pages.recent.get(name)
+    if body is not None:
+        return caching.personalise(body, request)
+
+    def work(db):
+        version = read_version(db)
+        body = pages.versioned.get((name, version)) if version is not None else None
+        if body is None:
+            result = build(db)
+            if version is None or not isinstance(result, Template) or result.status_code != 200:
+                return result
+            body = pages.versioned.put((name, version), caching.render_page(request, result.template_name, result.context))
+        pages.recent.put(name, body)
+        return body
+
+    result = await in_thread(request, work)
+    return caching.personalise(result, request) if isinstance(result, bytes) else result
+
+
+async def versioned_body(request: Request, cache, known, read, build, media_type: str, max_age: int = 60,
+                         headers: dict | None = None) -> Response:
+    """A feed or an export answered from its version (revital.caching): a 304 straight from a
+    version read lately (known(), no database, no thread), else the body built once per version
+    (read(db) gives it; build(db) makes the bytes) and gzipped once."""
+    version = known()
+    if version is not None and caching.not_modified(request, f'"{version}"'):
+        return caching.respond(request, caching.Body(b"", None, f'"{version}"', media_type), max_age, headers)
+
+    def work(db):
+        found = read(db)
+        return cache.get_or_build(found, lambda: caching.Body.build(build(db), found, media_type))
+
+    return caching.respond(request, await in_thread(request, work), max_age, headers)

@@ -160,28 +160,10 @@ def see_other(path: str) -> Redirect:
     return Redirect(path, status_code=HTTP_303_SEE_OTHER)
 
 
-# Confirmations shown after a redirect (?ok=key): fixed texts, never user input.
-OK_MESSAGES = {
-    "description": "La présentation de la commune est enregistrée.",
-    "phase": "La démarche a changé de phase ; l’historique est à jour.",
-    "membre-ajoute": "Le membre a été ajouté au groupe local.",
-    "membre-retire": "Le membre a été retiré du groupe local.",
-    "deconnexion": "Vous êtes déconnecté·e.",
-    "mot-de-passe": "Votre mot de passe est changé ; vos autres sessions ont été fermées.",
-    "perimetre": "Le périmètre d’étude du centre-bourg est enregistré.",
-    "perimetre-efface": "Le périmètre d’étude a été effacé.",
-    "lieu-ajoute": "Le lieu a été ajouté.",
-    "lieu-modifie": "Le lieu a été modifié.",
-    "lieu-supprime": "Le lieu a été supprimé.",
-    "moderation-publish": "La contribution est publiée.",
-    "moderation-reject": "La contribution est refusée ; le motif est conservé.",
-    "moderation-hide": "La contribution est masquée ; le motif est conservé.",
-    "reglages": "Les réglages de la participation sont enregistrés.",
-}
-
-
-def ok_message(key: str) -> str | None:
-    return OK_MESSAGES.get(key)
+def confirmation(messages: dict[str, str], key: str) -> str | None:
+    """The confirmation shown after a redirect (?ok=key): a fixed text of the page's own part of the
+    workflow, never user input."""
+    return messages.get(key)
 
 
 def page(template: str, status_code: int = 200, **context: Any) -> Template:

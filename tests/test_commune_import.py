@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 from revital import cli, geo
 from revital.communes.models import Commune, Territory
 from revital.demo import GEODATA as DEMO_FILE
-from revital.geography import geoapi
-from revital.geography.geoapi import GeoApiError, fetch_communes
-from revital.geography.importer import ImportReport, import_communes
 from revital.localgroups.models import LocalGroup
 from revital.process.models import PhaseTransition, Process
 from revital.settings import Settings
+from revital.territories import geoapi
+from revital.territories.features import features_by_code
+from revital.territories.geoapi import GeoApiError, fetch_communes
+from revital.territories.importer import ImportReport, import_communes
 
 GEODATA = Path(__file__).resolve().parents[2] / "shared" / "geodata"
 needs_geodata = pytest.mark.skipif(not GEODATA.is_dir(), reason="../shared/geodata is absent (a user's own clone)")
@@ -275,7 +276,7 @@ def with_a_bow_tie() -> dict:
 def geo_message(data) -> str:
     """What revital.geo says of this input: the import must pass it on word for word."""
     with pytest.raises(geo.GeometryError) as error:
-        geo.features_by_code(geo.load_json(data))
+        features_by_code(geo.load_json(data))
     return str(error.value)
 
 

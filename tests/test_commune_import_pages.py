@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from revital.communes.models import Commune
-from revital.geography import geoapi
 from revital.settings import PROJECT_DIR
+from revital.territories import geoapi
 from tests.conftest import PERSONAS, csrf_token, get, sign_in_as, text_of
 
 URL = "/territoires/pays-des-sources-demo/gestion/communes"

@@ -169,7 +169,7 @@ def test_malformed_form_body_is_a_french_400(client):
 
 
 def test_an_unexpected_error_is_a_french_500_without_details(client, monkeypatch, caplog):
-    from revital.communes import services
+    from revital.process import services
 
     def broken(db):
         raise RuntimeError("secret internal detail")
@@ -181,3 +181,21 @@ def test_an_unexpected_error_is_a_french_500_without_details(client, monkeypatch
     assert "Une erreur inattendue s’est produite." in text
     assert "secret internal detail" not in response.text and "Traceback" not in response.text
     assert "secret internal detail" in caplog.text  # but it is logged for the operators
+
+
+def test_a_cached_page_carries_each_visitors_own_nonce_and_token(settings, db):
+    """Anonymous pages come from a cache: the map's scripts must carry the nonce of the visitor's
+    own Content-Security-Policy, and its forms the visitor's own CSRF token, not the first visitor's."""
+    import re
+
+    from tests.conftest import make_client
+
+    seen = set()
+    for _ in range(3):
+        with make_client(settings) as client:
+            response = get(client, f"/communes/{MAIN}")
+            nonce = re.search(r"'nonce-([^']+)'", response.headers["content-security-policy"]).group(1)
+            scripts = re.findall(r'<script[^>]* nonce="([^"]+)"', response.text)
+            assert scripts and set(scripts) == {nonce}
+            seen.add(nonce)
+    assert len(seen) == 3

@@ -10,6 +10,7 @@ from revital.localgroups.models import Member
 from revital.permissions import ANONYMOUS
 from revital.process import services
 from revital.process.models import PhaseTransition, Process
+from revital.process.phases import Facts
 from revital.web import CurrentUser
 from tests.conftest import MAIN, PERSONAS, get, make_client, post, sign_in_as, text_of
 
@@ -75,7 +76,7 @@ def test_concurrent_phase_moves_make_one_transition(db):
     def mover(_):
         with database.session(write=True) as session:
             try:
-                services.move(session, commune_id, "next", "Nous avançons malgré tout.", True, seen, user)
+                services.move(session, commune_id, "next", "Nous avançons malgré tout.", True, seen, user, Facts())
                 session.commit()
                 outcomes.append("moved")
             except services.StaleProcess:

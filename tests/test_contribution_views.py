@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select, update
 
 from revital.communes.models import Commune
-from revital.contributions import services
+from revital.contributions import feeds
 from revital.contributions.models import Contribution, ModerationDecision, Support
 from revital.contributions.rules import DEFAULT_CATEGORIES
+from revital.contributions.services import published_changed
 from tests.conftest import (
     MAIN,
     PERSONAS,
@@ -23,6 +24,7 @@ from tests.conftest import (
     sign_in_as,
     text_of,
 )
+from tests.dom import parse
 
 QUEUE = f"/communes/{MAIN}/gestion/moderation"
 ENTRY = f"/communes/{MAIN}/gestion/saisie"
@@ -43,7 +45,8 @@ def add(db, title="Titre <script>alert(1)</script>", status="published", **field
                          author_name=fields.get("author_name", "Pseudo"), author_email="secret@example.fr",
                          submission_token=f"t-{title}"[:60])
         session.add(c)
-        commune.contributions_version += 1
+        if status == "published":
+            published_changed(session, commune.id, +1)
         session.flush()
         return c.id
 
@@ -126,18 +129,32 @@ def test_paper_entry_one_after_another(client, db):
 
 def test_list_filters_and_pagination(client, db):
     text = text_of(get(client, LIST).text)
-    assert "9 contributions publiées." in text
+    assert "9 contributions publiées, de la plus récente à la plus ancienne." in text
     assert "Les voitures" not in text  # the list shows titles, the page the text
     weak = text_of(get(client, f"{LIST}?kind=weakness").text)
-    assert "4 contributions publiées pour ces filtres." in weak and "La boulangerie a fermé" in weak
+    assert "4 contributions publiées pour ces filtres" in weak and "La boulangerie a fermé" in weak
     assert "Des bancs et de l’ombre sur la place" not in weak
     mob = text_of(get(client, f"{LIST}?category=mobilite").text)
-    assert "2 contributions publiées pour ces filtres." in mob
+    assert "2 contributions publiées pour ces filtres" in mob
     for i in range(25):
         add(db, title=f"Synthétique {i:02d}")
-    first = get(client, LIST)
-    assert "Page 1 sur 2" in text_of(first.text) and "Page suivante" in first.text
-    assert "Page 2 sur 2" in text_of(get(client, f"{LIST}?page=2").text)
+    first = parse(get(client, LIST).text)
+    titles = [a.text() for a in first.find("ul", class_="contribution-list").find_all("a")]
+    assert titles == [f"Synthétique {i:02d}" for i in range(24, 4, -1)]  # the newest first, 20 a page
+    assert first.find("a", rel="prev") is None
+    older = first.find("a", rel="next")
+    assert older.text() == "Contributions plus anciennes"
+    second = parse(get(client, LIST + older.get("href")).text)
+    titles = [a.text() for a in second.find("ul", class_="contribution-list").find_all("a")]
+    assert titles[:5] == [f"Synthétique {i:02d}" for i in range(4, -1, -1)] and len(titles) == 14
+    assert second.find("a", rel="next") is None
+    newer = second.find("a", rel="prev")
+    assert newer.text() == "Contributions plus récentes"
+    back = parse(get(client, LIST + newer.get("href")).text)
+    assert [a.text() for a in back.find("ul", class_="contribution-list").find_all("a")][0] == "Synthétique 24"
+    filtered = parse(get(client, f"{LIST}?kind=weakness").text)  # 4 of the demo and the 25 added
+    assert "29 contributions publiées pour ces filtres" in filtered.text()
+    assert filtered.find("a", rel="next").get("href").startswith("?kind=weakness&avant=")
 
 
 def test_list_fragment_for_htmx(client):
@@ -316,7 +333,7 @@ def test_support_counts_in_open_data_lag_a_minute_at_most(client, db, monkeypatc
     assert int(before.headers["cache-control"].split("max-age=")[1]) <= 30
     assert post(client, f"{LIST}/{cid}/soutenir").status_code == 303
     now = time.time()
-    monkeypatch.setattr("revital.contributions.services.time.time", lambda: now + services.SUPPORTS_LAG)
+    monkeypatch.setattr("revital.contributions.feeds.time.time", lambda: now + feeds.SUPPORTS_LAG)
     after = get(client, csv_url, headers={"If-None-Match": before.headers["etag"]})
     assert after.status_code == 200
     row = next(r for r in csv.DictReader(io.StringIO(after.content.decode("utf-8-sig")), delimiter=";") if int(r["id"]) == cid)
@@ -326,13 +343,9 @@ def test_support_counts_in_open_data_lag_a_minute_at_most(client, db, monkeypatc
 
 
 def test_open_data_version_moves_every_lag_period():
-    from datetime import UTC, datetime
-    from types import SimpleNamespace
-
-    commune = SimpleNamespace(id=1, contributions_version=3, created_at=datetime(2026, 1, 1, tzinfo=UTC))
-    lag = services.SUPPORTS_LAG
-    assert services.open_data_version(commune, 10 * lag) == services.open_data_version(commune, 11 * lag - 1)
-    assert services.open_data_version(commune, 10 * lag) != services.open_data_version(commune, 11 * lag)
+    lag = feeds.SUPPORTS_LAG
+    assert feeds.open_data_version("1-2-3", 10 * lag) == feeds.open_data_version("1-2-3", 11 * lag - 1)
+    assert feeds.open_data_version("1-2-3", 10 * lag) != feeds.open_data_version("1-2-3", 11 * lag)
 
 
 def test_no_personal_data_in_public_outputs(client, db):

@@ -19,6 +19,7 @@ from revital import geo
 from revital.communes.models import Commune
 from revital.contributions.models import Contribution
 from revital.demo import GEODATA as DEMO_FILE
+from revital.territories.features import features_by_code
 from tests.conftest import MAIN, get
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "geodata" / "communes-48.geojson"
@@ -46,7 +47,7 @@ def demo(collection):
 @pytest.fixture(scope="module")
 def real():
     """INSEE code -> real boundary, for the demo's communes only."""
-    communes = geo.features_by_code(SHARED.read_bytes())
+    communes = features_by_code(SHARED.read_bytes())
     return {code: communes[code][1] for code in CODES}
 
 

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from revital import geo
 from revital.geo import GeometryError
+from revital.geo.reading import _invalid_message
+from revital.territories.features import features_by_code
 
 
 def square(x0, y0, x1, y1):
@@ -328,7 +330,7 @@ def test_the_validity_message_uses_what():
     ],
 )
 def test_other_reasons_are_translated(reason, message):
-    assert geo._invalid_message(reason, "le contour") == message
+    assert _invalid_message(reason, "le contour") == message
 
 
 @pytest.mark.parametrize(
@@ -511,12 +513,12 @@ def test_features_by_code_reads_codes_and_names():
         feature(polygon(square(8.7, 41.9, 8.8, 42.0)), codeInsee="2a004", nom="Ajaccio"),
         feature(polygon(square(5.3, 46.1, 5.4, 46.2)), code=1001),
     )
-    communes = geo.features_by_code(data)
+    communes = features_by_code(data)
     assert list(communes) == ["48147", "48080", "2A004", "01001"]
     assert [name for name, _ in communes.values()] == ["Saint-Étienne-du-Valdonnez", "Langogne", "Ajaccio", ""]
     name, geom = communes["48147"]
     assert geom.equals(shapely.Polygon(BOX))
-    assert geo.features_by_code(json.dumps(data)).keys() == communes.keys()
+    assert features_by_code(json.dumps(data)).keys() == communes.keys()
 
 
 @pytest.mark.parametrize(
@@ -551,7 +553,7 @@ def test_features_by_code_reads_codes_and_names():
 )
 def test_features_by_code_refuses(data, message):
     with pytest.raises(GeometryError) as caught:
-        geo.features_by_code(data)
+        features_by_code(data)
     assert str(caught.value) == message
 
 
@@ -562,7 +564,7 @@ def test_features_by_code_lists_the_problems_together():
         feature(LANGOGNE, code="48080", nom="Langogne"),
     )
     with pytest.raises(GeometryError) as caught:
-        geo.features_by_code(data)
+        features_by_code(data)
     assert str(caught.value) == (
         "Le fichier contient 2 problèmes :\n"
         "- L’entité n° 1 n’a pas de code INSEE (propriété code, insee ou codeInsee).\n"
@@ -574,7 +576,7 @@ def test_features_by_code_lists_the_problems_together():
 def test_a_collection_without_codes_shows_the_first_ten_problems():
     data = collection(*[feature(LANGOGNE, nom=f"Commune {i}") for i in range(12)])
     with pytest.raises(GeometryError) as caught:
-        geo.features_by_code(data)
+        features_by_code(data)
     lines = str(caught.value).splitlines()
     assert lines[0] == "Le fichier contient 12 problèmes ; voici les 10 premiers :"
     assert lines[1:] == [f"- L’entité n° {i} n’a pas de code INSEE (propriété code, insee ou codeInsee)." for i in range(1, 11)]
@@ -603,7 +605,7 @@ def test_nasty_input_gives_a_french_message(data, kinds):
 @pytest.mark.parametrize("data", NASTY + [collection(*NASTY), {"type": "FeatureCollection", "features": [{"properties": []}]}])
 def test_nasty_collections_give_a_french_message(data):
     with pytest.raises(GeometryError) as caught:
-        geo.features_by_code(data)
+        features_by_code(data)
     assert "erreur interne" not in str(caught.value)
 
 

@@ -12,6 +12,7 @@ import pytest
 import shapely
 
 from revital import geo
+from revital.territories.features import features_by_code
 
 GEODATA = Path(__file__).resolve().parents[2] / "shared" / "geodata"
 COUNTS = {"48": 158, "15": 247, "63": 467}
@@ -23,7 +24,7 @@ if not all((GEODATA / f"communes-{dep}.geojson").is_file() for dep in COUNTS):
 @pytest.fixture(scope="module")
 def communes():
     """Département -> features_by_code of its whole file."""
-    return {dep: geo.features_by_code((GEODATA / f"communes-{dep}.geojson").read_bytes()) for dep in COUNTS}
+    return {dep: features_by_code((GEODATA / f"communes-{dep}.geojson").read_bytes()) for dep in COUNTS}
 
 
 @pytest.fixture(scope="module")

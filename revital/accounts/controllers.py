@@ -16,6 +16,8 @@ from revital.permissions import ROLE_LABELS
 from revital.routes import DB, finish, get, in_thread, post
 from revital.web import SESSION_COOKIE, cookie_value, page, safe_next
 
+MESSAGES = {"deconnexion": "Vous êtes déconnecté·e."}
+
 DEMO_ACCOUNTS = [
     ("coordination@revital.test", "Chargée de mission du Pays"),
     ("commune@revital.test", "Commune de Saint-Étienne-du-Valdonnez"),

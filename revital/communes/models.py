@@ -4,7 +4,6 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from revital.db import Base, UTCDateTime, utcnow
-from revital.geography.models import Place
 
 
 class Territory(Base):
@@ -17,6 +16,9 @@ class Territory(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Bumped whenever anything of the territory or of its communes changes (revital.communes.versions):
+    # the version of the pages that show them.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     communes: Mapped[list["Commune"]] = relationship(
@@ -54,6 +56,11 @@ class Commune(Base):
     categories: Mapped[str | None] = mapped_column(Text)
     # Bumped whenever a contribution becomes public or stops being: the version of the feeds.
     contributions_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped whenever anything of the commune changes (revital.communes.versions): the version of
+    # its pages, which anonymous visitors get from a cache.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # Kept, not counted on every view: published contributions (revital.contributions.services).
+    published_contributions: Mapped[int] = mapped_column(Integer, default=0)
     min_lon: Mapped[float | None] = mapped_column(Float)
     min_lat: Mapped[float | None] = mapped_column(Float)
     max_lon: Mapped[float | None] = mapped_column(Float)
@@ -65,7 +72,6 @@ class Commune(Base):
     partners: Mapped[list["CommunePartner"]] = relationship(
         back_populates="commune", cascade="all, delete-orphan"
     )
-    places: Mapped[list[Place]] = relationship(cascade="all, delete-orphan", order_by=Place.name)
 
 
 class Organisation(Base):

@@ -3,8 +3,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from revital.communes.models import Commune, CommunePartner, Territory
 from revital.permissions import CommuneScope
-from revital.process.models import Process
-from revital.text import french_order
 
 
 def commune_by_slug(db: Session, slug: str) -> Commune | None:
@@ -34,20 +32,6 @@ def scopes_of(db: Session, communes: list[Commune]) -> dict[int, CommuneScope]:
         for commune_id, organisation_id in rows:
             invited[commune_id].add(organisation_id)
     return {c.id: CommuneScope(c.id, c.territory_id, frozenset(invited[c.id])) for c in communes}
-
-
-def territories_with_communes(db: Session) -> list[tuple[Territory, list[tuple[Commune, Process | None]]]]:
-    """Every territory with its communes and their processes, in two queries."""
-    territories = db.scalars(select(Territory).order_by(Territory.name)).all()
-    rows = db.execute(
-        select(Commune, Process)
-        .outerjoin(Process, Process.commune_id == Commune.id)
-        .order_by(Commune.name)
-    ).all()
-    by_territory: dict[int, list] = {t.id: [] for t in territories}
-    for commune, process in sorted(rows, key=lambda row: french_order(row[0].name)):
-        by_territory[commune.territory_id].append((commune, process))
-    return [(t, by_territory[t.id]) for t in sorted(territories, key=lambda t: french_order(t.name))]
 
 
 def demo_loaded(db: Session) -> bool:

@@ -5,11 +5,12 @@ import secrets
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from revital import geo
 from revital.communes.models import Commune
 from revital.contributions.models import Contribution, ModerationDecision
+from revital.contributions.services import published_changed
 from revital.db import utcnow
 from revital.geography.models import Place
 from revital.process.models import Process
@@ -82,7 +83,7 @@ def load_realistic(db) -> int:
                     action="publish", user_name="Lucie (animatrice)", created_at=created + timedelta(days=1)))
             db.add(contribution)
             count += 1
-        db.execute(update(Commune).where(Commune.id == commune.id).values(contributions_version=Commune.contributions_version + 1))
+        published_changed(db, commune.id, sum(1 for row in rows if row[6] == "published"))
     return count
 
 
@@ -111,5 +112,5 @@ def add_synthetic(db, commune: Commune, n: int, seed: int = 1) -> int:
     ]
     for start in range(0, len(rows), 1000):
         db.execute(insert(Contribution), rows[start:start + 1000])
-    db.execute(update(Commune).where(Commune.id == commune.id).values(contributions_version=Commune.contributions_version + 1))
+    published_changed(db, commune.id, n)
     return n

@@ -9,9 +9,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from revital.contributions.rules import PENDING, REJECTED
 from revital.db import Base, UTCDateTime, utcnow
 
 
@@ -67,6 +69,14 @@ class Contribution(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     photo: Mapped[Photo | None] = relationship()
+
+    @property
+    def versioned_commune_id(self) -> int | None:
+        """The commune whose pages change with this contribution (revital.communes.versions): not
+        while it waits for moderation, was never public and is not becoming so."""
+        history = inspect(self).attrs.status.history
+        statuses = {self.status, *history.deleted}
+        return self.commune_id if statuses - {PENDING, REJECTED} else None
     decisions: Mapped[list["ModerationDecision"]] = relationship(
         back_populates="contribution", order_by="ModerationDecision.id", cascade="all, delete-orphan"
     )

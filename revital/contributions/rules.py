@@ -23,14 +23,19 @@ DEFAULT_CATEGORIES = {
     "autre": "Autre",
 }
 
-SOURCES = {"online": "En ligne", "workshop": "Atelier (contribution papier)", "student": "Étudiants"}
+ONLINE, WORKSHOP, STUDENT = "online", "workshop", "student"
+SOURCES = {ONLINE: "En ligne", WORKSHOP: "Atelier (contribution papier)", STUDENT: "Étudiants"}
+
+# Moderation statuses: only published contributions are public.
+PENDING, PUBLISHED, REJECTED, HIDDEN = "pending", "published", "rejected", "hidden"
 STATUSES = {
-    "pending": "En attente de modération",
-    "published": "Publiée",
-    "rejected": "Refusée",
-    "hidden": "Masquée",
+    PENDING: "En attente de modération",
+    PUBLISHED: "Publiée",
+    REJECTED: "Refusée",
+    HIDDEN: "Masquée",
 }
-STATUS_PLURALS = {"pending": "En attente", "published": "Publiées", "rejected": "Refusées", "hidden": "Masquées"}
+STATUS_PLURALS = {PENDING: "En attente", PUBLISHED: "Publiées", REJECTED: "Refusées", HIDDEN: "Masquées"}
+QUEUE_TABS = (PENDING, PUBLISHED, HIDDEN, REJECTED)
 MODERATION_MODES = {
     "a_priori": "A priori : rien n’est public avant qu’un animateur ne le publie",
     "a_posteriori": "A posteriori : publié tout de suite, masqué ensuite si besoin",
@@ -140,18 +145,18 @@ def clean_location(values: dict, places: dict, inside) -> tuple[Location | None,
 def initial_status(moderation_mode: str, source: str) -> str:
     """Online contributions wait for a facilitator under a-priori moderation; paper ones entered
     by a facilitator are published at once."""
-    if source == "workshop" or moderation_mode == "a_posteriori":
-        return "published"
-    return "pending"
+    if source == WORKSHOP or moderation_mode == "a_posteriori":
+        return PUBLISHED
+    return PENDING
 
 
 # Moderation: (status, action) -> new status.
 MODERATION = {
-    ("pending", "publish"): "published",
-    ("pending", "reject"): "rejected",
-    ("published", "hide"): "hidden",
-    ("hidden", "publish"): "published",
-    ("rejected", "publish"): "published",
+    (PENDING, "publish"): PUBLISHED,
+    (PENDING, "reject"): REJECTED,
+    (PUBLISHED, "hide"): HIDDEN,
+    (HIDDEN, "publish"): PUBLISHED,
+    (REJECTED, "publish"): PUBLISHED,
 }
 ACTIONS = {"publish": "Publier", "reject": "Refuser", "hide": "Masquer"}
 

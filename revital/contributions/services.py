@@ -1,17 +1,16 @@
-"""Contributions: submission, supports, moderation, and the open-data feeds."""
+"""Contributions in the database: themes and places offered, creation, supports, moderation, and
+the lists and counts the pages show. How a contribution comes in is revital.contributions.intake;
+the open data, revital.contributions.feeds."""
 
-import json
 import secrets
-import threading
-import time
-from collections import OrderedDict
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from revital import exports, geo
+from revital import geo
+from revital.caching import Cache
 from revital.communes.models import Commune
 from revital.contributions import rules, themes
 from revital.contributions.models import (
@@ -20,11 +19,12 @@ from revital.contributions.models import (
     Photo,
     Support,
 )
+from revital.contributions.rules import PENDING, PUBLISHED
 from revital.db import utcnow
 from revital.geography.models import Place
 
-PUBLIC = "published"
 PAGE_SIZE = 20
+COUNT_CAP = 10_000  # a filtered list counts this many at most: "plus de 10 000"
 
 
 def categories_of(commune: Commune) -> dict:
@@ -54,34 +54,33 @@ def place_choices(db: Session, commune_id: int) -> dict:
     return {p.id: (p.name, p.lon, p.lat) for p in places}
 
 
+# Parsed boundaries, per version of the commune's geography: a real boundary is tens of kilobytes
+# of GeoJSON, a point check 6 µs once parsed.
+ZONES = Cache(size=256)
+
+
 def inside_commune(commune: Commune):
-    """A test for points of this commune: its boundary, holes excluded and exclaves included.
-    The parsed boundary is kept per version of the commune's geography."""
+    """A test for points of this commune: its boundary, holes excluded and exclaves included."""
+    if not commune.boundary:
+        return lambda lon, lat: True
     key = (commune.id, commune.geo_version, commune.created_at)
-    with _ZONES_LOCK:
-        zone = _ZONES.get(key)
-    if zone is None:
-        if not commune.boundary:
-            return lambda lon, lat: True
-        zone = geo.from_geojson(commune.boundary)
-        with _ZONES_LOCK:
-            _ZONES[key] = zone
-            while len(_ZONES) > 256:
-                _ZONES.popitem(last=False)
+    zone = ZONES.get_or_build(key, lambda: geo.from_geojson(commune.boundary))
     return lambda lon, lat: geo.covers_point(zone, lon, lat)
 
 
-_ZONES: OrderedDict = OrderedDict()
-_ZONES_LOCK = threading.Lock()
+def published_changed(db: Session, commune_id: int, delta: int = 0) -> None:
+    """A contribution became public or stopped being: the feeds' version moves, the count follows."""
+    db.execute(update(Commune).where(Commune.id == commune_id).values(
+        contributions_version=Commune.contributions_version + 1,
+        published_contributions=Commune.published_contributions + delta))
 
 
 def bump_contributions_version(db: Session, commune_id: int) -> None:
-    db.execute(update(Commune).where(Commune.id == commune_id)
-               .values(contributions_version=Commune.contributions_version + 1))
+    published_changed(db, commune_id, 0)
 
 
 def by_token(db: Session, token: str) -> Contribution | None:
-    return db.scalar(select(Contribution).where(Contribution.submission_token == token))
+    return db.scalar(select(Contribution).where(Contribution.submission_token == token)) if token else None
 
 
 def store_photo(db: Session, processed) -> Photo:
@@ -116,7 +115,7 @@ def pending_photo(db: Session, token: str) -> Photo | None:
     return db.scalar(select(Photo).where(Photo.pending_token == token))
 
 
-def submit(db: Session, commune: Commune, phase: str, values: dict, token: str, source: str = "online",
+def submit(db: Session, commune: Commune, phase: str, values: dict, token: str, source: str = rules.ONLINE,
            user_id: int | None = None, photo=None) -> tuple[Contribution, bool]:
     """Create the contribution, or find the one this form already created. Without a new photo,
     the one kept for this form (keep_pending_photo) goes with it.
@@ -134,7 +133,7 @@ def submit(db: Session, commune: Commune, phase: str, values: dict, token: str, 
         body=values["body"], lon=location.lon, lat=location.lat, place_id=location.place_id,
         place_name=location.place_name, phase=phase, source=source, status=status,
         author_name=values["author_name"], author_email=values["author_email"] if values["wants_news"] else "",
-        user_id=user_id, submission_token=token, published_at=utcnow() if status == PUBLIC else None,
+        user_id=user_id, submission_token=token, published_at=utcnow() if status == PUBLISHED else None,
     )
     kept = pending_photo(db, token)
     if photo is not None:
@@ -145,8 +144,8 @@ def submit(db: Session, commune: Commune, phase: str, values: dict, token: str, 
         kept.pending_token = None
         contribution.photo = kept
     db.add(contribution)
-    if status == PUBLIC:
-        bump_contributions_version(db, commune.id)
+    if status == PUBLISHED:
+        published_changed(db, commune.id, +1)
     try:
         db.commit()
     except IntegrityError:
@@ -179,14 +178,14 @@ def has_supported(db: Session, contribution_id: int, voter: str | None) -> bool:
 def moderate(db: Session, contribution: Contribution, action: str, reason: str, user) -> ModerationDecision:
     """Apply a moderation decision (raises rules.ModerationRefused) inside the caller's transaction."""
     locked = db.scalar(select(Contribution).where(Contribution.id == contribution.id).with_for_update())
-    was_public = locked.status == PUBLIC
+    was_public = locked.status == PUBLISHED
     locked.status = rules.moderate(locked.status, action, reason)
-    if locked.status == PUBLIC and locked.published_at is None:
+    if locked.status == PUBLISHED and locked.published_at is None:
         locked.published_at = utcnow()
     decision = ModerationDecision(action=action, reason=reason.strip(), user_id=user.id, user_name=user.display_name)
     locked.decisions.append(decision)
-    if was_public != (locked.status == PUBLIC):
-        bump_contributions_version(db, locked.commune_id)
+    if was_public != (locked.status == PUBLISHED):
+        published_changed(db, locked.commune_id, +1 if locked.status == PUBLISHED else -1)
     return decision
 
 
@@ -195,7 +194,7 @@ def contribution_in(db: Session, commune_id: int, contribution_id: int) -> Contr
 
 
 def public_query(commune_id: int, kind: str = "", category: str = "", phase: str = ""):
-    query = select(Contribution).where(Contribution.commune_id == commune_id, Contribution.status == PUBLIC)
+    query = select(Contribution).where(Contribution.commune_id == commune_id, Contribution.status == PUBLISHED)
     if kind:
         query = query.where(Contribution.kind == kind)
     if category:
@@ -205,163 +204,52 @@ def public_query(commune_id: int, kind: str = "", category: str = "", phase: str
     return query
 
 
-def public_page(db: Session, commune_id: int, page: int, **filters) -> tuple[list[Contribution], int]:
+def public_page(db: Session, commune_id: int, before: int | None = None, after: int | None = None,
+                **filters) -> tuple[list[Contribution], bool, bool]:
+    """A page of the published contributions, newest first, by keyset: older than `before`, or the
+    page of those newer than `after`. Returns (rows, newer exist, older exist). The cost is the same
+    on the first page and on the last, however many there are."""
     query = public_query(commune_id, **filters)
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.scalars(query.order_by(Contribution.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return list(rows), total
+    if after is not None:
+        rows = list(db.scalars(query.where(Contribution.id > after).order_by(Contribution.id.asc()).limit(PAGE_SIZE + 1)))
+        newer = len(rows) > PAGE_SIZE
+        return list(reversed(rows[:PAGE_SIZE])), newer, True
+    if before is not None:
+        query = query.where(Contribution.id < before)
+    rows = list(db.scalars(query.order_by(Contribution.id.desc()).limit(PAGE_SIZE + 1)))
+    return rows[:PAGE_SIZE], before is not None, len(rows) > PAGE_SIZE
+
+
+def public_count(db: Session, commune: Commune, **filters) -> int:
+    """How many published contributions: the kept count, or for filters a count that stops at
+    COUNT_CAP + 1 (the page says "plus de 10 000")."""
+    if not any(filters.values()):
+        return commune.published_contributions
+    limited = public_query(commune.id, **filters).with_only_columns(Contribution.id).limit(COUNT_CAP + 1)
+    return db.scalar(select(func.count()).select_from(limited.subquery()))
 
 
 def queue(db: Session, commune_id: int, status: str) -> list[Contribution]:
     return list(db.scalars(select(Contribution).where(Contribution.commune_id == commune_id, Contribution.status == status)
-                           .order_by(Contribution.id.asc() if status == "pending" else Contribution.id.desc()).limit(200)))
+                           .order_by(Contribution.id.asc() if status == PENDING else Contribution.id.desc()).limit(200)))
 
 
 def chose_place(db: Session, place_id: int) -> int:
-    """How many contributions chose this place from the list (whatever their status)."""
+    """How many contributions chose this place from the list."""
     return db.scalar(select(func.count()).select_from(Contribution).where(Contribution.place_id == place_id))
 
 
 def pending_counts(db: Session, commune_ids: list[int]) -> dict[int, int]:
-    """How many contributions wait for moderation in each of these communes, in one query."""
+    """Contributions waiting for moderation, per commune."""
     if not commune_ids:
         return {}
     rows = db.execute(select(Contribution.commune_id, func.count())
-                      .where(Contribution.commune_id.in_(commune_ids), Contribution.status == "pending")
+                      .where(Contribution.commune_id.in_(commune_ids), Contribution.status == PENDING)
                       .group_by(Contribution.commune_id)).all()
-    return {commune_id: count for commune_id, count in rows}
+    return dict(rows)
 
 
 def status_counts(db: Session, commune_id: int) -> dict:
     rows = db.execute(select(Contribution.status, func.count()).where(Contribution.commune_id == commune_id)
                       .group_by(Contribution.status)).all()
     return {status: count for status, count in rows}
-
-
-# Open data and the map feed: built once per contributions_version and per process.
-_FEEDS: OrderedDict[tuple, bytes] = OrderedDict()
-_FEEDS_SIZE = 64
-
-
-def feed_version(commune: Commune) -> str:
-    return f"{commune.id}-{commune.contributions_version}-{int(commune.created_at.timestamp() * 1000)}"
-
-
-# Supports change too often to version the open data by them: the exports that carry support
-# counts (the CSV and ?details=1) are rebuilt at most every SUPPORTS_LAG seconds, and say so in
-# their ETag. With their Cache-Control max-age of the same length, they lag a minute at most.
-SUPPORTS_LAG = 30
-
-
-def open_data_version(commune: Commune, now: float | None = None) -> str:
-    return f"{feed_version(commune)}-{int((now if now is not None else time.time()) // SUPPORTS_LAG)}"
-
-
-def cached(key: tuple, build) -> bytes:
-    body = _FEEDS.get(key)
-    if body is None:
-        body = build()
-        _FEEDS[key] = body
-        while len(_FEEDS) > _FEEDS_SIZE:
-            _FEEDS.popitem(last=False)
-    return body
-
-
-FEED_COLUMNS = (Contribution.id, Contribution.kind, Contribution.category, Contribution.lon, Contribution.lat)
-# The map feed is as small as GeoJSON allows (under 130 bytes a contribution): the feature's
-# id, "k" the kind's letter and "c" the category code; ?details=1 gives every public field.
-KIND_LETTERS = {"asset": "a", "weakness": "w", "idea": "i"}
-FEED_HEAD = (
-    '{"type":"FeatureCollection","licence":"Licence Ouverte 2.0 (Etalab)",'
-    '"fields":{"id":"identifiant de la contribution","k":"a = atout, w = point faible, i = idée",'
-    '"c":"thème (code)"},"features":['
-)
-
-
-def published_with_position(commune_id: int, phase: str = ""):
-    query = select(*FEED_COLUMNS).where(
-        Contribution.commune_id == commune_id, Contribution.status == PUBLIC, Contribution.lon.is_not(None)
-    )
-    if phase:
-        query = query.where(Contribution.phase == phase)
-    return query.order_by(Contribution.id)
-
-
-def map_feed(db: Session, commune: Commune, phase: str = "") -> bytes:
-    """Published contributions that have a position, with 5-decimal coordinates (about a metre)."""
-
-    def build() -> bytes:
-        rows = db.execute(published_with_position(commune.id, phase)).all()
-        parts = [
-            '{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%.5f,%.5f]},'
-            '"properties":{"k":"%s","c":%s}}' % (id_, lon, lat, KIND_LETTERS[kind], json.dumps(category))
-            for id_, kind, category, lon, lat in rows
-        ]
-        return (FEED_HEAD + ",".join(parts) + "]}").encode()
-
-    return cached(("map", feed_version(commune), phase), build)
-
-
-def detailed_feed(db: Session, commune: Commune, base_url: str) -> bytes:
-    """Every public field, for reusers: /api/communes/{slug}/contributions.geojson?details=1."""
-
-    def build() -> bytes:
-        categories = categories_of(commune)
-        features = [
-            {"type": "Feature", "id": c.id,
-             "geometry": {"type": "Point", "coordinates": [round(c.lon, 6), round(c.lat, 6)]} if c.lon is not None else None,
-             "properties": {**public_record(c, commune, categories, base_url)}}
-            for c in public_rows(db, commune)
-        ]
-        collection = {"type": "FeatureCollection", "licence": "Licence Ouverte 2.0 (Etalab)", "features": features}
-        return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
-
-    return cached(("details", open_data_version(commune), base_url), build)
-
-
-def public_record(c: Contribution, commune: Commune, categories: dict, base_url: str) -> dict:
-    """The public fields of a contribution: the same in the detailed GeoJSON and in the CSV."""
-    return {
-        "id": c.id,
-        "url": f"{base_url}/communes/{commune.slug}/contributions/{c.id}",
-        "kind": c.kind,
-        "kind_label": rules.KINDS[c.kind],
-        "category": c.category,
-        "category_label": categories.get(c.category, c.category),
-        "title": c.title,
-        "text": c.body,
-        "longitude": "" if c.lon is None else f"{c.lon:.6f}",
-        "latitude": "" if c.lat is None else f"{c.lat:.6f}",
-        "place": c.place_name,
-        "phase": c.phase,
-        "source": c.source,
-        "author": c.author_name,
-        "supports": c.supports_count,
-        "created_at": c.created_at.isoformat(timespec="seconds"),
-        "published_at": c.published_at.isoformat(timespec="seconds") if c.published_at else "",
-        "photo_url": f"{base_url}/photos/{c.photo.token}.jpg" if c.photo_id else "",
-    }
-
-
-CSV_FIELDS = ["id", "url", "kind", "kind_label", "category", "category_label", "title", "text", "longitude",
-              "latitude", "place", "phase", "source", "author", "supports", "created_at", "published_at", "photo_url"]
-
-
-def public_rows(db: Session, commune: Commune):
-    return db.scalars(select(Contribution).where(Contribution.commune_id == commune.id, Contribution.status == PUBLIC)
-                      .order_by(Contribution.id)).all()
-
-
-CSV_NUMERIC = frozenset({"id", "longitude", "latitude", "supports"})
-
-
-def csv_export(db: Session, commune: Commune, base_url: str) -> bytes:
-    """The published contributions for a spreadsheet (revital.exports). No personal data beyond
-    the pseudonym the author chose to publish."""
-
-    def build() -> bytes:
-        categories = categories_of(commune)
-        records = (public_record(c, commune, categories, base_url) for c in public_rows(db, commune))
-        return exports.csv_bytes(CSV_FIELDS, records, CSV_NUMERIC)
-
-    return cached(("csv", open_data_version(commune), base_url), build)

@@ -1,7 +1,6 @@
 """Perimeters, places and the commune's open-data GeoJSON."""
 
 import json
-from collections import OrderedDict
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -127,25 +126,9 @@ def perimeter_summary(commune: Commune, places: list[Place]) -> str | None:
     return text + "."
 
 
-# Open data: the GeoJSON of a commune, built once per geo_version and per process.
-_GEOJSON_CACHE: OrderedDict[str, bytes] = OrderedDict()
-_GEOJSON_CACHE_SIZE = 128
-
-
-def geo_etag(commune: Commune) -> str:
-    """The version of a commune's geography; created_at tells apart a commune re-created with the same id."""
-    return f"{commune.id}-{commune.geo_version}-{int(commune.created_at.timestamp() * 1000)}"
-
-
 def commune_geojson(db: Session, commune: Commune) -> bytes:
-    key = geo_etag(commune)
-    body = _GEOJSON_CACHE.get(key)
-    if body is None:
-        body = build_commune_geojson(commune, places_of(db, commune.id))
-        _GEOJSON_CACHE[key] = body
-        while len(_GEOJSON_CACHE) > _GEOJSON_CACHE_SIZE:
-            _GEOJSON_CACHE.popitem(last=False)
-    return body
+    """Boundary, perimeter and named places of a commune, for the maps and for reusers."""
+    return build_commune_geojson(commune, places_of(db, commune.id))
 
 
 def build_commune_geojson(commune: Commune, places: list[Place]) -> bytes:

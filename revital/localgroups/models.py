@@ -37,3 +37,9 @@ class Member(Base):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     group: Mapped[LocalGroup] = relationship(back_populates="members")
+
+    @property
+    def versioned_commune_id(self) -> int | None:
+        """The commune whose pages show the group's counts (revital.communes.versions); a member taken
+        out of the group changes the group itself, which says so."""
+        return self.group.commune_id if self.group is not None else None

@@ -23,12 +23,14 @@ from revital.text import count_fr, french_order
 from revital.web import (
     SESSION_COOKIE,
     CurrentUser,
+    confirmation,
     cookie_value,
-    ok_message,
     page,
     require_user,
     see_other,
 )
+
+MESSAGES = {"mot-de-passe": "Votre mot de passe est changé ; vos autres sessions ont été fermées."}
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def account_page(db, current: CurrentUser, status_code: int = 200, errors: dict 
 class AccountPageController(Controller):
     @get("/compte")
     def account(self, request: Request, db: DB, ok: FromQuery[str] = "") -> Template | Redirect:
-        return account_page(db, require_user(request), ok=ok_message(ok))
+        return account_page(db, require_user(request), ok=confirmation(MESSAGES, ok))
 
     @post("/compte/mot-de-passe")
     def change_password(self, request: Request, db: DB, form: Form) -> Template | Redirect:

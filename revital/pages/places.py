@@ -5,7 +5,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from revital.communes.controllers import managed_commune, tabs_for
+from revital.communes.access import managed_commune
 from revital.contributions.services import chose_place
 from revital.forms import Form
 from revital.geography import services
@@ -26,9 +26,8 @@ def what_becomes_of(chosen: int, name: str) -> str:
             "mais ne seront plus rattachées à un lieu de la liste.")
 
 
-def confirmation_page(request: Request, db: DB, commune, place) -> Template:
-    return page("geography/place_delete.html", commune=commune, territory=commune.territory,
-                demo=commune.territory.is_demo, admin_tabs=tabs_for(request, db, commune), place=place,
+def confirmation_page(db: DB, managed, place) -> Template:
+    return page("geography/place_delete.html", **managed.context(), place=place,
                 consequence=what_becomes_of(chose_place(db, place.id), place.name))
 
 
@@ -37,15 +36,17 @@ class PlaceDeletionController(Controller):
 
     @get("/")
     def confirm(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int]) -> Template:
-        commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
-        return confirmation_page(request, db, commune, load_place(db, commune, place_id))
+        managed = managed_commune(request, db, slug, MANAGE_PLACES)
+        commune = managed.commune
+        return confirmation_page(db, managed, load_place(db, commune, place_id))
 
     @post("/")
     def delete(self, request: Request, db: DB, slug: FromPath[str], place_id: FromPath[int], form: Form) -> Template | Redirect:
-        commune, _ = managed_commune(request, db, slug, MANAGE_PLACES)
+        managed = managed_commune(request, db, slug, MANAGE_PLACES)
+        commune = managed.commune
         place = load_place(db, commune, place_id)
         if form.get("confirm") != "1":  # not sent from the confirmation page: show it
-            return confirmation_page(request, db, commune, place)
+            return confirmation_page(db, managed, place)
         services.delete_place(db, place)
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion/lieux?ok=lieu-supprime")

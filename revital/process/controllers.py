@@ -1,25 +1,71 @@
+"""The commune moves its process from phase to phase: the phase panel of the back office, and the
+process as the public commune page shows it.
+
+Whether a phase may be entered depends on what other parts of the workflow produced (stakes,
+ideas, sheets, roadmaps): those facts are gathered above them and handed down through
+`request.app.state.gate_facts(db, commune)` (revital.pages.gates), so this module imports none of them.
+"""
+
 from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from revital.communes import services as communes
-from revital.communes.controllers import admin_context, load_commune
+from revital.communes.access import Managed, managed_commune
 from revital.forms import UNREADABLE, Form
-from revital.permissions import MANAGE_PROCESS
-from revital.process import services
+from revital.permissions import MANAGE_PROCESS, can
+from revital.process import phases, services
 from revital.process.phases import TransitionRefused
 from revital.routes import DB, post
-from revital.web import page, require, see_other
+from revital.web import is_fragment_request, page, see_other
+
+MESSAGES = {"phase": "La démarche a changé de phase ; l’historique est à jour."}
 
 
-class ProcessController(Controller):
+def phase_steps(current: str) -> list[dict]:
+    """The timeline: every phase with its state relative to the current one."""
+    now = phases.index(current)
+    return [
+        {
+            "code": code,
+            "label": phases.LABELS[code],
+            "summary": phases.SUMMARIES[code],
+            "state": "done" if i < now else "current" if i == now else "upcoming",
+        }
+        for i, code in enumerate(phases.PHASES)
+    ]
+
+
+def public_panel(db, commune) -> dict:
+    """The process on the public commune page: the phase, the timeline, the history."""
+    process = services.process_of(db, commune.id)
+    return {"process": process, "steps": phase_steps(process.phase) if process else [], "labels": phases.LABELS}
+
+
+def panel(managed: Managed, db, facts: phases.Facts, error: str | None = None, typed: dict | None = None) -> dict:
+    """The phase panel of the back office: where the process is, and the forms that move it."""
+    process = services.process_of(db, managed.commune.id)
+    target = phases.next_phase(process.phase)
+    return {
+        "process": process,
+        "steps": phase_steps(process.phase),
+        "labels": phases.LABELS,
+        "next_phase": target,
+        "previous_phase": phases.previous_phase(process.phase),
+        "unmet": phases.unmet_conditions(target, facts) if target else [],
+        "min_reason": phases.MIN_REASON_LENGTH,
+        "can_move": can(managed.user.principal, MANAGE_PROCESS, managed.scope),
+        "error": error,
+        "typed": typed or {},
+    }
+
+
+class PhaseController(Controller):
     path = "/communes/{slug:str}/gestion/phase"
 
     @post("/")
     def move(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
-        commune = load_commune(db, slug)
-        scope = communes.scope_of(db, commune)
-        user = require(request, MANAGE_PROCESS, scope)
+        managed = managed_commune(request, db, slug, MANAGE_PROCESS)
+        commune = managed.commune
         direction = form.get("direction", "")
         reason = form.get("reason", "")[:5000]
         override = form.get("override") == "1"
@@ -30,13 +76,14 @@ class ProcessController(Controller):
         try:
             if "reason" in form.unreadable:
                 raise TransitionRefused(UNREADABLE)
-            services.move(db, commune.id, direction, reason, override, seen, user)
+            facts = request.app.state.gate_facts(db, commune)
+            services.move(db, commune.id, direction, reason, override, seen, managed.user, facts)
         except TransitionRefused as refused:
             db.rollback()
-            context = admin_context(request, db, commune, scope)
-            context["phase_error"] = str(refused)
-            context["form"] = {"direction": direction, "reason": reason, "override": override}
-            return page("communes/admin.html", status_code=409 if isinstance(refused, services.StaleProcess) else 422,
-                        **context, ok=None, errors={})
+            typed = {"direction": direction, "reason": reason, "override": override}
+            context = panel(managed, db, request.app.state.gate_facts(db, commune), str(refused), typed)
+            status = 409 if isinstance(refused, services.StaleProcess) else 422
+            template = "process/_panel.html" if is_fragment_request(request) else "process/panel.html"
+            return page(template, status_code=status, **managed.context(), phase=context)
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion?ok=phase")

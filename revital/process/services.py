@@ -1,19 +1,15 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from revital.communes.models import Commune, Territory
 from revital.db import utcnow
 from revital.process import phases
 from revital.process.models import PhaseTransition, Process
+from revital.text import french_order
 
 
 def process_of(db: Session, commune_id: int) -> Process | None:
     return db.scalar(select(Process).where(Process.commune_id == commune_id))
-
-
-def facts_for(db: Session, process: Process) -> phases.Facts:
-    """What the process has produced. Stakes, ideas, action sheets and roadmaps come with later parts
-    of the workflow; until then their gates stay closed and only a written override opens them."""
-    return phases.Facts()
 
 
 def start(db: Session, commune_id: int, phase: str = phases.DIAGNOSTIC, user=None, reason: str = "") -> Process:
@@ -36,11 +32,13 @@ class StaleProcess(phases.TransitionRefused):
     pass
 
 
-def move(db: Session, commune_id: int, direction: str, reason: str, override: bool, seen_version: int, user) -> PhaseTransition:
+def move(db: Session, commune_id: int, direction: str, reason: str, override: bool, seen_version: int, user,
+         facts: phases.Facts) -> PhaseTransition:
     """Apply a transition inside the caller's write transaction, with the process row locked.
 
     seen_version is the version the person saw when they filled the form: if someone moved the
-    process meanwhile, nothing happens and StaleProcess says so.
+    process meanwhile, nothing happens and StaleProcess says so. facts: what the commune's process
+    has produced, gathered by the caller (revital.pages.gates).
     """
     process = db.scalar(select(Process).where(Process.commune_id == commune_id).with_for_update())
     if process.version != seen_version:
@@ -49,7 +47,7 @@ def move(db: Session, commune_id: int, direction: str, reason: str, override: bo
             f"(elle est maintenant en phase « {phases.LABELS[process.phase]} ») : "
             "vérifiez l’historique avant de recommencer. Rien n’a été modifié."
         )
-    planned = phases.plan(process.phase, direction, facts_for(db, process), reason, override)
+    planned = phases.plan(process.phase, direction, facts, reason, override)
     now = utcnow()
     transition = PhaseTransition(
         from_phase=planned.from_phase,
@@ -65,3 +63,17 @@ def move(db: Session, commune_id: int, direction: str, reason: str, override: bo
     process.version += 1
     process.updated_at = now
     return transition
+
+
+def territories_with_communes(db: Session) -> list[tuple[Territory, list[tuple[Commune, Process | None]]]]:
+    """Every territory with its communes and their processes, in two queries."""
+    territories = db.scalars(select(Territory).order_by(Territory.name)).all()
+    rows = db.execute(
+        select(Commune, Process)
+        .outerjoin(Process, Process.commune_id == Commune.id)
+        .order_by(Commune.name)
+    ).all()
+    by_territory: dict[int, list] = {t.id: [] for t in territories}
+    for commune, process in sorted(rows, key=lambda row: french_order(row[0].name)):
+        by_territory[commune.territory_id].append((commune, process))
+    return [(t, by_territory[t.id]) for t in sorted(territories, key=lambda t: french_order(t.name))]

@@ -9,7 +9,7 @@ import re
 
 import httpx
 
-from revital.geo import INSEE_CODE
+from revital.geo.wording import INSEE_CODE
 
 QUERY = "format=geojson&geometry=contour&fields=nom,code,population,contour"
 DEPARTEMENT_CODE = re.compile(r"\d{2}|2[AB]|97\d")

@@ -1,39 +1,28 @@
-"""The territory coordinator imports communes: a GeoJSON file, or INSEE codes from geo.api.gouv.fr."""
+"""The territory coordinator brings communes in: a GeoJSON file, or INSEE codes from geo.api.gouv.fr."""
 
 import re
 
 from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import select
 
 from revital import geo
-from revital.communes.models import Territory
-from revital.communes.services import territories_with_communes
+from revital.communes.access import managed_territory
 from revital.forms import Form
-from revital.geography import geoapi
-from revital.geography.importer import import_communes
-from revital.permissions import MANAGE_TERRITORY, can_in_territory, refusal
 from revital.process import phases
+from revital.process.services import territories_with_communes
 from revital.routes import DB, get, post
-from revital.web import Forbidden, get_or_404, page, require_user
+from revital.territories import geoapi
+from revital.territories.importer import import_communes
+from revital.web import page
 
 MAX_UPLOAD = 50 * 1024 * 1024
-
-
-def load_territory(request: Request, db, slug: str) -> Territory:
-    territory = get_or_404(db.scalar(select(Territory).where(Territory.slug == slug)),
-                           "Aucun territoire ne correspond à cette adresse.")
-    user = require_user(request)
-    if not can_in_territory(user.principal, MANAGE_TERRITORY, territory.id):
-        raise Forbidden(refusal(MANAGE_TERRITORY))
-    return territory
 
 
 def import_page(db, territory, status_code=200, report=None, error=None, form=None) -> Template:
     communes = next((rows for t, rows in territories_with_communes(db) if t.id == territory.id), [])
     return page(
-        "geography/import.html",
+        "territories/import.html",
         status_code=status_code,
         territory=territory,
         demo=territory.is_demo,
@@ -54,12 +43,12 @@ class CommuneImportController(Controller):
 
     @get("/")
     def form(self, request: Request, db: DB, slug: FromPath[str]) -> Template:
-        territory = load_territory(request, db, slug)
+        territory, _ = managed_territory(request, db, slug)
         return import_page(db, territory)
 
     @post("/fichier", request_max_body_size=MAX_UPLOAD + 64 * 1024)
     def from_file(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template:
-        territory = load_territory(request, db, slug)
+        territory, _ = managed_territory(request, db, slug)
         codes_text = form.get("codes", "")
         typed = {"codes": codes_text}
         upload = form.upload("fichier")
@@ -80,7 +69,7 @@ class CommuneImportController(Controller):
 
     @post("/api")
     def from_api(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template:
-        territory = load_territory(request, db, slug)
+        territory, _ = managed_territory(request, db, slug)
         codes_text = form.get("insee", "")
         departement = form.get("departement", "").strip()
         typed = {"insee": codes_text, "departement": departement}

@@ -12,12 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from revital import geo
+from revital.communes.models import Commune, Territory
 from revital.localgroups.services import ensure_group
-from revital.models import (  # every model: the mappers refer to each other
-    Commune,
-    Territory,
-)
 from revital.process import services as process_services
+from revital.territories.features import features_by_code
 from revital.text import slugify
 
 
@@ -48,7 +46,7 @@ def import_communes(db: Session, collection: dict, territory_slug: str, territor
     Raises geo.GeometryError, with nothing added to the session, when a feature is invalid,
     a requested code is not in the collection, or a commune belongs to another territory.
     """
-    features = geo.features_by_code(collection)
+    features = features_by_code(collection)
     populations = populations_by_code(collection, features)
     if codes is not None:
         codes = list(dict.fromkeys(code.strip().upper() for code in codes))

@@ -1,0 +1,52 @@
+"""The public page of a commune: its presentation, and a panel from each part of the workflow (the
+process, the map of contributions with the perimeter and the places, the local group, the
+partners). Anonymous visitors get it from a cache, per version of the commune."""
+
+from litestar import Controller, Request, Response
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+
+from revital.communes import services as communes
+from revital.communes.access import NO_COMMUNE
+from revital.communes.models import Commune
+from revital.contributions.pages import map_panel
+from revital.geography.controllers import public_panel as geography_panel
+from revital.localgroups.controllers import public_panel as localgroup_panel
+from revital.permissions import VIEW_BACKOFFICE, can
+from revital.process.controllers import public_panel as process_panel
+from revital.routes import get, shared_page
+from revital.web import NotFound, page, principal, see_other
+
+
+def commune_page(request: Request, db, slug: str) -> Template | Redirect:
+    commune = communes.commune_by_slug(db, slug)
+    if commune is None and slug.isdigit():
+        commune = db.scalar(select(Commune).where(Commune.insee == slug))
+        if commune is not None:
+            return see_other(f"/communes/{commune.slug}")
+    if commune is None:
+        raise NotFound(NO_COMMUNE)
+    return page(
+        "pages/commune.html",
+        commune=commune,
+        territory=commune.territory,
+        demo=commune.territory.is_demo,
+        phase=process_panel(db, commune),
+        contributions=map_panel(request.app.state.settings, commune),
+        geography=geography_panel(db, commune),
+        localgroup=localgroup_panel(db, commune),
+        partners=communes.partners_of(db, commune),
+        can_manage=can(principal(request), VIEW_BACKOFFICE, communes.scope_of(db, commune)),
+    )
+
+
+class CommunePageController(Controller):
+    @get("/communes/{slug:str}")
+    async def detail(self, request: Request, slug: FromPath[str]) -> Response:
+        versions = request.app.state.versions
+        return await shared_page(
+            request, ("commune", slug),
+            lambda db: getattr(versions.commune(db, slug), "key", None),
+            lambda db: commune_page(request, db, slug),
+        )

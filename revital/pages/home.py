@@ -1,0 +1,37 @@
+"""The home page: every territory with its communes and where each commune's process stands.
+Anonymous visitors get it from a cache, per version of the territories."""
+
+from litestar import Controller, Request, Response
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from revital.accounts.controllers import MESSAGES as ACCOUNT_MESSAGES
+from revital.permissions import coordinates
+from revital.process import phases
+from revital.process import services as process_services
+from revital.routes import get, shared_page
+from revital.web import confirmation, page, principal
+
+
+def home_page(request: Request, db, ok: str = "") -> Template:
+    territories = process_services.territories_with_communes(db)
+    who = principal(request)
+    return page(
+        "pages/home.html",
+        territories=territories,
+        demo=any(t.is_demo for t, _ in territories),
+        labels=phases.LABELS,
+        phase_count=len(phases.PHASES),
+        phase_index=phases.index,
+        ok=confirmation(ACCOUNT_MESSAGES, ok),
+        coordinated={t.id for t, _ in territories if coordinates(who, t.id)},
+    )
+
+
+class HomeController(Controller):
+    @get("/")
+    async def home(self, request: Request, ok: FromQuery[str] = "") -> Response:
+        if ok:  # a confirmation for this visitor (signed out): not everybody's page
+            return await shared_page(request, None, None, lambda db: home_page(request, db, ok))
+        versions = request.app.state.versions
+        return await shared_page(request, ("home",), versions.site, lambda db: home_page(request, db))
