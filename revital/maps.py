@@ -57,12 +57,13 @@ class LocalMap(folium.Map):
 
 
 class CommuneLayers(JSCSSMixin, MacroElement):
-    """Calls Revital.<behaviour>(map, baseLayers, options) once the map exists."""
+    """Calls Revital.run(behaviour, map, baseLayers, options) once the map exists (the one map
+    script, static/js/revital-maps.js, loaded before the scripts of the layers it starts)."""
 
     _template = JinjaTemplate(
         """
         {% macro script(this, kwargs) %}
-        Revital.{{ this.behaviour }}({{ this._parent.get_name() }}, {
+        Revital.run({{ this.behaviour | tojson }}, {{ this._parent.get_name() }}, {
             {%- for name, layer in this.base_layers %}
             {{ name | tojson }}: {{ layer.get_name() }}{{ "," if not loop.last }}
             {%- endfor %}
@@ -77,7 +78,7 @@ class CommuneLayers(JSCSSMixin, MacroElement):
         self.behaviour = behaviour
         self.base_layers = base_layers
         self.options = options
-        self.default_js = [*extra_js, REVITAL_JS]
+        self.default_js = [REVITAL_JS, *extra_js]
         self.default_css = list(extra_css)
 
 

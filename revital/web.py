@@ -166,6 +166,13 @@ def confirmation(messages: dict[str, str], key: str) -> str | None:
     return messages.get(key)
 
 
+def panel_page(request: Request, panel: str, title: str, status_code: int, **context: Any) -> Template:
+    """A back-office panel answering its own form: the panel alone for htmx, else on a page of its own."""
+    if is_fragment_request(request):
+        return page(panel, status_code=status_code, **context)
+    return page("partials/panel_page.html", status_code=status_code, panel_template=panel, panel_title=title, **context)
+
+
 def page(template: str, status_code: int = 200, **context: Any) -> Template:
     return Template(template_name=template, context=context, status_code=status_code, media_type=MediaType.HTML)
 

@@ -74,6 +74,7 @@ PAGE = """<!doctype html>
 <link rel="stylesheet" href="/static/vendor/leaflet.markercluster/MarkerCluster.Default.css">
 <link rel="stylesheet" href="/static/css/contributions.css">
 <script src="/static/vendor/leaflet/leaflet.js"></script>
+<script src="/static/js/revital-maps.js"></script>
 <script src="/static/vendor/leaflet.markercluster/leaflet.markercluster.js"></script>
 <script src="/static/js/revital-contributions.js"></script>
 </head><body>
@@ -82,9 +83,14 @@ PAGE = """<!doctype html>
 <script nonce="NONCE">
   var map = L.map("map", { center: [44.45, 3.56], zoom: 13, maxZoom: 19 });
   var control = L.control.layers({}, {}, { collapsed: false }).addTo(map);
-  window.contributions = RevitalContributions.layer(map, {
-    url: "/feed.geojson", popupUrl: "/communes/c/contributions/{id}/carte",
-    filters: "filters", count: "count", control: control
+  window.contributions = new Promise(function (resolve) {
+    document.addEventListener("DOMContentLoaded", function () {
+      resolve(Revital.layer("contributions")(map, {
+        url: "/feed.geojson", popupUrl: "/communes/c/contributions/{id}/carte",
+        kinds: {asset: "Atout", weakness: "Point faible", idea: "Idée"}, letters: {a: "asset", w: "weakness", i: "idea"},
+        filters: "filters", count: "count", control: control
+      }));
+    });
   });
 </script>
 <form id="filters" action="/liste" method="get">

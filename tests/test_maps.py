@@ -77,18 +77,18 @@ class FakeCommune:
 def test_map_fits_the_commune_and_fetches_its_layers():
     parts = maps.commune_map(Settings(), FakeCommune())
     assert "[[44.5, 3.5], [44.6, 3.6]]" in parts.script
-    assert "Revital.communeLayers(" in parts.script
+    assert 'Revital.run("communeLayers"' in parts.script
     assert '"/api/communes/bourg/commune.geojson?v=7"' in parts.script
     assert parts.js == ["/static/vendor/leaflet/leaflet.js", "/static/js/revital-maps.js"]
 
 
 def test_editor_maps_bring_their_tools():
     editor = maps.commune_map(Settings(), FakeCommune(), maps.PERIMETER_EDITOR, field="perimeter")
-    assert "Revital.perimeterEditor(" in editor.script and '"field": "perimeter"' in editor.script
+    assert 'Revital.run("perimeterEditor"' in editor.script and '"field": "perimeter"' in editor.script
     assert "/static/vendor/leaflet-draw/leaflet.draw.js" in editor.js
     assert "/static/vendor/leaflet-draw/leaflet.draw.css" in editor.css
     picker = maps.commune_map(Settings(), FakeCommune(), maps.POINT_PICKER, lon="x", lat="y")
-    assert "Revital.pointPicker(" in picker.script and "leaflet-draw" not in " ".join(picker.js)
+    assert 'Revital.run("pointPicker"' in picker.script and "leaflet-draw" not in " ".join(picker.js)
 
 
 def test_configured_tiles_are_used(settings, db):
@@ -146,7 +146,7 @@ def test_a_form_swapped_in_by_htmx_keeps_the_live_map(client):
     page = Elements(get(client, FORM).text)
     kept = page.by_id("carte-position")
     assert kept is not None and kept["hx-preserve"] == "true"
-    assert any("Revital.pointPicker(" in script for script in page.scripts)  # the full page starts the map
+    assert any('Revital.run("pointPicker"' in script for script in page.scripts)  # the full page starts the map
     token = next(attrs["value"] for tag, attrs in page.tags if tag == "input" and attrs.get("name") == "token")
     response = client.post(FORM, data={"title": "Sans le reste", "token": token, "_csrf_token": csrf_token(client)},
                            files={"photo": ("", b"", "application/octet-stream")},

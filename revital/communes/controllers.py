@@ -9,7 +9,7 @@ from revital.communes.access import Managed, managed_commune
 from revital.forms import Form
 from revital.permissions import MANAGE_COMMUNE, can
 from revital.routes import DB, post
-from revital.web import is_fragment_request, page, see_other
+from revital.web import panel_page, see_other
 
 MESSAGES = {"description": "La présentation de la commune est enregistrée."}
 
@@ -32,9 +32,8 @@ class DescriptionController(Controller):
         text = form.get("description", "").replace("\r\n", "\n").strip()
         problem = services.description_problem(text) or form.unreadable_errors().get("description")
         if problem:
-            template = "communes/_description_panel.html" if is_fragment_request(request) else "communes/description.html"
-            return page(template, status_code=422, **managed.context(),
-                        description=description_panel(managed, text, problem))
+            return panel_page(request, "communes/_description_panel.html", "Présentation", 422, **managed.context(),
+                              description=description_panel(managed, text, problem))
         managed.commune.description = text
         db.commit()
         return see_other(f"/communes/{managed.commune.slug}/gestion?ok=description")

@@ -42,24 +42,28 @@ def bump_versions(session: Session, flush_context) -> None:
         commune_id = commune_of(obj)
         if commune_id is not None:
             communes.add(commune_id)
+    done = session.info.setdefault("versions_bumped", set())  # once per transaction is enough
+    communes = {i for i in communes if ("commune", i) not in done}
+    territories = {i for i in territories if ("territory", i) not in done}
     if not communes and not territories:
         return
     connection = session.connection()
     if communes:
         connection.execute(update(Commune).where(Commune.id.in_(communes)).values(version=Commune.version + 1))
         territories |= set(connection.scalars(select(Commune.territory_id).where(Commune.id.in_(communes))))
+    territories = {i for i in territories if ("territory", i) not in done}
     if territories:
         connection.execute(update(Territory).where(Territory.id.in_(territories))
                            .values(version=Territory.version + 1))
+    done |= {("commune", i) for i in communes} | {("territory", i) for i in territories}
     for obj in session.identity_map.values():
         if isinstance(obj, (Commune, Territory)) and obj.id in (communes if isinstance(obj, Commune) else territories):
             session.expire(obj, ["version"])
-    session.info["versions_bumped"] = True
 
 
 @event.listens_for(Session, "after_commit")
 def forget_versions(session: Session) -> None:
-    if session.info.pop("versions_bumped", False):
+    if session.info.pop("versions_bumped", None):
         for versions in list(ALL):
             versions.clear()
 

@@ -19,7 +19,7 @@ from revital import maps
 from revital.communes import services as communes
 from revital.communes.access import load_commune
 from revital.communes.models import Commune
-from revital.contributions import rules, services, themes
+from revital.contributions import feeds, rules, services, themes
 from revital.contributions.models import Contribution, Photo
 from revital.contributions.rules import PUBLISHED
 from revital.permissions import MODERATE, can
@@ -45,6 +45,7 @@ def map_panel(settings, commune) -> dict:
             "url": f"/api/communes/{commune.slug}/contributions.geojson",
             "popupUrl": f"/communes/{commune.slug}/contributions/{{id}}/carte",
             "filters": "map-filters", "count": "map-count",
+            "kinds": rules.KINDS, "letters": {letter: kind for kind, letter in feeds.KIND_LETTERS.items()},
         }) if commune.min_lon is not None else None,
         "kinds": rules.KINDS,
         "categories": services.categories_of(commune),

@@ -14,7 +14,7 @@ from revital.contributions.services import bump_contributions_version, theme_usa
 from revital.forms import Form
 from revital.permissions import MANAGE_COMMUNE, can
 from revital.routes import DB, post
-from revital.web import is_fragment_request, page, see_other
+from revital.web import panel_page, see_other
 
 MESSAGES = {"reglages": "Les réglages de la participation sont enregistrés."}
 
@@ -83,8 +83,8 @@ class ParticipationController(Controller):
                             theme_rows=theme_rows(current, published, rows), impacts=impacts,
                             impacts_summary=themes.summary(impacts) if impacts else "",
                             confirm_key=themes.confirmation_key(impacts) if impacts else "", errors=errors)
-            template = "contributions/_settings_panel.html" if is_fragment_request(request) else "contributions/settings.html"
-            return page(template, status_code=422 if errors else 200, **managed.context(), participation=context)
+            return panel_page(request, "contributions/_settings_panel.html", "Participation", 422 if errors else 200,
+                              **managed.context(), participation=context)
         commune.moderation = moderation
         commune.contributions_need_account = need_account
         stored = themes.dump(edited)

@@ -16,7 +16,7 @@ from revital.permissions import MANAGE_PROCESS, can
 from revital.process import phases, services
 from revital.process.phases import TransitionRefused
 from revital.routes import DB, post
-from revital.web import is_fragment_request, page, see_other
+from revital.web import panel_page, see_other
 
 MESSAGES = {"phase": "La démarche a changé de phase ; l’historique est à jour."}
 
@@ -83,7 +83,6 @@ class PhaseController(Controller):
             typed = {"direction": direction, "reason": reason, "override": override}
             context = panel(managed, db, request.app.state.gate_facts(db, commune), str(refused), typed)
             status = 409 if isinstance(refused, services.StaleProcess) else 422
-            template = "process/_panel.html" if is_fragment_request(request) else "process/panel.html"
-            return page(template, status_code=status, **managed.context(), phase=context)
+            return panel_page(request, "process/_panel.html", "Phase", status, **managed.context(), phase=context)
         db.commit()
         return see_other(f"/communes/{commune.slug}/gestion?ok=phase")

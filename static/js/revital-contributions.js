@@ -9,48 +9,32 @@
  * activated (click, Enter or Space), as a small HTML fragment rendered and escaped by the server.
  * Nothing coming from the feed is ever inserted as HTML: counts and messages go through textContent.
  *
- * Usage, from the page's inline script (with its CSP nonce):
- *   RevitalContributions.layer(map, {
- *     url: "/api/communes/SLUG/contributions.geojson",
- *     popupUrl: "/communes/SLUG/contributions/{id}/carte",
- *     filters: "contribution-filters",   // id of the filter <form> (optional)
- *     count: "contribution-count",       // id of the element showing the count (optional)
- *     control: layersControl             // Leaflet layers control (optional)
- *   });
+ * A layer of the one map script (static/js/revital-maps.js): communeLayers starts it when the
+ * map's options have "contributions", with (from revital/contributions/pages.py):
+ *   url: "/api/communes/SLUG/contributions.geojson",
+ *   popupUrl: "/communes/SLUG/contributions/{id}/carte",
+ *   kinds: {asset: "Atout", …},            // the kinds' labels
+ *   letters: {a: "asset", …},              // the feed's letters for the kinds
+ *   filters: "map-filters",                // id of the filter <form> (optional)
+ *   count: "map-count",                    // id of the element showing the count (optional)
+ *   control: layersControl                 // added by communeLayers
  * Once the visible markers are in the cluster group, the map container gets
  * data-contributions="<number shown>" (updated after every filter change). */
 (function () {
   "use strict";
 
-  var LETTERS = { a: "asset", w: "weakness", i: "idea" };
-  var KINDS = {
-    asset: "Atout",
-    weakness: "Point faible",
-    idea: "Idée"
-  };
+  var util = window.Revital.util;
+  var element = util.element, formatNumber = util.formatNumber, showProblem = util.showProblem;
   var OVERLAY_NAME = "Contributions";
   var LOADING = "Chargement…";
   var POPUP_FAILED = "La contribution n’a pas pu être chargée.";
   var FEED_FAILED = "Les contributions n’ont pas pu être chargées. Rechargez la page pour réessayer.";
 
-  function element(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text) { node.textContent = text; }
-    if (className) { node.className = className; }
-    return node;
-  }
-
-  function showProblem(map, message) {
-    var note = element("p", message, "map-problem");
-    note.setAttribute("role", "status");
-    map.getContainer().parentNode.appendChild(note);
-  }
-
   /* One icon per kind, shared by all its markers (an L.DivIcon builds a new element per marker).
    * The glyph and the shape come from contributions.css, so colour is never the only cue. */
   var icons = {};
-  function iconFor(kind) {
-    var key = Object.prototype.hasOwnProperty.call(KINDS, kind) ? kind : "other";
+  function iconFor(kind, kinds) {
+    var key = Object.prototype.hasOwnProperty.call(kinds, kind) ? kind : "other";
     if (!icons[key]) {
       icons[key] = L.divIcon({
         className: "contribution-marker contribution-" + key,
@@ -76,10 +60,6 @@
       className: "marker-cluster marker-cluster-" + size,
       iconSize: new L.Point(40, 40)
     });
-  }
-
-  function formatNumber(n) {
-    try { return Number(n).toLocaleString("fr-FR"); } catch (error) { return String(n); }
   }
 
   function countText(n) {
@@ -114,6 +94,7 @@
   }
 
   function contributions(map, options) {
+    var KINDS = options.kinds || {}, LETTERS = options.letters || {};
     /* The filter form and the counter are found by id at each use and listened to from the
      * document: an htmx swap may replace them while the map, which htmx preserves, lives on. */
     function filterForm() { return options.filters ? document.getElementById(options.filters) : null; }
@@ -268,7 +249,7 @@
               category: raw.c !== undefined ? raw.c : raw.category
             };
             var marker = L.marker([geometry.coordinates[1], geometry.coordinates[0]], {
-              icon: iconFor(props.kind),
+              icon: iconFor(props.kind, KINDS),
               keyboard: true,
               title: KINDS[props.kind] || "Contribution"
             });
@@ -293,13 +274,6 @@
     return load(initial ? initial.phase : "");
   }
 
-  /* Like Revital's behaviours, start once the document (and its filter form) is parsed. */
-  function layer(map, options) {
-    if (document.readyState !== "loading") { return contributions(map, options); }
-    return new Promise(function (resolve) {
-      document.addEventListener("DOMContentLoaded", function () { resolve(contributions(map, options)); });
-    });
-  }
-
-  window.RevitalContributions = { layer: layer };
+  /* Started by communeLayers, once the document (and its filter form) is parsed. */
+  window.Revital.addLayer("contributions", contributions);
 })();

@@ -1,5 +1,10 @@
-/* Revital map behaviours, on top of Leaflet (and Leaflet.draw for the perimeter editor).
- * Pages call these from a small inline script (with the page's CSP nonce) that folium renders.
+/* Revital's one map script, on top of Leaflet (and Leaflet.draw for the perimeter editor).
+ * A page's small inline script (with its CSP nonce), rendered by folium (revital/maps.py), calls
+ * Revital.run(behaviour, map, baseLayers, options) with a registered behaviour: communeLayers,
+ * perimeterEditor, pointPicker. Layers of other parts of the workflow register themselves with
+ * Revital.addLayer(name, start) (static/js/revital-contributions.js does) and are started by
+ * communeLayers for each options[name] the page gives; what they need to know from the server
+ * (labels, feed letters) comes in those options. Shared helpers are in Revital.util.
  * Resident text reaches the map only through textContent: never as HTML.
  *
  * A map lives in a container that htmx preserves across swaps (templates/partials/_map.html):
@@ -32,10 +37,15 @@
   var PIN_STEP = 10;   // pixels per arrow key
   var ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
-  function element(tag, text) {
+  function element(tag, text, className) {
     var node = document.createElement(tag);
     if (text) { node.textContent = text; }
+    if (className) { node.className = className; }
     return node;
+  }
+
+  function formatNumber(n) {
+    try { return Number(n).toLocaleString("fr-FR"); } catch (error) { return String(n); }
   }
 
   function placePopup(properties) {
@@ -85,11 +95,13 @@
   }
 
   function showProblem(map, message) {
-    var note = element("p", message);
-    note.className = "map-problem";
+    var note = element("p", message, "map-problem");
     note.setAttribute("role", "status");
     map.getContainer().parentNode.appendChild(note);
   }
+
+  /* Layers of other parts of the workflow, by the name of their options. */
+  var LAYERS = {};
 
   /* Boundary, perimeter and places, fetched from the commune's GeoJSON endpoint. */
   function communeLayers(map, baseLayers, options) {
@@ -112,9 +124,9 @@
       overlays[OVERLAY_NAMES[kind]] = layers[kind];
     });
     var control = layersControl(map, baseLayers, overlays);
-    if (options.contributions && window.RevitalContributions) {
-      window.RevitalContributions.layer(map, L.extend({ control: control }, options.contributions));
-    }
+    Object.keys(LAYERS).forEach(function (name) {
+      if (options[name]) { LAYERS[name](map, L.extend({ control: control }, options[name])); }
+    });
     return fetch(options.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
@@ -320,9 +332,16 @@
     };
   }
 
-  window.Revital = {
+  var BEHAVIOURS = {
     communeLayers: whenReady(communeLayers),
     perimeterEditor: whenReady(perimeterEditor),
     pointPicker: whenReady(pointPicker)
+  };
+
+  window.Revital = {
+    run: function (name, map, baseLayers, options) { return BEHAVIOURS[name](map, baseLayers, options); },
+    addLayer: function (name, start) { LAYERS[name] = start; },
+    layer: function (name) { return LAYERS[name]; },
+    util: { element: element, formatNumber: formatNumber, showProblem: showProblem, coordsFr: coordsFr }
   };
 })();
