@@ -1,3 +1,5 @@
+"""Signing in (throttled per account, slowed per address) and out; the demo accounts on the sign-in page."""
+
 from datetime import timedelta
 
 import anyio

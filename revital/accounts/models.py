@@ -1,3 +1,5 @@
+"""Users, their role grants, their sessions and the attempt counters."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint

@@ -1,3 +1,5 @@
+"""Accounts in the database: finding, authenticating, recording a sign-in, changing a password, creating users with their roles; the sign-in throttle policy."""
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 

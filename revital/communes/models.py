@@ -1,3 +1,5 @@
+"""Territories, communes (with their geometries and versions) and partner organisations."""
+
 from datetime import datetime
 
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint

@@ -1,3 +1,5 @@
+"""Communes in the database: by address, their permission scope, partners, the presentation's rules."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 

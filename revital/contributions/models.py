@@ -1,3 +1,5 @@
+"""Contributions, their photos, supports and moderation decisions."""
+
 from datetime import datetime
 
 from sqlalchemy import (

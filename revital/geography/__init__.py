@@ -1,0 +1,1 @@
+"""A commune's geography: its centre-bourg perimeter, its named places, its open-data GeoJSON."""

@@ -1,3 +1,5 @@
+"""The commune's GeoJSON (open data, versioned), the perimeter editor and the named places of the back office."""
+
 from litestar import Controller, Request, Response
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template

@@ -1,3 +1,5 @@
+"""Named places of a commune."""
+
 from datetime import datetime
 
 from sqlalchemy import Float, ForeignKey, String, Text

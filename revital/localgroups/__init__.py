@@ -1,0 +1,1 @@
+"""The local group of each commune: its members, who follow the process."""

@@ -1,3 +1,5 @@
+"""Facilitators manage the local group's members; the group as the public commune page shows it (counts, never names)."""
+
 from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template

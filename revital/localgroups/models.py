@@ -1,3 +1,5 @@
+"""A commune's local group and its members."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text

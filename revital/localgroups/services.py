@@ -1,3 +1,5 @@
+"""Local groups in the database: a commune's group, its members."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 

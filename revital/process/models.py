@@ -1,3 +1,5 @@
+"""A commune's process and the history of its phase transitions."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text

@@ -1,3 +1,5 @@
+"""Processes in the database: a commune's process, its start, its moves from phase to phase (row locked, stale forms refused), and the communes of each territory with theirs."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
