@@ -126,7 +126,8 @@ def writes(w: dict) -> str:
     line += f"; other answers {others or 'none'}"
     if w["failures"]:
         line += f"; {len(w['failures'])} requests failed ({w['failures'][0]})"
-    return line + f"; the writers' own CPU: {w['client_cpu']:.0%} of a core"
+    return line + (f"; the writers' own CPU: {w['client_cpu']:.0%} of a core; just before, F_tpl {w['floor']:,.0f} req/s "
+                   f"and load average {w['load_average']:.1f}")
 
 
 def full(results: dict, args, header: str) -> str:

@@ -12,6 +12,7 @@ Pages are found as a visitor finds them: a contribution's page from the list's f
 last page from the list's pagination links, the feed's ETag from the feed.
 """
 
+import os
 import secrets
 import time
 
@@ -38,7 +39,7 @@ class Run:
         floor once more, and one probe for sizes and headers."""
         context = self.context
         a = self.args
-        rows = []
+        rows, load_average = [], os.getloadavg()[0]
         for name, path in (("floor: bare JSON (F_json)", "/json"),
                            ("floor: Jinja page, 20 items (F_tpl)", "/page")):
             load.wrk(self.floor.url + path, 1, 4)
@@ -71,6 +72,7 @@ class Run:
         spread = [f"{k} {min(v):,.0f}–{max(v):,.0f} req/s" for k, v in adjacent.items() if v]
         notes = [f"ratios use the mean of 1 s floor runs just before and just after each endpoint; those ranged "
                  f"{', '.join(spread)} (the floor rows: {a.seconds} s runs at the start of the table)", *notes]
+        notes.append(f"load average of the machine at the start of the table: {load_average:.1f} ({os.cpu_count()} cores)")
         section = {"context": context, "role": role, "title": title, "rows": rows, "notes": notes}
         self.results["tables"].append(section)
         print(report.table(section), flush=True)
@@ -79,12 +81,15 @@ class Run:
     def writers(self, context: str, database_url: str) -> None:
         """16 writers (by default) through the real form against 2 workers; rows counted after."""
         with Server(APP, self.env, self.workdir, f"{context}-2-workers".replace(" ", "-"), 2, database_url) as app:
+            # The targets are absolute: say how fast the machine was just before.
+            floor = load.wrk(self.floor.url + "/page", 2, self.args.connections)["rps"]
+            load_average = os.getloadavg()[0]
             marker = f"banc-{secrets.token_hex(4)}"
             self.log(f"{self.args.writers} writers for {self.args.write_seconds} s against 2 workers, {context}")
             w = contributions.submissions(app.url, SLUG, marker, self.args.writers, self.args.write_seconds)
             problems = app.problems()
         w["counted"] = contributions.rows_with_marker(database_url, marker)
-        w["context"] = context
+        w["context"], w["floor"], w["load_average"] = context, floor, load_average
         self.results["writes"].append(w)
         self.results["notes"].append(report.writes(w))
         self.server_problems(context + ", 2 workers", problems)
