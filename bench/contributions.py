@@ -12,6 +12,7 @@ import re
 import statistics
 import threading
 import time
+from html import unescape
 from html.parser import HTMLParser
 
 import httpx
@@ -87,6 +88,24 @@ def filled_form(html: str, action: str, title: str) -> tuple[dict, list]:
     return data, [(name, ("", b"", "application/octet-stream")) for name in parser.files]
 
 
+HIDDEN = re.compile(r"<input\b[^>]*>", re.I)
+
+
+def hidden_values(html: str, action: str) -> dict:
+    """The hidden inputs of the form whose action ends with `action` (name: value): what changes
+    from one rendering of the form to the next (the signed token, the CSRF token). Cheaper than
+    parsing the page again: the writers share the machine with the server."""
+    values = {}
+    start = html.find(f'{action}"')
+    section = html[start:html.find("</form>", start)] if start >= 0 else ""
+    for tag in HIDDEN.findall(section):
+        if re.search(r'type="hidden"', tag, re.I):
+            name, value = re.search(r'name="([^"]*)"', tag), re.search(r'value="([^"]*)"', tag)
+            if name:
+                values[unescape(name.group(1))] = unescape(value.group(1)) if value else ""
+    return values
+
+
 class CookieJar:
     """Cookies kept by hand: the app sets them Secure (production settings), which httpx would
     not send back over http://127.0.0.1, while a browser treats loopback as secure."""
@@ -103,23 +122,30 @@ class CookieJar:
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.values.items())} if self.values else {}
 
 
-def submissions(app_url: str, slug: str, marker: str, writers: int = 16, seconds: float = 10.0) -> dict:
-    """`writers` threads, each GET-form-then-POST in a loop for `seconds`."""
+def submissions(app_url: str, slug: str, marker: str, writers: int = 16, seconds: float = 10.0,
+                one_address: bool = False) -> dict:
+    """`writers` threads, each GET-form-then-POST in a loop for `seconds`. Each writer comes from
+    its own loopback address (127.0.0.2, .3, …: still loopback, the server still 127.0.0.1), as
+    16 residents would, unless one_address (a village hall's Wi-Fi: one per-address throttle row
+    for everybody)."""
     posts, forms, statuses, failures = [], [], {}, []
     lock = threading.Lock()
     form_path = f"/communes/{slug}/contribuer"
     stop_at = time.monotonic() + seconds
 
     def writer(n):
-        jar, i = CookieJar(), 0
-        with httpx.Client(base_url=app_url, timeout=60) as client:
+        jar, i, fields, files = CookieJar(), 0, None, None
+        transport = httpx.HTTPTransport(local_address="127.0.0.1" if one_address else f"127.0.{(n + 2) // 256}.{(n + 2) % 256}")
+        with httpx.Client(base_url=app_url, timeout=60, transport=transport) as client:
             while time.monotonic() < stop_at:
                 try:
                     start = time.perf_counter()
                     page = client.get(form_path, headers=jar.header())
                     form_ms = (time.perf_counter() - start) * 1000
                     jar.take(page)
-                    data, files = filled_form(page.text, form_path, f"{marker} {n}-{i}")
+                    if fields is None:  # the whole form once; then only its hidden values change
+                        fields, files = filled_form(page.text, form_path, "")
+                    data = {**fields, **hidden_values(page.text, form_path), "title": f"{marker} {n}-{i}"}
                     start = time.perf_counter()
                     response = client.post(form_path, data=data, files=files,
                                            headers={**jar.header(), "Origin": app_url, "Referer": app_url + form_path})
@@ -144,7 +170,7 @@ def submissions(app_url: str, slug: str, marker: str, writers: int = 16, seconds
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
-    return {"writers": writers, "posts": len(posts), "accepted": statuses.get("303", 0), "statuses": statuses,
+    return {"writers": writers, "one_address": one_address, "posts": len(posts), "accepted": statuses.get("303", 0), "statuses": statuses,
             "failures": failures, "seconds": wall, "per_second": statuses.get("303", 0) / wall,
             "p50": percentile(posts, 50), "p99": percentile(posts, 99), "form_p50": percentile(forms, 50),
             "form_p99": percentile(forms, 99), "client_cpu": (time.process_time() - cpu) / wall}
@@ -172,7 +198,7 @@ def time_to_map(app_url: str, slug: str, runs: int = 5) -> dict:
     except ImportError:
         return {"error": "playwright is not installed"}
     url = f"{app_url}/communes/{slug}"
-    times, shown = [], set()
+    times, shown, ready, feeds = [], set(), [], []
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]  # nothing but loopback
     with sync_playwright() as p:
@@ -184,12 +210,20 @@ def time_to_map(app_url: str, slug: str, runs: int = 5) -> dict:
                 page.goto(url, wait_until="commit")
                 container = page.wait_for_selector(".leaflet-container[data-contributions]", timeout=60000)
                 times.append(page.evaluate("performance.now()"))
+                steps = page.evaluate("""() => {
+                    const nav = performance.getEntriesByType("navigation")[0];
+                    const feed = performance.getEntriesByType("resource").find(e => e.name.includes(".geojson"));
+                    return [nav.domContentLoadedEventEnd, feed ? feed.responseEnd : null]; }""")
+                ready.append(steps[0])
+                if steps[1] is not None:
+                    feeds.append(steps[1])
                 shown.add(container.get_attribute("data-contributions"))
                 context.close()
         finally:
             browser.close()
     return {"runs": runs, "median": statistics.median(times), "min": min(times), "max": max(times),
-            "shown": ", ".join(sorted(shown))}
+            "shown": ", ".join(sorted(shown)), "ready": statistics.median(ready),
+            "feed": statistics.median(feeds) if feeds else None}
 
 
 def feed_build(database_url: str, slug: str) -> dict:

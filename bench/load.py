@@ -24,8 +24,10 @@ def to_ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def wrk(url: str, seconds: int, connections: int, headers: dict | None = None) -> dict:
+def wrk(url: str, seconds: int, connections: int, headers: dict | None = None, script: str | None = None) -> dict:
+    """script: a wrk Lua script (see rotation_script)."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
+    command += ["-s", script] if script else []
     for name, value in {**BROWSER, **(headers or {})}.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
@@ -114,16 +116,44 @@ def first_link_matching(html, pattern: str, base: str) -> str | None:
     return None
 
 
-def last_page(first_url: str, max_hops: int = 20000, progress=print) -> dict:
+def rotation_script(paths: list[str], path) -> str:
+    """A wrk script that requests the paths in turn (each thread from its own starting point)."""
+    listed = ",\n".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    path.write_text(f"""paths = {{
+{listed}
+}}
+counter = 0
+setup = function(thread)
+  counter = counter + 1
+  thread:set("start", counter * {max(1, len(paths) // 2)})
+end
+init = function(args)
+  i = start or 0
+end
+request = function()
+  i = i % #paths + 1
+  return wrk.format(nil, paths[i])
+end
+""")
+    return str(path)
+
+
+def last_page(first_url: str, max_hops: int = 20000, progress=print, collect: str | None = None) -> dict:
     """The list's last page, found as a visitor would: a rel="last" link if the page offers one,
-    else rel="next" links followed until there is none. Never builds a page number itself."""
+    else rel="next" links followed until there is none. Never builds a page number itself.
+    collect: a path pattern; the links matching it on every page visited are returned too."""
     import httpx
 
-    url, hops, start = first_url, 0, time.perf_counter()
+    url, hops, start, seen = first_url, 0, time.perf_counter(), {}
     with httpx.Client(timeout=60) as client:
         while hops < max_hops:
             response = client.get(url)
             response.raise_for_status()
+            if collect:
+                for link in links_of(response.text):
+                    target = urlsplit(urljoin(url, link["href"])).path
+                    if re.fullmatch(collect, target):
+                        seen[target] = True
             jump = link_with_rel(response.text, "last", url)
             following = jump if jump and jump != url else link_with_rel(response.text, "next", url)
             if following is None or following == url:
@@ -131,4 +161,5 @@ def last_page(first_url: str, max_hops: int = 20000, progress=print) -> dict:
             url, hops = following, hops + 1
             if hops % 500 == 0:
                 progress(f"    … {hops:,} pages followed ({time.perf_counter() - start:.0f} s), at {urlsplit(url).query}")
-    return {"url": url, "hops": hops, "seconds": time.perf_counter() - start, "complete": hops < max_hops}
+    return {"url": url, "hops": hops, "seconds": time.perf_counter() - start, "complete": hops < max_hops,
+            "collected": list(seen)}

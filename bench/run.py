@@ -42,7 +42,9 @@ def arguments():
     parser.add_argument("--map-runs", type=int, default=5, help="time-to-map runs per size (at least 3)")
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument("--write-seconds", type=float, default=10.0)
-    parser.add_argument("--scale", action="store_true", help=f"add the scale suites ({SCALE}); 15-25 min more")
+    parser.add_argument("--writers-one-address", action="store_true",
+                        help="all writers from 127.0.0.1 (one throttle row), instead of one loopback address each")
+    parser.add_argument("--scale", action="store_true", help=f"add the scale suites ({SCALE}); about 7 min more")
     parser.add_argument("--scale-communes", type=int, default=1600)
     parser.add_argument("--scale-per-commune", type=int, default=1000)
     parser.add_argument("--big", type=int, default=100_000, help="contributions in the one big commune")

@@ -22,6 +22,7 @@ from bench.servers import Server, cli, postgres_database, sqlite_database
 APP = "revital.app:create_app"
 SLUG = "saint-etienne-du-valdonnez"  # the demo commune the CLI fills (`revital demo --contributions`)
 SECOND = "grandrieu"
+ROTATION = 20_000  # at most this many different contributions' pages in the rotation
 
 
 class Run:
@@ -47,13 +48,14 @@ class Run:
             rows.append({"name": name, "run": run, "probe": load.probe(self.floor.url + path), "against": None})
         adjacent = {"F_json": [], "F_tpl": []}
         for e in endpoints:
-            headers = e.get("headers")
-            load.wrk(e["url"], 1, 4, headers)
+            headers, script = e.get("headers"), e.get("script")
+            if not script:  # a rotation is not warmed up: its pages would be in the page cache
+                load.wrk(e["url"], 1, 4, headers)
             # The machine is shared: the floor is measured again just before and just after each
             # endpoint, and the ratio uses the mean of the two.
             floor_url = self.floor.url + ("/json" if e["against"] == "F_json" else "/page")
             before = load.wrk(floor_url, 1, a.connections)["rps"]
-            run = load.wrk(e["url"], a.seconds, a.connections, headers)
+            run = load.wrk(e["url"], a.seconds, a.connections, headers, script)
             after = load.wrk(floor_url, 1, a.connections)["rps"]
             floor = {"rps": (before + after) / 2}
             adjacent[e["against"]] += [before, after]
@@ -86,7 +88,8 @@ class Run:
             load_average = os.getloadavg()[0]
             marker = f"banc-{secrets.token_hex(4)}"
             self.log(f"{self.args.writers} writers for {self.args.write_seconds} s against 2 workers, {context}")
-            w = contributions.submissions(app.url, SLUG, marker, self.args.writers, self.args.write_seconds)
+            w = contributions.submissions(app.url, SLUG, marker, self.args.writers, self.args.write_seconds,
+                                          self.args.writers_one_address)
             problems = app.problems()
         w["counted"] = contributions.rows_with_marker(database_url, marker)
         w["context"], w["floor"], w["load_average"] = context, floor, load_average
@@ -129,7 +132,7 @@ def page_endpoints(run: Run, app_url: str, slug: str, suffix: str = "", label: s
     ]
     if walk:
         run.log(f"  following the list's links to its last page{tag}")
-        last = load.last_page(list_url, progress=run.log)
+        last = load.last_page(list_url, progress=run.log, collect=rf"/communes/{slug}/contributions/\d+")
         run.results["notes"].append(f"{run.context}{tag}: last page reached by following {last['hops']:,} "
                                     f"pagination links in {last['seconds']:.0f} s (`?{last['url'].partition('?')[2]}`)")
         endpoints.append({"key": "listN" + suffix, "name": f"list, last page{tag}", "url": last["url"],
@@ -137,6 +140,12 @@ def page_endpoints(run: Run, app_url: str, slug: str, suffix: str = "", label: s
     if detail:
         endpoints.append({"key": "detail" + suffix, "name": f"a contribution's page{tag}", "url": detail,
                           "against": "F_tpl", "expect": 200})
+    if walk and len(last["collected"]) >= 100:
+        # The same page for many contributions in turn: what a page cache gives when visits spread.
+        paths = last["collected"][:: max(1, len(last["collected"]) // ROTATION)][:ROTATION]
+        script = load.rotation_script(paths, run.workdir / f"rotation-{slug}.lua")
+        endpoints.append({"key": "detail_many" + suffix, "name": f"{len(paths):,} contributions' pages in turn{tag}",
+                          "url": app_url + paths[0], "script": script, "against": "F_tpl", "expect": 200})
     endpoints += [
         {"key": "feed" + suffix, "name": f"feed, 200, identity{tag}", "url": feed_url, "against": "F_json",
          "headers": {"Accept-Encoding": "identity"}, "expect": 200},
@@ -184,7 +193,8 @@ def time_to_map(run: Run, app_url: str, label: str) -> None:
     t = contributions.time_to_map(app_url, SLUG, run.args.map_runs)
     line = (f"time to map, {label} contributions, headless Chromium, a fresh context per run: " +
             (t["error"] if "error" in t else f"median {t['median']:.0f} ms, range {t['min']:.0f}–{t['max']:.0f} ms "
-             f"over {t['runs']} runs ({t['shown']} markers shown)"))
+             f"over {t['runs']} runs ({t['shown']} markers shown; medians: DOMContentLoaded {t['ready']:.0f} ms, "
+             f"feed received {report.ms(t['feed'])})"))
     run.results["notes"].append(line)
     run.log(line)
 
@@ -242,7 +252,7 @@ def scale_postgres(run: Run) -> None:
             endpoints += [e for e in page_endpoints(run, app.url, SECOND, "_5k", f"{a.contributions:,}", walk=False)
                           if e["key"] == "commune_5k"]
             endpoints += [e for e in page_endpoints(run, app.url, SLUG, "_100k", f"{a.big:,}", walk=False)
-                          if e["key"] in ("commune_100k", "list1_100k", "feed_100k", "feed_100k_gz", "feed304_100k")]
+                          if e["key"] in ("commune_100k", "list1_100k", "feed_100k", "feed_gz_100k", "feed304_100k")]
             run.measure("scale-postgres", f"PostgreSQL: {len(ids):,} communes × {a.scale_per_commune:,} contributions, "
                         f"plus {a.big:,} and {a.contributions:,} in two demo communes ({total:,} contributions)",
                         endpoints)
