@@ -28,7 +28,7 @@ test: venv
 bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# The same, then 100,000 contributions on SQLite and 1.7 million rows on PostgreSQL (20-30 min more).
+# The same, then 100,000 contributions on SQLite and 1.7 million rows on PostgreSQL (about 13 min in all).
 bench-scale: venv
 	$(BIN)/python bench/run.py --scale $(BENCH_ARGS)
 

@@ -6,7 +6,7 @@ each endpoint with wrk and prints one markdown table per database and size, the 
 (time to map, feed build, writes counted in the database) and a "targets" block.
 
     python bench/run.py                 # SQLite and PostgreSQL at 5,000 contributions, ~5 min
-    python bench/run.py --scale         # also 100,000 on SQLite and 1.7 M rows on PostgreSQL
+    python bench/run.py --scale         # also 100,000 on SQLite and 1.7 M rows on PostgreSQL, ~13 min
     python bench/run.py --parts sqlite,writes      # only some suites (see --help)
 
 Every run is bounded in time; PostgreSQL databases get unique names and are dropped at the end.
@@ -44,7 +44,7 @@ def arguments():
     parser.add_argument("--write-seconds", type=float, default=10.0)
     parser.add_argument("--writers-one-address", action="store_true",
                         help="all writers from 127.0.0.1 (one throttle row), instead of one loopback address each")
-    parser.add_argument("--scale", action="store_true", help=f"add the scale suites ({SCALE}); about 7 min more")
+    parser.add_argument("--scale", action="store_true", help=f"add the scale suites ({SCALE}); about 8 min more")
     parser.add_argument("--scale-communes", type=int, default=1600)
     parser.add_argument("--scale-per-commune", type=int, default=1000)
     parser.add_argument("--big", type=int, default=100_000, help="contributions in the one big commune")
