@@ -174,9 +174,14 @@ def render_page(request: Request, template: str, context: dict) -> bytes:
     return html.encode()
 
 
-def personalise(body: bytes, request: Request, status_code: int = 200, headers: dict | None = None) -> Response:
+def personalise(body: bytes, request: Request, status_code: int = 200, headers: dict | None = None,
+                more: dict[str, str] | None = None) -> Response:
+    """The kept page with this visitor's own CSRF token and CSP nonce, and `more` placeholders
+    replaced by their values (a form's own token, say)."""
     token = ScopeState.from_scope(request.scope).csrf_token
     nonce = request.scope["state"].get("csp_nonce", "")
     html = (body.replace(PLACEHOLDER.encode(), (token if isinstance(token, str) else "").encode())
             .replace(NONCE_PLACEHOLDER.encode(), nonce.encode()))
+    for placeholder, value in (more or {}).items():
+        html = html.replace(placeholder.encode(), value.encode())
     return Response(html, status_code=status_code, media_type=MediaType.HTML, headers=headers)

@@ -106,17 +106,19 @@ async def in_thread(request: Request, fn, *args, write: bool = False):
 
 
 
-async def shared_page(request: Request, name, read_version, build, private_cookies=()) -> Response:
+async def shared_page(request: Request, name, read_version, build, private_cookies=(), personal=None) -> Response:
     """A page that is everybody's page for anonymous visitors: kept rendered (revital.caching) by
     name for a second, and by name and version of its data (read_version(db)) until that changes.
     Everyone else, and a page with no name, gets it fresh. build(db) returns the Template (or a
-    redirect, or raises: those are never kept)."""
+    redirect, or raises: those are never kept). personal(): the placeholders of the kept page that
+    each visitor gets filled with their own values, beyond the CSRF token and the CSP nonce."""
     if name is None or not caching.anonymous(request, *private_cookies):
         return await in_thread(request, build)
     pages = request.app.state.pages
+    more = personal() if personal else None
     body = pages.recent.get(name)
     if body is not None:
-        return caching.personalise(body, request)
+        return caching.personalise(body, request, more=more)
 
     def work(db):
         version = read_version(db)
@@ -130,7 +132,7 @@ async def shared_page(request: Request, name, read_version, build, private_cooki
         return body
 
     result = await in_thread(request, work)
-    return caching.personalise(result, request) if isinstance(result, bytes) else result
+    return caching.personalise(result, request, more=more) if isinstance(result, bytes) else result
 
 
 async def versioned_body(request: Request, cache, known, read, build, media_type: str, max_age: int = 60,

@@ -161,3 +161,18 @@ def test_a_member_change_does_not_rebuild_the_map_feed(client, db):
         group = session.scalar(select(LocalGroup).join(Commune).where(Commune.slug == MAIN))
         group.members.append(Member(name="Encore quelqu’un", kind="resident"))
     assert get(client, url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_the_kept_contribution_form_gives_each_visitor_a_token_of_their_own(settings, db):
+    import re
+
+    from revital.contributions import rules
+    from tests.conftest import make_client
+
+    tokens = []
+    for _ in range(3):
+        with make_client(settings) as visitor:
+            page = get(visitor, f"/communes/{MAIN}/contribuer").text
+            tokens.append(re.search(r'name="token" value="([^"]+)"', page).group(1))
+    assert len(set(tokens)) == 3
+    assert all(rules.check_form_token(token, settings.secret_key) == "ok" for token in tokens)

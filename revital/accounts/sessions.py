@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -188,22 +188,23 @@ class DatabaseThrottle:
         self.hits = 0
 
     def hit(self, key: str, window: timedelta, session=None) -> int:
-        """Count one attempt under key and return the count in the current window."""
+        """Count one attempt under key and return the count in the current window: one statement,
+        which starts a new window when the last one is over."""
         now = utcnow()
         insert = sqlite_insert if self.db.sqlite else pg_insert
         with writing(self.db, session) as session:
-            session.execute(
-                delete(Throttle).where(Throttle.key == key, Throttle.window_start < now - window)
-            )
             statement = insert(Throttle).values(key=key, window_start=now, hits=1)
+            over = Throttle.window_start < now - window
             statement = statement.on_conflict_do_update(
-                index_elements=[Throttle.key], set_={"hits": Throttle.hits + 1}
-            )
-            session.execute(statement)
+                index_elements=[Throttle.key],
+                set_={"hits": case((over, 1), else_=Throttle.hits + 1),
+                      "window_start": case((over, now), else_=Throttle.window_start)},
+            ).returning(Throttle.hits)
+            hits = session.scalar(statement)
             self.hits += 1
             if self.hits % self.PURGE_EVERY == 0:
                 session.execute(delete(Throttle).where(Throttle.window_start < now - THROTTLE_RETENTION))
-            return session.scalar(select(Throttle.hits).where(Throttle.key == key))
+            return hits
 
     def count(self, key: str, window: timedelta) -> tuple[int, datetime | None]:
         """Attempts in the current window and when that window started."""

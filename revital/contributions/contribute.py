@@ -5,10 +5,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from revital import maps
+from revital.caching import anonymous
 from revital.communes.access import load_commune
 from revital.contributions import intake, rules, services
+from revital.contributions.pages import commune_key
 from revital.forms import Form
-from revital.routes import DB, get, post
+from revital.routes import DB, get, post, shared_page
 from revital.web import (
     NotFound,
     current_user,
@@ -19,6 +21,7 @@ from revital.web import (
 )
 
 MAX_UPLOAD = intake.MAX_PHOTO + 256 * 1024
+TOKEN_PLACEHOLDER = "formtoken0placeholder0c4d1"
 
 
 def form_context(request: Request, db, commune, values=None, errors=None, token=None, notice=None) -> dict:
@@ -33,7 +36,7 @@ def form_context(request: Request, db, commune, values=None, errors=None, token=
         "values": {"where": "", "kind": "", "category": "", **(values or {})},
         "errors": errors or {},
         "token": token or rules.new_form_token(settings.secret_key),
-        "kept_photo": services.pending_photo(db, rules.token_nonce(token)) if token else None,
+        "kept_photo": services.pending_photo(db, rules.token_nonce(token)) if token and token != TOKEN_PLACEHOLDER else None,
         "notice": notice,
         "max_title": rules.TITLE_MAX,
         "max_body": rules.BODY_MAX,
@@ -66,11 +69,21 @@ class ContributeController(Controller):
     path = "/communes/{slug:str}/contribuer"
 
     @get("/")
-    def form(self, request: Request, db: DB, slug: FromPath[str]) -> Template | Redirect:
-        commune = load_commune(db, slug)
-        if commune.contributions_need_account and current_user(request) is None:
-            return see_other(sign_in_url(request))
-        return render_form(request, db, commune)
+    async def form(self, request: Request, slug: FromPath[str]) -> Response:
+        """The empty form: the same for every anonymous visitor but for its token, kept rendered
+        (revital.routes.shared_page) with a placeholder that each visitor gets a fresh token in."""
+        versions = request.app.state.versions
+
+        def build(db):
+            commune = load_commune(db, slug)
+            if commune.contributions_need_account and current_user(request) is None:
+                return see_other(sign_in_url(request))
+            # Kept for everybody: a placeholder, each visitor's own token put in on the way out.
+            return render_form(request, db, commune, token=TOKEN_PLACEHOLDER if anonymous(request) else None)
+
+        secret = request.app.state.settings.secret_key
+        return await shared_page(request, ("contribute", slug), lambda db: commune_key(versions, db, slug), build,
+                                 personal=lambda: {TOKEN_PLACEHOLDER: rules.new_form_token(secret)})
 
     @post("/", request_max_body_size=MAX_UPLOAD)
     def submit(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect | Response:

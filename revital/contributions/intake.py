@@ -2,8 +2,9 @@
 
 receive() takes, in order: the form token (signed and dated; its random part names what the form
 creates, so that a double click or a form sent again makes one contribution), the honeypot, the
-per-address limit, the fields, the photo (processed outside any transaction: it takes a while),
-and one short write transaction that counts the attempt and inserts the contribution. It returns
+fields, the photo (processed outside any transaction: it takes a while), and one short write
+transaction that counts the attempt against the per-address limit (answering 429 past it, the
+text kept) and inserts the contribution. It returns
 what happened; the two entry points turn that into their own pages.
 """
 
@@ -74,17 +75,12 @@ def receive(db, commune, form, entry: Entry, secret: str, throttle, address: str
         return Outcome(spam=True)
     if check == "expired":
         return Outcome(status_code=422, values=dict(form), notice=EXPIRED)
-    key = f"contribute:{address}"
-    if entry.guard:
-        hits, _ = throttle.count(key, WINDOW)
-        if hits >= limit:
-            return Outcome(status_code=429, values=dict(form), token=token, errors={"form": TOO_MANY},
-                           retry_after=int(WINDOW.total_seconds()))
     fields = dict(form)
     if entry.consent_given:
         fields["consent"] = "1"
     values, errors = rules.clean_submission(fields, services.active_categories_of(commune),
-                                            services.place_choices(db, commune.id), services.inside_commune(commune))
+                                            lambda: services.place_choices(db, commune.id),
+                                            services.inside_commune(commune))
     errors.update(form.unreadable_errors())
     phase = current_phase(db, commune)
     db.rollback()  # the photo takes a while: hold nothing meanwhile
@@ -102,10 +98,12 @@ def receive(db, commune, form, entry: Entry, secret: str, throttle, address: str
             db.commit()
         return Outcome(status_code=422, values=values, errors=errors, token=token)
     db.write()
+    if entry.guard and throttle.hit(f"contribute:{address}", WINDOW, db) > limit:
+        db.rollback()
+        return Outcome(status_code=429, values=values, token=token, errors={"form": TOO_MANY},
+                       retry_after=int(WINDOW.total_seconds()))
     if form.get("drop_photo") == "1":
         services.drop_pending_photo(db, nonce)
-    if entry.guard:
-        throttle.hit(key, WINDOW, db)
     contribution, _ = services.submit(db, commune, phase, values, nonce, source=entry.source, user_id=user_id,
                                       photo=photo)
     return Outcome(contribution=contribution)

@@ -71,8 +71,9 @@ def parse_coordinate(value: str) -> float | None:
     return number if number == number and abs(number) != float("inf") else None
 
 
-def clean_submission(data: dict, categories: dict, places: dict, inside) -> tuple[dict, dict]:
-    """Check a contribution form. places: {id: (name, lon, lat)}; inside(lon, lat) -> bool.
+def clean_submission(data: dict, categories: dict, places, inside) -> tuple[dict, dict]:
+    """Check a contribution form. places: {id: (name, lon, lat)}, or a function that returns them
+    (called only for a place chosen from the list); inside(lon, lat) -> bool.
 
     Returns the values to keep (as typed, for re-rendering) with a "location" entry when it is
     valid, and French errors keyed by field.
@@ -133,6 +134,7 @@ def clean_location(values: dict, places: dict, inside) -> tuple[Location | None,
             place_id = int(values["place"])
         except ValueError:
             place_id = None
+        places = places() if callable(places) else places
         if place_id not in places:
             return None, "Choisissez un lieu dans la liste."
         name, lon, lat = places[place_id]

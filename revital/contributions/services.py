@@ -117,15 +117,13 @@ def pending_photo(db: Session, token: str) -> Photo | None:
 
 def submit(db: Session, commune: Commune, phase: str, values: dict, token: str, source: str = rules.ONLINE,
            user_id: int | None = None, photo=None) -> tuple[Contribution, bool]:
-    """Create the contribution, or find the one this form already created. Without a new photo,
-    the one kept for this form (keep_pending_photo) goes with it.
+    """Create the contribution, or find the one this form already created (the caller looked,
+    and the unique token settles a race). Without a new photo, the one kept for this form
+    (keep_pending_photo) goes with it.
 
     Returns (contribution, created). The caller's write transaction is committed here, since a
     duplicate token can only be told by the database.
     """
-    existing = by_token(db, token)
-    if existing is not None:
-        return existing, False
     location = values["location"]
     status = rules.initial_status(commune.moderation, source)
     contribution = Contribution(
