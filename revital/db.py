@@ -223,7 +223,7 @@ class RequestSession(Session):
                 return
             if self.new or self.dirty or self.deleted:
                 raise RuntimeError("pending changes: commit them before switching transactions")
-            self.rollback()
+            self.commit()  # nothing to write: ends the transaction without expiring what was read
         self.writing = writing
 
 

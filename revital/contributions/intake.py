@@ -11,11 +11,13 @@ what happened; the two entry points turn that into their own pages.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from revital.contributions import rules, services
 from revital.contributions.models import Contribution
 from revital.contributions.photos import PhotoError, process_photo
 from revital.process import phases
-from revital.process.services import process_of
+from revital.process.models import Process
 
 MAX_PHOTO = 10 * 1024 * 1024
 
@@ -55,8 +57,7 @@ class Outcome:
 
 
 def current_phase(db, commune) -> str:
-    process = process_of(db, commune.id)
-    return process.phase if process else phases.DIAGNOSTIC
+    return db.scalar(select(Process.phase).where(Process.commune_id == commune.id)) or phases.DIAGNOSTIC
 
 
 def receive(db, commune, form, entry: Entry, secret: str, throttle, address: str, limit: int,
@@ -68,9 +69,8 @@ def receive(db, commune, form, entry: Entry, secret: str, throttle, address: str
     if check == "invalid":
         return Outcome(status_code=400, values=dict(form), notice=INVALID)
     nonce = rules.token_nonce(token)
-    already = services.by_token(db, nonce)
-    if already is not None:  # a double click, or the form sent again
-        return Outcome(contribution=already)
+    if services.token_used(db, nonce):  # a double click, or the form sent again
+        return Outcome(contribution=services.by_token(db, nonce))
     if entry.guard and form.get("site_web"):  # only robots fill in the honeypot
         return Outcome(spam=True)
     if check == "expired":
@@ -83,7 +83,7 @@ def receive(db, commune, form, entry: Entry, secret: str, throttle, address: str
                                             services.inside_commune(commune))
     errors.update(form.unreadable_errors())
     phase = current_phase(db, commune)
-    db.rollback()  # the photo takes a while: hold nothing meanwhile
+    db.commit()  # the end of the reads (nothing to write): the photo takes a while, hold nothing meanwhile
     photo = None
     upload = form.upload("photo") if entry.photos else None
     if upload is not None:

@@ -60,12 +60,16 @@ ZONES = Cache(size=256)
 
 
 def inside_commune(commune: Commune):
-    """A test for points of this commune: its boundary, holes excluded and exclaves included."""
-    if not commune.boundary:
-        return lambda lon, lat: True
+    """A test for points of this commune: its boundary, holes excluded and exclaves included.
+    The boundary (deferred: tens of kilobytes) is read and parsed only when a point is tested
+    and the parsed one of this version is not at hand."""
     key = (commune.id, commune.geo_version, commune.created_at)
-    zone = ZONES.get_or_build(key, lambda: geo.from_geojson(commune.boundary))
-    return lambda lon, lat: geo.covers_point(zone, lon, lat)
+
+    def inside(lon, lat) -> bool:
+        zone = ZONES.get_or_build(key, lambda: geo.from_geojson(commune.boundary) if commune.boundary else None)
+        return zone is None or geo.covers_point(zone, lon, lat)
+
+    return inside
 
 
 def published_changed(db: Session, commune_id: int, delta: int = 0) -> None:
@@ -81,6 +85,11 @@ def bump_contributions_version(db: Session, commune_id: int) -> None:
 
 def by_token(db: Session, token: str) -> Contribution | None:
     return db.scalar(select(Contribution).where(Contribution.submission_token == token)) if token else None
+
+
+def token_used(db: Session, token: str) -> bool:
+    """Whether a contribution came from this form already (a double click, a form sent again)."""
+    return bool(token) and db.scalar(select(Contribution.id).where(Contribution.submission_token == token)) is not None
 
 
 def store_photo(db: Session, processed) -> Photo:
@@ -133,14 +142,14 @@ def submit(db: Session, commune: Commune, phase: str, values: dict, token: str, 
         author_name=values["author_name"], author_email=values["author_email"] if values["wants_news"] else "",
         user_id=user_id, submission_token=token, published_at=utcnow() if status == PUBLISHED else None,
     )
-    kept = pending_photo(db, token)
+    kept = db.scalar(select(Photo.id).where(Photo.pending_token == token))
     if photo is not None:
         contribution.photo = store_photo(db, photo)
         if kept is not None:
-            db.delete(kept)
+            db.execute(delete(Photo).where(Photo.id == kept))
     elif kept is not None:
-        kept.pending_token = None
-        contribution.photo = kept
+        db.execute(update(Photo).where(Photo.id == kept).values(pending_token=None))
+        contribution.photo_id = kept
     db.add(contribution)
     if status == PUBLISHED:
         published_changed(db, commune.id, +1)
