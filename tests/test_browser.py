@@ -109,8 +109,10 @@ def test_htmx_shows_errors_next_to_fields(page):
     page.evaluate("window.notReloaded = true")
     page.get_by_label("Adresse e-mail (facultatif, jamais publiée)").fill("pas-une-adresse")
     page.get_by_role("button", name="Ajouter au groupe local").click()
-    page.get_by_text("Indiquez le nom du membre.").wait_for()
+    page.locator("#member-name-error").filter(has_text="Indiquez le nom du membre.").wait_for()
     assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate("document.activeElement.id") == "form-errors"  # the reader is taken to the errors
+    assert page.get_by_role("link", name="Indiquez le nom du membre.").get_attribute("href") == "#member-name"
     assert page.get_by_label("Nom et prénom (obligatoire)").get_attribute("aria-invalid") == "true"
     assert page.get_by_label("Adresse e-mail (facultatif, jamais publiée)").input_value() == "pas-une-adresse"
 

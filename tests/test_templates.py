@@ -1,4 +1,5 @@
-"""Every template compiles with autoescape on, every page has a title, every page says it is French."""
+"""Every template compiles with autoescape on, every page has a title, every page says it is French,
+and only the form macros (partials/_forms.html) write error messages and ARIA error states."""
 
 from pathlib import Path
 
@@ -60,3 +61,17 @@ def test_every_form_field_has_a_label():
             found = re.search(r'id="([^"]+)"', tag)
             assert found, f"{name}: field without id: {tag}"
             assert f'for="{found.group(1)}"' in source, f"{name}: no label for {found.group(1)}"
+
+
+def test_only_the_form_macros_write_error_markup():
+    """Error messages, aria-invalid and the error summary are written by partials/_forms.html alone,
+    so that every form says what is wrong the same way (STYLE.md: shared plumbing exists once)."""
+    import re
+
+    hand_written = re.compile(r'aria-invalid|class="(?:[^"]*\s)?error(?:\s[^"]*)?"|id="form-errors"')
+    for name in TEMPLATES:
+        if name == "partials/_forms.html":
+            continue
+        source = (Path(TEMPLATES_DIR) / name).read_text()
+        for line in source.splitlines():
+            assert not hand_written.search(line), f"{name}: {line.strip()} (use the macros of partials/_forms.html)"
