@@ -108,9 +108,17 @@ class WriterFile:
     handler, which sleeps 25 to 100 ms between tries (2 workers: p99 over a second)."""
 
     def __init__(self, database_path: str):
-        self.fd = os.open(database_path + "-writer", os.O_RDWR | os.O_CREAT, 0o600)
+        self.path = database_path + "-writer"
+        self.fd: int | None = None
 
     def acquire(self, deadline: float) -> bool:
+        # Opened at the first write, not with the engine: a database whose directory is missing
+        # must still let the application start and answer /health with a 503.
+        if self.fd is None:
+            try:
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                return True  # no directory, no database: connecting will fail and say so
         delay = 0.0002
         while True:
             try:
@@ -123,10 +131,13 @@ class WriterFile:
                 delay = min(delay * 1.5, 0.002)
 
     def release(self) -> None:
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        os.close(self.fd)
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 WRITER_FILES: "weakref.WeakKeyDictionary[Engine, WriterFile | None]" = weakref.WeakKeyDictionary()
