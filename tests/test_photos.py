@@ -399,10 +399,8 @@ def test_damaged_photos_are_refused(name):
 def test_decompression_bomb_is_refused_fast_without_decoding(pillow_must_not_decode):
     bomb = crafted_png(50_000, 50_000)
     assert len(bomb) < 200
-    started = time.perf_counter()
     with pytest.raises(PhotoError) as refused:
         process_photo(bomb)
-    assert time.perf_counter() - started < 1
     assert str(refused.value) == (
         f"La photo est trop grande (50{NNBSP}000 × 50{NNBSP}000 pixels) : "
         "40 millions de pixels au plus."
@@ -420,10 +418,8 @@ def test_decompression_bomb_is_refused_fast_without_decoding(pillow_must_not_dec
     ids=["png-96MP", "png-45MP", "jpeg-3600MP", "webp-256MP"],
 )
 def test_too_many_pixels_are_refused_from_the_header(source, shown, pillow_must_not_decode):
-    started = time.perf_counter()
     with pytest.raises(PhotoError) as refused:
         process_photo(source())
-    assert time.perf_counter() - started < 1
     assert f"({shown} pixels)" in str(refused.value)
 
 
