@@ -74,7 +74,12 @@ def targets(results: dict) -> list[str]:
     ratio_target("territory home `/`", ["home"], 0.30, "F_tpl")
     ratio_target("commune page", ["commune"], 0.30, "F_tpl")
     ratio_target("contributions list, page 1", ["list1"], 0.30, "F_tpl")
-    ratio_target("a contribution's page", ["detail", "detail_many"], 0.30, "F_tpl")
+    ratio_target("a contribution's page", ["detail"], 0.30, "F_tpl")
+    for context, rows in tables.items():
+        for key in ("detail_many", "detail_many_100k"):
+            if key in rows:  # every request a page-cache miss: the cost of rendering, for information
+                lines.append(f"  - for information, {context}: {rows[key]['name']} (each a page-cache miss) "
+                             f"{rows[key]['ratio']:.3f}")
 
     def same_target(title, role, key, reference_key):
         context = roles.get(role, "")
