@@ -62,8 +62,9 @@ def targets(results: dict) -> list[str]:
     roles = {s["role"]: s["context"] for s in results["tables"]}
     lines = ["### targets", ""]
 
-    def ratio_target(title, keys, goal, against):
-        found = [(context, rows[k]) for context, rows in tables.items() for k in keys if k in rows]
+    def ratio_target(title, keys, goal, against, skip=()):
+        found = [(context, rows[k]) for context, rows in tables.items() if context not in skip
+                 for k in keys if k in rows]
         if not found:
             lines.append(f"- {title} ≥ {goal} × {against}: not measured")
             return
@@ -100,7 +101,15 @@ def targets(results: dict) -> list[str]:
             lines.append(f"  - for information, {context}: last page {rows['listN']['ratio']:.3f} against page 1 "
                          f"{rows['list1']['ratio']:.3f} ({rows['listN']['ratio'] / rows['list1']['ratio']:.2f} of it)")
 
-    ratio_target("cached feed, 200", ["feed", "feed_gz", "feed_100k", "feed_gz_100k"], 0.10, "F_json")
+    # The target is the issue's, at 5,000 contributions; at 100,000 the feed weighs 13 MB (1.2 MB
+    # gzipped) and its rate is the loopback's bandwidth, not the application's: for information.
+    big = {roles.get("scale-sqlite")}  # its commune holds the 100,000
+    ratio_target("cached feed, 200", ["feed", "feed_gz"], 0.10, "F_json", skip=big)
+    for context, rows in tables.items():
+        for key in ("feed_100k", "feed_gz_100k") if context not in big else ("feed", "feed_gz"):
+            if key in rows:
+                lines.append(f"  - for information, {context}: {rows[key]['name']} {rows[key]['ratio']:.3f} "
+                             f"({rows[key]['probe']['raw']:,} bytes raw)")
     ratio_target("cached feed, 304 (If-None-Match: current ETag)", ["feed304", "feed304_100k"], 0.25, "F_json")
     for context, rows in tables.items():
         for key in ("feed", "feed_100k"):
