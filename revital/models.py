@@ -13,6 +13,7 @@ from revital.contributions.models import (
 from revital.db import Base
 from revital.geography.models import Place
 from revital.localgroups.models import LocalGroup, Member
+from revital.mail.models import Outbox
 from revital.process.models import PhaseTransition, Process
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Member",
     "ModerationDecision",
     "Organisation",
+    "Outbox",
     "PhaseTransition",
     "Photo",
     "Place",

@@ -5,7 +5,8 @@ contributions they sent (by the address they left to hear what becomes of them, 
 account), their local-group memberships, the supports their account gave to others'
 contributions, their open sign-in sessions and the sign-in attempts counted under their
 address. Erasure deletes all of it but the account, which goes too when asked; the counts of the
-contributions they supported go down, and the open-data feeds are told what changed.
+contributions they supported go down, and the open-data feeds are told what changed. The e-mails
+of the outbox addressed to them, waiting or sent, are found and erased too.
 
 Supports given from a browser without an account carry only a random cookie: nothing links
 them to an address, so they can be neither found nor erased by it.
@@ -23,6 +24,7 @@ from revital.contributions.models import Contribution, Photo, Support
 from revital.contributions.rules import PUBLISHED
 from revital.contributions.services import published_changed
 from revital.localgroups.models import LocalGroup, Member
+from revital.mail.models import Outbox
 from revital.permissions import ROLE_LABELS
 
 
@@ -36,6 +38,7 @@ class PersonalData:
     supports: list[tuple[int, str, str]] = field(default_factory=list)  # contribution id, commune, title
     sessions: int = 0
     attempts: int = 0  # sign-in attempts counted under the address
+    emails: int = 0  # messages of the outbox addressed to them, waiting or sent
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Erased:
     supports: int = 0
     sessions: int = 0
     attempts: int = 0
+    emails: int = 0
     account: bool = False
 
 
@@ -92,6 +96,7 @@ def find(db: Session, email: str) -> PersonalData:
                       .where(func.lower(Member.email) == email).order_by(Member.id)).all()
     found.memberships = [(member.id, commune_name, member.name) for member, commune_name in rows]
     found.attempts = db.scalar(select(func.count()).select_from(Throttle).where(Throttle.key.in_(throttle_keys(email))))
+    found.emails = db.scalar(select(func.count()).select_from(Outbox).where(func.lower(Outbox.to_address) == email))
     return found
 
 
@@ -124,4 +129,5 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
             db.delete(user)
             erased.account = True
     erased.attempts = db.execute(delete(Throttle).where(Throttle.key.in_(throttle_keys(email)))).rowcount
+    erased.emails = db.execute(delete(Outbox).where(func.lower(Outbox.to_address) == email)).rowcount
     return erased
