@@ -24,6 +24,7 @@ from revital import (
 )
 from revital.accounts.auth import AuthMiddleware
 from revital.accounts.controllers import AccountController
+from revital.accounts.reset import PasswordResetController
 from revital.accounts.sessions import (
     DatabaseSessions,
     DatabaseThrottle,
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ModerationController,
             PaperEntryController,
             AccountController,
+            PasswordResetController,
             AccountPageController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",

@@ -269,6 +269,7 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  sessions de connexion ouvertes : {found.sessions}")
         print(f"  tentatives de connexion comptées : {found.attempts}")
         print(f"  e-mails dans la file d’envoi (en attente ou envoyés) : {found.emails}")
+        print(f"  liens de réinitialisation du mot de passe : {found.links}")
         print(f"  contributions : {len(found.contributions)}")
         for number, commune, title, status in found.contributions:
             print(f"    n° {number} — {commune} — « {title} » ({status})")
@@ -289,7 +290,8 @@ def cmd_personal_data(args, settings: Settings) -> int:
                 forget_in_redis(settings, user.id if user else None, privacy.throttle_keys(found.email))
             print(f"Effacé : {erased.contributions} contribution(s), {erased.supports} soutien(s), "
                   f"{erased.memberships} inscription(s) à un groupe local, {erased.sessions} session(s), "
-                  f"{erased.attempts} compteur(s) de tentatives, {erased.emails} e-mail(s) de la file d’envoi.")
+                  f"{erased.attempts} compteur(s) de tentatives, {erased.emails} e-mail(s) de la file d’envoi, "
+                  f"{erased.links} lien(s) de réinitialisation.")
             if erased.account:
                 print("Le compte est supprimé.")
             elif user is not None:

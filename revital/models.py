@@ -1,7 +1,7 @@
 """Every model, imported in one place at start-up (the application, the command line, Alembic and the
 tests): relationships between domains resolve, and the version listener is registered."""
 
-from revital.accounts.models import RoleGrant, Throttle, User, UserSession
+from revital.accounts.models import AccountToken, RoleGrant, Throttle, User, UserSession
 from revital.communes import versions  # noqa: F401 - registers the version listener
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
 from revital.contributions.models import (
@@ -17,6 +17,7 @@ from revital.mail.models import Outbox
 from revital.process.models import PhaseTransition, Process
 
 __all__ = [
+    "AccountToken",
     "Base",
     "Commune",
     "Contribution",

@@ -1,4 +1,4 @@
-"""mail: the outbox of e-mails, sent by a background sender
+"""mail: the outbox of e-mails, sent by a background sender; single-use account links (password reset)
 
 Revision ID: 0006
 Revises: 0005
@@ -40,9 +40,28 @@ def upgrade() -> None:
     )
     op.create_index('ix_outbox_status_next_attempt_at', 'outbox', ['status', 'next_attempt_at'], unique=False)
     op.create_index(op.f('ix_outbox_to_address'), 'outbox', ['to_address'], unique=False)
+    op.create_table(
+        'account_tokens',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('purpose', sa.String(length=20), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=True),
+        sa.Column('email', sa.String(length=254), nullable=False),
+        sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.Column('expires_at', UTCDateTime(), nullable=False),
+        sa.Column('used_at', UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_account_tokens_user_id_users'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_account_tokens')),
+        sa.UniqueConstraint('token_hash', name=op.f('uq_account_tokens_token_hash')),
+    )
+    op.create_index(op.f('ix_account_tokens_email'), 'account_tokens', ['email'], unique=False)
+    op.create_index(op.f('ix_account_tokens_user_id'), 'account_tokens', ['user_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_account_tokens_user_id'), table_name='account_tokens')
+    op.drop_index(op.f('ix_account_tokens_email'), table_name='account_tokens')
+    op.drop_table('account_tokens')
     op.drop_index(op.f('ix_outbox_to_address'), table_name='outbox')
     op.drop_index('ix_outbox_status_next_attempt_at', table_name='outbox')
     op.drop_table('outbox')
