@@ -24,7 +24,9 @@ from revital import (
 )
 from revital.accounts.auth import AuthMiddleware
 from revital.accounts.controllers import AccountController
+from revital.accounts.invitations import InvitationController
 from revital.accounts.reset import PasswordResetController
+from revital.accounts.team import TeamController
 from revital.accounts.sessions import (
     DatabaseSessions,
     DatabaseThrottle,
@@ -146,6 +148,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PaperEntryController,
             AccountController,
             PasswordResetController,
+            InvitationController,
+            TeamController,
             AccountPageController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",

@@ -20,7 +20,8 @@ from revital.web import SESSION_COOKIE, confirmation, cookie_value, page, safe_n
 
 MESSAGES = {"deconnexion": "Vous êtes déconnecté·e."}
 SIGNIN_MESSAGES = {"mot-de-passe": "Votre mot de passe est changé et toutes les sessions de ce compte sont fermées : "
-                                   "connectez-vous avec le nouveau."}
+                                   "connectez-vous avec le nouveau.",
+                   "invitation": "Votre invitation est acceptée : connectez-vous pour commencer."}
 
 DEMO_ACCOUNTS = [
     ("coordination@revital.test", "Chargée de mission du Pays"),

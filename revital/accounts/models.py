@@ -69,8 +69,9 @@ class Throttle(Base):
 
 
 class AccountToken(Base):
-    """A single-use link sent by e-mail (a password reset). The link holds a random token; only
-    its SHA-256 is stored. Used or replaced tokens are deleted soon after (revital.accounts.tokens)."""
+    """A single-use link sent by e-mail: a password reset, or an invitation to take a role in a
+    commune (role and commune_id). The link holds a random token; only its SHA-256 is stored.
+    Expired and replaced tokens are deleted (revital.accounts.tokens)."""
 
     __tablename__ = "account_tokens"
 
@@ -82,3 +83,5 @@ class AccountToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    role: Mapped[str | None] = mapped_column(String(20))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), index=True)

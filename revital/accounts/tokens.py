@@ -2,6 +2,7 @@
 
 A new link of a purpose for an address replaces the older ones (they are deleted); a used link is
 kept until it would have expired, to say "déjà utilisé" rather than "inconnu", then deleted.
+Invitations (7 days) use the same table, with the role and the commune they open.
 """
 
 import secrets
@@ -16,6 +17,8 @@ from revital.db import utcnow
 
 RESET = "reset"
 RESET_LIFETIME = timedelta(hours=24)
+INVITATION = "invitation"
+INVITATION_LIFETIME = timedelta(days=7)
 MAX_TOKEN_LENGTH = 100
 
 NOT_VALID = "not-valid"
@@ -34,14 +37,17 @@ def problem(row: AccountToken | None, now: datetime) -> str | None:
     return None
 
 
-def issue(db: Session, purpose: str, email: str, lifetime: timedelta, user_id: int | None = None) -> str:
-    """A new link in the caller's write transaction; older links of this purpose and address go."""
+def issue(db: Session, purpose: str, email: str, lifetime: timedelta, user_id: int | None = None,
+          role: str | None = None, commune_id: int | None = None) -> str:
+    """A new link in the caller's write transaction; older links of this purpose and address (and
+    commune, for an invitation) go."""
     now = utcnow()
-    db.execute(delete(AccountToken).where(AccountToken.purpose == purpose, AccountToken.email == email))
+    same_commune = AccountToken.commune_id == commune_id if commune_id else AccountToken.commune_id.is_(None)
+    db.execute(delete(AccountToken).where(AccountToken.purpose == purpose, AccountToken.email == email, same_commune))
     db.execute(delete(AccountToken).where(AccountToken.expires_at < now))  # nothing kept past its use
     token = secrets.token_urlsafe(32)
     db.add(AccountToken(purpose=purpose, token_hash=token_hash(token), user_id=user_id, email=email,
-                        created_at=now, expires_at=now + lifetime))
+                        created_at=now, expires_at=now + lifetime, role=role, commune_id=commune_id))
     db.flush()
     return token
 

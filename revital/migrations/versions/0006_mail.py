@@ -1,4 +1,5 @@
-"""mail: the outbox of e-mails, sent by a background sender; single-use account links (password reset)
+"""mail: the outbox of e-mails, sent by a background sender; single-use account links (password
+reset, invitations)
 
 Revision ID: 0006
 Revises: 0005
@@ -50,10 +51,14 @@ def upgrade() -> None:
         sa.Column('created_at', UTCDateTime(), nullable=False),
         sa.Column('expires_at', UTCDateTime(), nullable=False),
         sa.Column('used_at', UTCDateTime(), nullable=True),
+        sa.Column('role', sa.String(length=20), nullable=True),
+        sa.Column('commune_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_account_tokens_commune_id_communes'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_account_tokens_user_id_users'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_account_tokens')),
         sa.UniqueConstraint('token_hash', name=op.f('uq_account_tokens_token_hash')),
     )
+    op.create_index(op.f('ix_account_tokens_commune_id'), 'account_tokens', ['commune_id'], unique=False)
     op.create_index(op.f('ix_account_tokens_email'), 'account_tokens', ['email'], unique=False)
     op.create_index(op.f('ix_account_tokens_user_id'), 'account_tokens', ['user_id'], unique=False)
 
@@ -61,6 +66,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f('ix_account_tokens_user_id'), table_name='account_tokens')
     op.drop_index(op.f('ix_account_tokens_email'), table_name='account_tokens')
+    op.drop_index(op.f('ix_account_tokens_commune_id'), table_name='account_tokens')
     op.drop_table('account_tokens')
     op.drop_index(op.f('ix_outbox_to_address'), table_name='outbox')
     op.drop_index('ix_outbox_status_next_attempt_at', table_name='outbox')
