@@ -8,7 +8,7 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from revital import privacy
 from revital.db import Database, utcnow
@@ -188,6 +188,19 @@ def test_a_send_in_flight_is_not_claimed_again_until_its_lease_is_long_over(db):
     with db.transaction() as session:
         assert outbox.mark_sent(session, row.id, token) is False  # the old lease is gone
         assert outbox.mark_sent(session, row.id, other) is True
+
+
+def test_a_message_that_cannot_be_built_does_not_block_the_others(db, smtp):
+    queue_one(db, to="premier@exemple.fr")
+    queue_one(db, to="second@exemple.fr")
+    with db.transaction() as session:  # something no e-mail can carry, slipped in past queue()
+        session.execute(update(Outbox).where(Outbox.to_address == "premier@exemple.fr")
+                        .values(to_address="premier@exemple.fr\r\nBcc: tous@exemple.fr"))
+    report = sender(db, smtp).send_due()
+    assert (report.sent, report.failed) == (1, 1)
+    assert [m["To"] for m in smtp.messages] == ["second@exemple.fr"]
+    first = rows(db)[0]
+    assert first.status == WAITING and first.attempts == 1 and first.last_error
 
 
 # Several senders.

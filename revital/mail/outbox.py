@@ -49,6 +49,10 @@ def due(now: datetime):
                and_(Outbox.status == SENDING, Outbox.claimed_until < now))
 
 
+def any_due(db: Session, now: datetime | None = None) -> bool:
+    return db.scalar(select(Outbox.id).where(due(now or utcnow())).limit(1)) is not None
+
+
 def claim_next(db: Session, now: datetime | None = None) -> tuple[Outbox, str] | None:
     """In the caller's write transaction: lease one due message to the caller; returns it with the
     claim token that marking it needs, or None when nothing is due."""

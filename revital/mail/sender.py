@@ -45,28 +45,32 @@ class Sender:
         """Send what is due now, one message at a time, until nothing is due (or limit, or stop)."""
         report = Report()
         while not self.stopping.is_set() and (limit is None or report.sent + report.failed < limit):
+            # A read first: an idle outbox costs no write transaction (on SQLite, no write lock).
+            with self.database.session() as db:
+                if not outbox.any_due(db, now):
+                    break
             with self.database.transaction() as db:
                 claimed = outbox.claim_next(db, now)
-                if claimed is None:
-                    break
-                row, token = claimed
-                email = messages.build(
-                    sender=self.sender_address, to=row.to_address, subject=row.subject, text=row.text,
-                    html=row.html, message_id=row.message_id, unsubscribe_url=row.unsubscribe_url,
-                    date=row.created_at)
-                row_id = row.id
+            if claimed is None:
+                break
+            row, token = claimed
             # The lease is committed: the SMTP exchange holds no transaction and no lock.
             try:
-                self.transport.send(email)
-            except TransportError as error:
-                log.warning("e-mail %s not sent (attempt %s): %s", row_id, row.attempts, error)
+                self.transport.send(messages.build(
+                    sender=self.sender_address, to=row.to_address, subject=row.subject, text=row.text,
+                    html=row.html, message_id=row.message_id, unsubscribe_url=row.unsubscribe_url,
+                    date=row.created_at))
+            except Exception as error:  # refused, unreachable, or a message that cannot be built
+                if not isinstance(error, TransportError):
+                    log.exception("e-mail %s could not be sent", row.id)
+                log.warning("e-mail %s not sent (attempt %s): %s", row.id, row.attempts, error)
                 with self.database.transaction() as db:
-                    outbox.mark_failed(db, row_id, token, str(error), now)
+                    outbox.mark_failed(db, row.id, token, str(error) or type(error).__name__, now)
                 report.failed += 1
                 continue
             with self.database.transaction() as db:
-                if not outbox.mark_sent(db, row_id, token, now):
-                    log.warning("e-mail %s was sent but its lease was lost (erased meanwhile?)", row_id)
+                if not outbox.mark_sent(db, row.id, token, now):
+                    log.warning("e-mail %s was sent but its lease was lost (erased meanwhile?)", row.id)
             report.sent += 1
         return report
 
