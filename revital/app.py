@@ -24,6 +24,9 @@ from revital import (
 )
 from revital.accounts.auth import AuthMiddleware
 from revital.accounts.controllers import AccountController
+from revital.accounts.invitations import InvitationController
+from revital.accounts.reset import PasswordResetController
+from revital.accounts.team import TeamController
 from revital.accounts.sessions import (
     DatabaseSessions,
     DatabaseThrottle,
@@ -47,6 +50,7 @@ from revital.geography.controllers import (
     PlacesController,
 )
 from revital.localgroups.controllers import LocalGroupController
+from revital.mail.sender import sender_for
 from revital.pages.account import AccountPageController
 from revital.pages.commune import CommunePageController
 from revital.pages.contribution import ContributionPageController
@@ -106,14 +110,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         sessions, throttle = DatabaseSessions(db, timeouts), DatabaseThrottle(db)
 
     pages = PageCache()
+    mail = sender_for(settings, db)
     forget_on_change(pages.recent)  # a change made by this process shows at once in its own pages
 
     def startup() -> None:
         # The threads that run handlers, sized with the pool above (asyncio's default is cpu + 4).
         asyncio.get_running_loop().set_default_executor(
             ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="revital"))
+        if settings.mail_interval > 0:
+            mail.start()  # one background sender per worker process (revital.mail.sender)
 
     def shutdown() -> None:
+        mail.stop()
         db.dispose()
 
     return Litestar(
@@ -139,6 +147,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ModerationController,
             PaperEntryController,
             AccountController,
+            PasswordResetController,
+            InvitationController,
+            TeamController,
             AccountPageController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",
@@ -166,7 +177,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         exception_handlers={Exception: error_response},
         state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle,
-                     "pages": pages, "versions": Versions(),
+                     "pages": pages, "versions": Versions(), "mail": mail,
                      # What the phase gates need to know, gathered above the parts that produce it.
                      "gate_facts": facts_for}),
         on_startup=[startup],

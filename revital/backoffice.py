@@ -7,6 +7,7 @@ from revital.permissions import (
     MANAGE_LOCAL_GROUP,
     MANAGE_PERIMETER,
     MANAGE_PLACES,
+    MANAGE_TEAM,
     MANAGE_TERRITORY,
     MODERATE,
     VIEW_BACKOFFICE,
@@ -35,6 +36,7 @@ COMMUNE_TABS = (
     Tab("lieux", "Lieux", "/lieux", MANAGE_PLACES),
     Tab("moderation", "Modération", "/moderation", MODERATE),
     Tab("saisie", "Saisie papier", "/saisie", MODERATE),
+    Tab("equipe", "Équipe et invitations", "/equipe", MANAGE_TEAM),
 )
 
 TERRITORY_TABS = (

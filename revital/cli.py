@@ -71,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     erase.add_argument("--account", action="store_true", help="delete the account itself too")
     erase.add_argument("--yes", action="store_true", help="do it (without it, only say what would go)")
 
+    mail = commands.add_parser("mail", help="the outbox of e-mails")
+    mail_commands = mail.add_subparsers(dest="mail_command", required=True)
+    mail_commands.add_parser("status", help="messages by status, the oldest waiting, the last errors")
+    mail_commands.add_parser("send", help="send what is due now, once (the background sender does it too)")
+
     args = parser.parse_args(argv)
     import revital.models  # noqa: F401 - every model, and the version listener, once at start-up
 
@@ -83,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         "commune": cmd_commune,
         "user": cmd_user,
         "personal-data": cmd_personal_data,
+        "mail": cmd_mail,
     }[args.command]
     return handler(args, settings) or 0
 
@@ -262,6 +268,8 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  compte : {found.account or 'aucun'}" + (f" ({', '.join(found.roles)})" if found.roles else ""))
         print(f"  sessions de connexion ouvertes : {found.sessions}")
         print(f"  tentatives de connexion comptées : {found.attempts}")
+        print(f"  e-mails dans la file d’envoi (en attente ou envoyés) : {found.emails}")
+        print(f"  liens de réinitialisation du mot de passe : {found.links}")
         print(f"  contributions : {len(found.contributions)}")
         for number, commune, title, status in found.contributions:
             print(f"    n° {number} — {commune} — « {title} » ({status})")
@@ -282,12 +290,49 @@ def cmd_personal_data(args, settings: Settings) -> int:
                 forget_in_redis(settings, user.id if user else None, privacy.throttle_keys(found.email))
             print(f"Effacé : {erased.contributions} contribution(s), {erased.supports} soutien(s), "
                   f"{erased.memberships} inscription(s) à un groupe local, {erased.sessions} session(s), "
-                  f"{erased.attempts} compteur(s) de tentatives.")
+                  f"{erased.attempts} compteur(s) de tentatives, {erased.emails} e-mail(s) de la file d’envoi, "
+                  f"{erased.links} lien(s) de réinitialisation.")
             if erased.account:
                 print("Le compte est supprimé.")
             elif user is not None:
                 print("Le compte reste : ajoutez --account pour le supprimer aussi.")
     return 0
+
+
+MAIL_STATUS_LABELS = {"waiting": "en attente", "sending": "en cours d’envoi", "sent": "envoyés",
+                      "failed": "abandonnés"}
+
+
+def cmd_mail(args, settings: Settings) -> int:
+    from revital.db import Database
+    from revital.formatting import datetime_fr
+    from revital.mail import outbox
+    from revital.mail.sender import sender_for
+
+    database = Database(settings.database_url)
+    try:
+        if args.mail_command == "send":
+            sender = sender_for(settings, database)
+            if sender.transport is None:
+                return fail("REVITAL_SMTP_URL n’est pas défini : rien ne peut être envoyé. "
+                            "Les messages restent dans la file d’envoi.")
+            report = sender.send_due()
+            print(f"{report.sent} message(s) envoyé(s), {report.failed} échec(s) (réessayés plus tard).")
+            return 0
+        with database.session() as session:
+            found = outbox.status(session)
+            print("File d’envoi : " + ", ".join(
+                f"{count} {MAIL_STATUS_LABELS[name]}" for name, count in found.counts.items()))
+            if found.oldest_waiting:
+                print(f"Plus ancien message en attente : {datetime_fr(found.oldest_waiting)}")
+            if found.errors:
+                print("Dernières erreurs :")
+                for row in found.errors:
+                    print(f"  n° {row.id} {row.kind or '-'} ({MAIL_STATUS_LABELS[row.status]}, "
+                          f"{row.attempts} tentative(s)) : {row.last_error}")
+        return 0
+    finally:
+        database.dispose()
 
 
 def forget_in_redis(settings: Settings, user_id: int | None, throttle_keys: list[str]) -> None:

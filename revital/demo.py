@@ -11,6 +11,7 @@ from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from revital.accounts import tokens
 from revital.accounts.models import RoleGrant, User
 from revital.accounts.passwords import hash_password
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
@@ -107,6 +108,11 @@ ACCOUNTS = [
     ("partenaire@revital.test", "Architecte du CAUE", PARTNER),
     ("etudiant@revital.test", "Hugo (étudiant)", STUDENT),
     ("habitant@revital.test", "Marc (habitant)", RESIDENT),
+]
+
+INVITATIONS = [
+    ("nouvel-animateur@revital.test", FACILITATOR),
+    ("encadrante@revital.test", STUDENT),
 ]
 
 
@@ -215,6 +221,11 @@ def load(db: Session) -> bool:
         user.grants.append(grant)
         db.add(user)
     db.flush()
+    # Two invitations waiting to be accepted, on the commune's "Équipe et invitations" page. Their
+    # links were never sent (their tokens are random and only hashed): they show the list, and can
+    # be cancelled or sent again.
+    for email, role in INVITATIONS:
+        tokens.issue(db, tokens.INVITATION, email, tokens.INVITATION_LIFETIME, role=role, commune_id=main.id)
     from revital.contributions.demo import load_realistic
 
     load_realistic(db)

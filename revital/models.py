@@ -1,7 +1,7 @@
 """Every model, imported in one place at start-up (the application, the command line, Alembic and the
 tests): relationships between domains resolve, and the version listener is registered."""
 
-from revital.accounts.models import RoleGrant, Throttle, User, UserSession
+from revital.accounts.models import AccountToken, RoleGrant, Throttle, User, UserSession
 from revital.communes import versions  # noqa: F401 - registers the version listener
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
 from revital.contributions.models import (
@@ -13,9 +13,11 @@ from revital.contributions.models import (
 from revital.db import Base
 from revital.geography.models import Place
 from revital.localgroups.models import LocalGroup, Member
+from revital.mail.models import Outbox
 from revital.process.models import PhaseTransition, Process
 
 __all__ = [
+    "AccountToken",
     "Base",
     "Commune",
     "Contribution",
@@ -24,6 +26,7 @@ __all__ = [
     "Member",
     "ModerationDecision",
     "Organisation",
+    "Outbox",
     "PhaseTransition",
     "Photo",
     "Place",

@@ -43,6 +43,7 @@ MANAGE_LOCAL_GROUP = "manage_local_group"
 MANAGE_PERIMETER = "manage_perimeter"
 MANAGE_PLACES = "manage_places"
 MODERATE = "moderate"
+MANAGE_TEAM = "manage_team"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -52,6 +53,14 @@ PERMISSIONS = {
     MANAGE_PERIMETER: {COORDINATOR, COMMUNE_ADMIN},
     MANAGE_PLACES: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
     MODERATE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
+    MANAGE_TEAM: {COORDINATOR, COMMUNE_ADMIN},
+}
+
+# The commune roles each role may grant (by invitation) and take back, in that commune: the
+# territory's coordinator every role of the commune's team, the commune its facilitators.
+GRANTS = {
+    COORDINATOR: (COMMUNE_ADMIN, FACILITATOR, STUDENT),
+    COMMUNE_ADMIN: (FACILITATOR,),
 }
 
 
@@ -129,6 +138,17 @@ def coordinates(principal: Principal, territory_id: int) -> bool:
     return any(
         g.role == COORDINATOR and g.territory_id == territory_id for g in principal.grants
     )
+
+
+def grantable_roles(principal: Principal, commune: CommuneScope) -> list[str]:
+    """The roles this person may grant and revoke in the commune, in the order of ROLES."""
+    held = roles_in_commune(principal, commune)
+    allowed = {role for holder in held for role in GRANTS.get(holder, ())}
+    return [role for role in ROLES if role in allowed]
+
+
+def can_grant(principal: Principal, role: str, commune: CommuneScope) -> bool:
+    return role in grantable_roles(principal, commune)
 
 
 def can_in_territory(principal: Principal, permission: str, territory_id: int) -> bool:

@@ -5,7 +5,9 @@ contributions they sent (by the address they left to hear what becomes of them, 
 account), their local-group memberships, the supports their account gave to others'
 contributions, their open sign-in sessions and the sign-in attempts counted under their
 address. Erasure deletes all of it but the account, which goes too when asked; the counts of the
-contributions they supported go down, and the open-data feeds are told what changed.
+contributions they supported go down, and the open-data feeds are told what changed. The e-mails
+of the outbox addressed to them, waiting or sent, and the password-reset links sent to them, are
+found and erased too.
 
 Supports given from a browser without an account carry only a random cookie: nothing links
 them to an address, so they can be neither found nor erased by it.
@@ -17,12 +19,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from revital.accounts.models import Throttle, User, UserSession
+from revital.accounts.models import AccountToken, Throttle, User, UserSession
 from revital.communes.models import Commune
 from revital.contributions.models import Contribution, Photo, Support
 from revital.contributions.rules import PUBLISHED
 from revital.contributions.services import published_changed
 from revital.localgroups.models import LocalGroup, Member
+from revital.mail.models import Outbox
 from revital.permissions import ROLE_LABELS
 
 
@@ -36,6 +39,8 @@ class PersonalData:
     supports: list[tuple[int, str, str]] = field(default_factory=list)  # contribution id, commune, title
     sessions: int = 0
     attempts: int = 0  # sign-in attempts counted under the address
+    emails: int = 0  # messages of the outbox addressed to them, waiting or sent
+    links: int = 0  # single-use links (password reset) sent to them
 
 
 @dataclass
@@ -45,6 +50,8 @@ class Erased:
     supports: int = 0
     sessions: int = 0
     attempts: int = 0
+    emails: int = 0
+    links: int = 0
     account: bool = False
 
 
@@ -57,7 +64,7 @@ def account_of(db: Session, email: str) -> User | None:
 
 
 def throttle_keys(email: str) -> list[str]:
-    return [f"signin:email:{email}"]
+    return [f"signin:email:{email}", f"reset:email:{email}"]
 
 
 def contributions_query(user: User | None, email: str):
@@ -65,6 +72,11 @@ def contributions_query(user: User | None, email: str):
     if user is not None:
         condition = or_(condition, Contribution.user_id == user.id)
     return select(Contribution).where(condition)
+
+
+def tokens_of(user: User | None, email: str):
+    condition = func.lower(AccountToken.email) == email
+    return or_(condition, AccountToken.user_id == user.id) if user is not None else condition
 
 
 def voter(user: User) -> str:
@@ -92,6 +104,8 @@ def find(db: Session, email: str) -> PersonalData:
                       .where(func.lower(Member.email) == email).order_by(Member.id)).all()
     found.memberships = [(member.id, commune_name, member.name) for member, commune_name in rows]
     found.attempts = db.scalar(select(func.count()).select_from(Throttle).where(Throttle.key.in_(throttle_keys(email))))
+    found.links = db.scalar(select(func.count()).select_from(AccountToken).where(tokens_of(user, email)))
+    found.emails = db.scalar(select(func.count()).select_from(Outbox).where(func.lower(Outbox.to_address) == email))
     return found
 
 
@@ -112,6 +126,7 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
         published_changed(db, commune_id, -count)
     erased.contributions = len(contributions)
     erased.memberships = db.execute(delete(Member).where(func.lower(Member.email) == email)).rowcount
+    erased.links = db.execute(delete(AccountToken).where(tokens_of(user, email))).rowcount
     if user is not None:
         supported = db.scalars(select(Support.contribution_id).where(Support.voter == voter(user))).all()
         if supported:
@@ -124,4 +139,5 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
             db.delete(user)
             erased.account = True
     erased.attempts = db.execute(delete(Throttle).where(Throttle.key.in_(throttle_keys(email)))).rowcount
+    erased.emails = db.execute(delete(Outbox).where(func.lower(Outbox.to_address) == email)).rowcount
     return erased

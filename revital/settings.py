@@ -75,6 +75,11 @@ class Settings:
     # a database connection or lock before it is answered 503.
     threads: int = 8
     db_wait_seconds: float = 5.0
+    # E-mail (revital.mail): the SMTP server, the sender's address, and how often (seconds) each
+    # worker's background sender looks for due messages (0: no background sender).
+    smtp_url: str = ""
+    mail_from: str = ""
+    mail_interval: float = 5.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -101,6 +106,9 @@ class Settings:
             geo_api_timeout=envint("REVITAL_GEO_API_TIMEOUT", 10),
             threads=envint("REVITAL_THREADS", 8),
             db_wait_seconds=envfloat("REVITAL_DB_WAIT_SECONDS", 5.0),
+            smtp_url=envstr("REVITAL_SMTP_URL", ""),
+            mail_from=envstr("REVITAL_MAIL_FROM", ""),
+            mail_interval=envfloat("REVITAL_MAIL_INTERVAL", 5.0),
         )
         return settings.resolved()
 
@@ -130,6 +138,8 @@ class Settings:
             self.database_url = f"sqlite:///{self.instance_dir / 'revital.sqlite3'}"
         if not self.secret_key:
             self.secret_key = load_or_create_secret(self.instance_dir, self.development)
+        if not self.mail_from:
+            self.mail_from = f"Revital <ne-pas-repondre@{urlsplit(self.base_url).hostname or 'localhost'}>"
         return self
 
 

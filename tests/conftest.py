@@ -107,6 +107,7 @@ def settings(database_url, tmp_path):
         environment="test",
         base_url=BASE_URL,
         instance_dir=tmp_path / "instance",
+        mail_interval=0,  # no background sender: tests send the outbox themselves (tests/test_mail.py)
     )
 
 

@@ -12,10 +12,10 @@ from tests.dom import parse
 SIGNED_IN = ["resident", "student", "facilitator", "partner", "admin", "other_admin", "coordinator"]
 THIRD = "mont-lozere-et-goulet"
 COMMUNES = [MAIN, OTHER, THIRD]
-TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/moderation", "/saisie"]
+TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/moderation", "/saisie", "/equipe"]
 TERRITORY = f"/territoires/{DEMO_SLUG}/gestion/communes"
 ALL = {f"/communes/{MAIN}/gestion{suffix}" for suffix in TAB_SUFFIXES}
-FACILITATOR = ALL - {f"/communes/{MAIN}/gestion/perimetre"}
+FACILITATOR = ALL - {f"/communes/{MAIN}/gestion/perimetre", f"/communes/{MAIN}/gestion/equipe"}
 
 # The back-office pages of the main commune each persona may open.
 OPENS = {"resident": set(), "student": set(), "partner": set(), "other_admin": set(),

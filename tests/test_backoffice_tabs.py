@@ -34,8 +34,8 @@ GRANTS = {
 }
 
 EXPECTED_TABS = {
-    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "moderation", "saisie"],
-    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "moderation", "saisie"],
+    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "moderation", "saisie", "equipe"],
+    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "moderation", "saisie", "equipe"],
     FACILITATOR: ["demarche", "groupe", "lieux", "moderation", "saisie"],
     STUDENT: [],
     PARTNER: [],

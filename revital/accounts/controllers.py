@@ -16,9 +16,12 @@ from revital.db import utcnow
 from revital.forms import Form
 from revital.permissions import ROLE_LABELS
 from revital.routes import DB, finish, get, in_thread, post
-from revital.web import SESSION_COOKIE, cookie_value, page, safe_next
+from revital.web import SESSION_COOKIE, confirmation, cookie_value, page, safe_next
 
 MESSAGES = {"deconnexion": "Vous êtes déconnecté·e."}
+SIGNIN_MESSAGES = {"mot-de-passe": "Votre mot de passe est changé et toutes les sessions de ce compte sont fermées : "
+                                   "connectez-vous avec le nouveau.",
+                   "invitation": "Votre invitation est acceptée : connectez-vous pour commencer."}
 
 DEMO_ACCOUNTS = [
     ("coordination@revital.test", "Chargée de mission du Pays"),
@@ -62,7 +65,7 @@ def minutes_left(started, window: timedelta) -> int:
 
 def signin_page(db, status_code: int, target: str, email: str, error: str) -> Template:
     return page("accounts/signin.html", status_code=status_code, next=target, expired=False,
-                demo=demo_loaded(db), demo_accounts=DEMO_ACCOUNTS, errors={"form": error}, email=email)
+                demo=demo_loaded(db), demo_accounts=DEMO_ACCOUNTS, errors={"form": error}, email=email, ok=None)
 
 
 def attempt_signin(request: Request, db, form) -> tuple[Response, float]:
@@ -106,7 +109,8 @@ def attempt_signin(request: Request, db, form) -> tuple[Response, float]:
 
 class AccountController(Controller):
     @get("/connexion")
-    def signin_form(self, request: Request, db: DB, suivant: FromQuery[str] = "", expiree: FromQuery[str] = "") -> Template | Redirect:
+    def signin_form(self, request: Request, db: DB, suivant: FromQuery[str] = "", expiree: FromQuery[str] = "",
+                    ok: FromQuery[str] = "") -> Template | Redirect:
         return page(
             "accounts/signin.html",
             next=safe_next(suivant, "/compte"),
@@ -115,6 +119,7 @@ class AccountController(Controller):
             demo_accounts=DEMO_ACCOUNTS,
             errors={},
             email="",
+            ok=confirmation(SIGNIN_MESSAGES, ok),
         )
 
     @post("/connexion")

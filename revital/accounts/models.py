@@ -66,3 +66,22 @@ class Throttle(Base):
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime)
     hits: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AccountToken(Base):
+    """A single-use link sent by e-mail: a password reset, or an invitation to take a role in a
+    commune (role and commune_id). The link holds a random token; only its SHA-256 is stored.
+    Expired and replaced tokens are deleted (revital.accounts.tokens)."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    role: Mapped[str | None] = mapped_column(String(20))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), index=True)
