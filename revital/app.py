@@ -20,6 +20,7 @@ from litestar.template.config import TemplateConfig
 
 from revital import (
     formatting,
+    markdown,
     models,  # noqa: F401 - every model, and the version listener, once at start-up
 )
 from revital.accounts.auth import AuthMiddleware
@@ -75,6 +76,7 @@ def template_environment(auto_reload: bool = True) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(formatting.FILTERS)
+    env.filters.update(markdown.FILTERS)
     return env
 
 
