@@ -7,12 +7,12 @@ from revital.communes.models import Commune, CommunePartner, Organisation, Terri
 from revital.contributions.models import (
     Contribution,
     ModerationDecision,
-    Photo,
     Support,
 )
 from revital.db import Base
 from revital.geography.models import Place
 from revital.localgroups.models import LocalGroup, Member
+from revital.photos.models import Photo
 from revital.process.models import PhaseTransition, Process
 
 __all__ = [

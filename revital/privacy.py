@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from revital.accounts.models import Throttle, User, UserSession
 from revital.communes.models import Commune
-from revital.contributions.models import Contribution, Photo, Support
+from revital.contributions.models import Contribution, Support
 from revital.contributions.rules import PUBLISHED
 from revital.contributions.services import published_changed
 from revital.localgroups.models import LocalGroup, Member
 from revital.permissions import ROLE_LABELS
+from revital.photos.models import Photo
 
 
 @dataclass
