@@ -2,7 +2,6 @@
 the lists and counts the pages show. How a contribution comes in is revital.contributions.intake;
 the open data, revital.contributions.feeds."""
 
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
