@@ -47,6 +47,9 @@ from revital.geography.controllers import (
     PerimeterController,
     PlacesController,
 )
+from revital.journal.controllers import JournalController
+from revital.journal.feeds import FeedsController
+from revital.journal.manage import JournalAdminController
 from revital.localgroups.controllers import LocalGroupController
 from revital.pages.account import AccountPageController
 from revital.pages.commune import CommunePageController
@@ -140,6 +143,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PhotoController,
             ModerationController,
             PaperEntryController,
+            JournalController,
+            JournalAdminController,
+            FeedsController,
             AccountController,
             AccountPageController,
             create_static_files_router(

@@ -10,6 +10,7 @@ from revital.permissions import (
     MANAGE_TERRITORY,
     MODERATE,
     VIEW_BACKOFFICE,
+    WRITE_JOURNAL,
     CommuneScope,
     Principal,
     can,
@@ -35,6 +36,7 @@ COMMUNE_TABS = (
     Tab("lieux", "Lieux", "/lieux", MANAGE_PLACES),
     Tab("moderation", "Modération", "/moderation", MODERATE),
     Tab("saisie", "Saisie papier", "/saisie", MODERATE),
+    Tab("journal", "Journal", "/journal", WRITE_JOURNAL),
 )
 
 TERRITORY_TABS = (

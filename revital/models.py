@@ -11,6 +11,8 @@ from revital.contributions.models import (
 )
 from revital.db import Base
 from revital.geography.models import Place
+from revital.journal import automatic  # noqa: F401 - registers the automatic journal entries
+from revital.journal.models import JournalImage, JournalPost
 from revital.localgroups.models import LocalGroup, Member
 from revital.photos.models import Photo
 from revital.process.models import PhaseTransition, Process
@@ -19,6 +21,8 @@ __all__ = [
     "Base",
     "Commune",
     "Contribution",
+    "JournalImage",
+    "JournalPost",
     "CommunePartner",
     "LocalGroup",
     "Member",

@@ -43,6 +43,7 @@ MANAGE_LOCAL_GROUP = "manage_local_group"
 MANAGE_PERIMETER = "manage_perimeter"
 MANAGE_PLACES = "manage_places"
 MODERATE = "moderate"
+WRITE_JOURNAL = "write_journal"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -52,6 +53,8 @@ PERMISSIONS = {
     MANAGE_PERIMETER: {COORDINATOR, COMMUNE_ADMIN},
     MANAGE_PLACES: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
     MODERATE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
+    # The commune's own voice: written by the commune and its local group's facilitators.
+    WRITE_JOURNAL: {COMMUNE_ADMIN, FACILITATOR},
 }
 
 
