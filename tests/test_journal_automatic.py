@@ -71,3 +71,16 @@ def test_the_author_of_a_post_is_shown_and_then_unlinked_by_erasure(client, db):
         kept = session.scalar(select(JournalPost).where(JournalPost.title == "Balade urbaine"))
         assert kept is not None and kept.author_id is None
         assert session.scalar(select(User).where(User.email == PERSONAS["facilitator"])) is None
+
+
+def test_the_demo_tells_each_commune_s_story(client, db):
+    from revital.communes.models import Commune
+
+    with db.session() as session:
+        for commune in session.scalars(select(Commune)):
+            posts = session.scalars(select(JournalPost).where(JournalPost.commune_id == commune.id,
+                                                              JournalPost.status == "published")).all()
+            assert {p.kind for p in posts} == {"post", "phase"}, commune.name
+    listed = get(client, f"/communes/{MAIN}/journal").text
+    assert "Balade urbaine : le bourg vu par ceux qui y vivent" in listed
+    assert "Café associatif" not in listed  # the demo's draft

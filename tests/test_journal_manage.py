@@ -42,8 +42,10 @@ def load(db, post_id) -> JournalPost | None:
 
 
 def written(db) -> list[JournalPost]:
+    """The posts written through the back office (the demo's have no author)."""
     with db.session() as session:
-        return session.scalars(select(JournalPost).where(JournalPost.kind == "post").order_by(JournalPost.id)).all()
+        return session.scalars(select(JournalPost).where(JournalPost.author_id.is_not(None))
+                               .order_by(JournalPost.id)).all()
 
 
 def jpeg() -> bytes:
@@ -78,7 +80,9 @@ def test_it_works_for_the_commune_and_its_facilitators(client, db, persona):
     assert item.published_at is not None and item.edited_at is None
     page = parse(get(client, response.headers["location"]).text)
     assert "L’article est publié." in page.find("div", class_="notice notice-ok").text()
-    assert [a.text() for a in page.find("table").find_all("a")][:1] == ["Voir La balade urbaine"]
+    rows = [[td.text() for td in tr.find_all("td")][:2] for tr in page.find("table").find("tbody").find_all("tr")]
+    # drafts first (the demo has one), then the newest published post
+    assert rows[:2] == [["Café associatif : où en est l’idée ?", "Brouillon"], ["La balade urbaine", "Publié"]]
 
 
 @pytest.mark.parametrize("persona", NOT_WRITERS)
@@ -92,7 +96,7 @@ def test_others_may_not_write_edit_or_delete(as_persona, db, persona):
     assert post(client, f"{BASE}/{post_id}/supprimer", {"confirm": "1"}).status_code == 403
     after = load(db, post_id)
     assert (after.title, after.version) == (before.title, before.version)
-    assert written(db) == [] or [p.title for p in written(db)] == ["Lancement de la démarche"]
+    assert written(db) == []
 
 
 def test_anonymous_is_sent_to_sign_in(client, db):
