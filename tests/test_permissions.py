@@ -21,6 +21,7 @@ from revital.permissions import (
     ROLES,
     STUDENT,
     VIEW_BACKOFFICE,
+    WRITE_JOURNAL,
     CommuneScope,
     Grant,
     Principal,
@@ -42,7 +43,8 @@ OTHER_COMMUNE = CommuneScope(id=OTHER_COMMUNE_ID, territory_id=OTHER_TERRITORY)
 # A commune of the same territory, that did not invite the organisation.
 SIBLING_COMMUNE = CommuneScope(id=300, territory_id=TERRITORY)
 
-ALL_PERMISSIONS = (VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE)
+ALL_PERMISSIONS = (VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE,
+                   WRITE_JOURNAL)
 COMMUNE_ROLES = (COMMUNE_ADMIN, FACILITATOR, STUDENT, RESIDENT)
 
 
@@ -53,8 +55,9 @@ def principal(*grants: Grant, user_id: int = 1) -> Principal:
 # What each role may do in the commune where it holds.
 EXPECTED = {
     COORDINATOR: {VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE},
-    COMMUNE_ADMIN: {VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE},
-    FACILITATOR: {VIEW_BACKOFFICE, MANAGE_LOCAL_GROUP, MANAGE_PLACES, MODERATE},
+    COMMUNE_ADMIN: {VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE,
+                    WRITE_JOURNAL},
+    FACILITATOR: {VIEW_BACKOFFICE, MANAGE_LOCAL_GROUP, MANAGE_PLACES, MODERATE, WRITE_JOURNAL},
     STUDENT: set(),
     PARTNER: set(),
     RESIDENT: set(),
@@ -212,10 +215,17 @@ def test_cannot_in_another_commune(role, permission):
 
 def test_coordinator_can_everything_in_own_territory_only():
     p = principal(Grant(COORDINATOR, territory_id=TERRITORY))
-    for permission in ALL_PERMISSIONS:
+    for permission in set(ALL_PERMISSIONS) - {WRITE_JOURNAL}:
         assert can(p, permission, COMMUNE)
         assert can(p, permission, SIBLING_COMMUNE)
         assert not can(p, permission, OTHER_COMMUNE)
+
+
+def test_the_journal_is_written_by_the_commune_and_its_facilitators_only():
+    assert not can(principal(Grant(COORDINATOR, territory_id=TERRITORY)), WRITE_JOURNAL, COMMUNE)
+    assert can(principal(Grant(FACILITATOR, commune_id=COMMUNE_ID)), WRITE_JOURNAL, COMMUNE)
+    assert can(principal(Grant(COMMUNE_ADMIN, commune_id=COMMUNE_ID)), WRITE_JOURNAL, COMMUNE)
+    assert not can(principal(Grant(COMMUNE_ADMIN, commune_id=OTHER_COMMUNE_ID)), WRITE_JOURNAL, COMMUNE)
 
 
 def test_facilitator_manages_local_group_but_not_process_or_commune():
