@@ -20,6 +20,7 @@ from litestar.template.config import TemplateConfig
 
 from revital import (
     formatting,
+    markdown,
     models,  # noqa: F401 - every model, and the version listener, once at start-up
 )
 from revital.accounts.auth import AuthMiddleware
@@ -49,6 +50,9 @@ from revital.geography.controllers import (
     PerimeterController,
     PlacesController,
 )
+from revital.journal.controllers import JournalController
+from revital.journal.feeds import FeedsController
+from revital.journal.manage import JournalAdminController
 from revital.localgroups.controllers import LocalGroupController
 from revital.mail.sender import sender_for
 from revital.pages.account import AccountPageController
@@ -79,6 +83,7 @@ def template_environment(auto_reload: bool = True) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(formatting.FILTERS)
+    env.filters.update(markdown.FILTERS)
     return env
 
 
@@ -146,6 +151,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PhotoController,
             ModerationController,
             PaperEntryController,
+            JournalController,
+            JournalAdminController,
+            FeedsController,
             AccountController,
             PasswordResetController,
             InvitationController,

@@ -11,6 +11,7 @@ from revital.permissions import (
     MANAGE_TERRITORY,
     MODERATE,
     VIEW_BACKOFFICE,
+    WRITE_JOURNAL,
     CommuneScope,
     Principal,
     can,
@@ -37,6 +38,7 @@ COMMUNE_TABS = (
     Tab("moderation", "Modération", "/moderation", MODERATE),
     Tab("saisie", "Saisie papier", "/saisie", MODERATE),
     Tab("equipe", "Équipe et invitations", "/equipe", MANAGE_TEAM),
+    Tab("journal", "Journal", "/journal", WRITE_JOURNAL),
 )
 
 TERRITORY_TABS = (

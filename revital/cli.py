@@ -279,6 +279,9 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  membre de groupes locaux : {len(found.memberships)}")
         for _number, commune, name in found.memberships:
             print(f"    {commune} — {name}")
+        print(f"  articles du journal écrits (signés par la commune) : {len(found.journal_posts)}")
+        for number, commune, title in found.journal_posts:
+            print(f"    n° {number} — {commune} — « {title} »")
         if args.personal_command == "erase":
             if not args.yes:
                 print("Rien n’a été effacé : ajoutez --yes pour effacer tout cela"
@@ -292,6 +295,9 @@ def cmd_personal_data(args, settings: Settings) -> int:
                   f"{erased.memberships} inscription(s) à un groupe local, {erased.sessions} session(s), "
                   f"{erased.attempts} compteur(s) de tentatives, {erased.emails} e-mail(s) de la file d’envoi, "
                   f"{erased.links} lien(s) de réinitialisation.")
+            if erased.journal_posts:
+                print(f"{erased.journal_posts} article(s) du journal gardé(s), signé(s) par la commune, "
+                      "sans plus de lien avec le compte.")
             if erased.account:
                 print("Le compte est supprimé.")
             elif user is not None:

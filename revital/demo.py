@@ -229,5 +229,8 @@ def load(db: Session) -> bool:
     from revital.contributions.demo import load_realistic
 
     load_realistic(db)
+    from revital.journal.demo import load as load_journal
+
+    load_journal(db)
     db.flush()
     return True

@@ -7,13 +7,15 @@ from revital.communes.models import Commune, CommunePartner, Organisation, Terri
 from revital.contributions.models import (
     Contribution,
     ModerationDecision,
-    Photo,
     Support,
 )
 from revital.db import Base
 from revital.geography.models import Place
+from revital.journal import automatic  # noqa: F401 - registers the automatic journal entries
+from revital.journal.models import JournalImage, JournalPost
 from revital.localgroups.models import LocalGroup, Member
 from revital.mail.models import Outbox
+from revital.photos.models import Photo
 from revital.process.models import PhaseTransition, Process
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
     "Base",
     "Commune",
     "Contribution",
+    "JournalImage",
+    "JournalPost",
     "CommunePartner",
     "LocalGroup",
     "Member",

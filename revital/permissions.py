@@ -44,6 +44,7 @@ MANAGE_PERIMETER = "manage_perimeter"
 MANAGE_PLACES = "manage_places"
 MODERATE = "moderate"
 MANAGE_TEAM = "manage_team"
+WRITE_JOURNAL = "write_journal"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -54,6 +55,8 @@ PERMISSIONS = {
     MANAGE_PLACES: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
     MODERATE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
     MANAGE_TEAM: {COORDINATOR, COMMUNE_ADMIN},
+    # The commune's own voice: written by the commune and its local group's facilitators.
+    WRITE_JOURNAL: {COMMUNE_ADMIN, FACILITATOR},
 }
 
 # The commune roles each role may grant (by invitation) and take back, in that commune: the

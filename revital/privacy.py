@@ -9,6 +9,9 @@ contributions they supported go down, and the open-data feeds are told what chan
 of the outbox addressed to them, waiting or sent, and the password-reset links sent to them, are
 found and erased too.
 
+Journal posts are the commune's publication, signed by the commune: the account that wrote one
+is only linked to it (shown to the person here); erasure keeps the post and drops the link.
+
 Supports given from a browser without an account carry only a random cookie: nothing links
 them to an address, so they can be neither found nor erased by it.
 """
@@ -21,12 +24,14 @@ from sqlalchemy.orm import Session
 
 from revital.accounts.models import AccountToken, Throttle, User, UserSession
 from revital.communes.models import Commune
-from revital.contributions.models import Contribution, Photo, Support
+from revital.contributions.models import Contribution, Support
 from revital.contributions.rules import PUBLISHED
 from revital.contributions.services import published_changed
+from revital.journal.models import JournalPost
 from revital.localgroups.models import LocalGroup, Member
 from revital.mail.models import Outbox
 from revital.permissions import ROLE_LABELS
+from revital.photos.models import Photo
 
 
 @dataclass
@@ -37,6 +42,7 @@ class PersonalData:
     contributions: list[tuple[int, str, str, str]] = field(default_factory=list)  # id, commune, title, status
     memberships: list[tuple[int, str, str]] = field(default_factory=list)  # id, commune, name
     supports: list[tuple[int, str, str]] = field(default_factory=list)  # contribution id, commune, title
+    journal_posts: list[tuple[int, str, str]] = field(default_factory=list)  # id, commune, title
     sessions: int = 0
     attempts: int = 0  # sign-in attempts counted under the address
     emails: int = 0  # messages of the outbox addressed to them, waiting or sent
@@ -48,6 +54,7 @@ class Erased:
     contributions: int = 0
     memberships: int = 0
     supports: int = 0
+    journal_posts: int = 0  # posts kept, no longer linked to the account
     sessions: int = 0
     attempts: int = 0
     emails: int = 0
@@ -96,6 +103,10 @@ def find(db: Session, email: str) -> PersonalData:
                           .join(Commune, Commune.id == Contribution.commune_id)
                           .where(Support.voter == voter(user)).order_by(Contribution.id)).all()
         found.supports = [tuple(row) for row in rows]
+        rows = db.execute(select(JournalPost.id, Commune.name, JournalPost.title)
+                          .join(Commune, Commune.id == JournalPost.commune_id)
+                          .where(JournalPost.author_id == user.id).order_by(JournalPost.id)).all()
+        found.journal_posts = [tuple(row) for row in rows]
     for c in db.scalars(contributions_query(user, email).order_by(Contribution.id)):
         commune = db.get(Commune, c.commune_id)
         found.contributions.append((c.id, commune.name, c.title, c.status))
@@ -134,6 +145,8 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
                        .values(supports_count=Contribution.supports_count - 1))
             db.execute(delete(Support).where(Support.voter == voter(user)))
         erased.supports = len(supported)
+        erased.journal_posts = db.execute(update(JournalPost).where(JournalPost.author_id == user.id)
+                                          .values(author_id=None)).rowcount
         erased.sessions = db.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount
         if account:
             db.delete(user)

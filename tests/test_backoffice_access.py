@@ -12,14 +12,16 @@ from tests.dom import parse
 SIGNED_IN = ["resident", "student", "facilitator", "partner", "admin", "other_admin", "coordinator"]
 THIRD = "mont-lozere-et-goulet"
 COMMUNES = [MAIN, OTHER, THIRD]
-TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/moderation", "/saisie", "/equipe"]
+TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/moderation", "/saisie", "/equipe", "/journal"]
 TERRITORY = f"/territoires/{DEMO_SLUG}/gestion/communes"
 ALL = {f"/communes/{MAIN}/gestion{suffix}" for suffix in TAB_SUFFIXES}
 FACILITATOR = ALL - {f"/communes/{MAIN}/gestion/perimetre", f"/communes/{MAIN}/gestion/equipe"}
+# The journal is the commune's own voice: written by the commune and its facilitators only.
+COORDINATOR = ALL - {f"/communes/{MAIN}/gestion/journal"}
 
 # The back-office pages of the main commune each persona may open.
 OPENS = {"resident": set(), "student": set(), "partner": set(), "other_admin": set(),
-         "facilitator": FACILITATOR, "admin": ALL, "coordinator": ALL}
+         "facilitator": FACILITATOR, "admin": ALL, "coordinator": COORDINATOR}
 
 
 def tab_urls(slug: str) -> list[str]:

@@ -35,8 +35,8 @@ GRANTS = {
 
 EXPECTED_TABS = {
     COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "moderation", "saisie", "equipe"],
-    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "moderation", "saisie", "equipe"],
-    FACILITATOR: ["demarche", "groupe", "lieux", "moderation", "saisie"],
+    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "moderation", "saisie", "equipe", "journal"],
+    FACILITATOR: ["demarche", "groupe", "lieux", "moderation", "saisie", "journal"],
     STUDENT: [],
     PARTNER: [],
     RESIDENT: [],

@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 
 from revital.communes.models import Commune
 from revital.contributions import rules
-from revital.contributions.models import Contribution, Photo
+from revital.contributions.models import Contribution
+from revital.photos.models import Photo
 from revital.geography.models import Place
 from tests.conftest import (
     MAIN,

@@ -22,6 +22,7 @@ from revital.permissions import (
     ROLES,
     STUDENT,
     VIEW_BACKOFFICE,
+    WRITE_JOURNAL,
     CommuneScope,
     Grant,
     Principal,
@@ -44,7 +45,7 @@ OTHER_COMMUNE = CommuneScope(id=OTHER_COMMUNE_ID, territory_id=OTHER_TERRITORY)
 SIBLING_COMMUNE = CommuneScope(id=300, territory_id=TERRITORY)
 
 ALL_PERMISSIONS = (VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE,
-                   MANAGE_TEAM)
+                   MANAGE_TEAM, WRITE_JOURNAL)
 COMMUNE_ROLES = (COMMUNE_ADMIN, FACILITATOR, STUDENT, RESIDENT)
 
 
@@ -57,8 +58,8 @@ EXPECTED = {
     COORDINATOR: {VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE,
                   MANAGE_TEAM},
     COMMUNE_ADMIN: {VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE,
-                    MANAGE_TEAM},
-    FACILITATOR: {VIEW_BACKOFFICE, MANAGE_LOCAL_GROUP, MANAGE_PLACES, MODERATE},
+                    MANAGE_TEAM, WRITE_JOURNAL},
+    FACILITATOR: {VIEW_BACKOFFICE, MANAGE_LOCAL_GROUP, MANAGE_PLACES, MODERATE, WRITE_JOURNAL},
     STUDENT: set(),
     PARTNER: set(),
     RESIDENT: set(),
@@ -216,10 +217,17 @@ def test_cannot_in_another_commune(role, permission):
 
 def test_coordinator_can_everything_in_own_territory_only():
     p = principal(Grant(COORDINATOR, territory_id=TERRITORY))
-    for permission in ALL_PERMISSIONS:
+    for permission in set(ALL_PERMISSIONS) - {WRITE_JOURNAL}:
         assert can(p, permission, COMMUNE)
         assert can(p, permission, SIBLING_COMMUNE)
         assert not can(p, permission, OTHER_COMMUNE)
+
+
+def test_the_journal_is_written_by_the_commune_and_its_facilitators_only():
+    assert not can(principal(Grant(COORDINATOR, territory_id=TERRITORY)), WRITE_JOURNAL, COMMUNE)
+    assert can(principal(Grant(FACILITATOR, commune_id=COMMUNE_ID)), WRITE_JOURNAL, COMMUNE)
+    assert can(principal(Grant(COMMUNE_ADMIN, commune_id=COMMUNE_ID)), WRITE_JOURNAL, COMMUNE)
+    assert not can(principal(Grant(COMMUNE_ADMIN, commune_id=OTHER_COMMUNE_ID)), WRITE_JOURNAL, COMMUNE)
 
 
 def test_facilitator_manages_local_group_but_not_process_or_commune():

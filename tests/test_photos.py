@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from PIL import Image, ImageChops, ImageCms
 
-from revital.contributions import photos
-from revital.contributions.photos import (
+from revital.photos import processing as photos
+from revital.photos.processing import (
     MAX_BYTES,
     MAX_JPEG_SCANS,
     MAX_SIDE,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from revital.contributions import rules, services
 from revital.contributions.models import Contribution
-from revital.contributions.photos import PhotoError, process_photo
+from revital.photos.processing import PhotoError, process_photo
 from revital.process import phases
 from revital.process.models import Process
 

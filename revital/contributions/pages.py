@@ -20,9 +20,10 @@ from revital.communes import services as communes
 from revital.communes.access import load_commune
 from revital.communes.models import Commune
 from revital.contributions import feeds, rules, services, themes
-from revital.contributions.models import Contribution, Photo
+from revital.contributions.models import Contribution
 from revital.contributions.rules import PUBLISHED
 from revital.permissions import MODERATE, can
+from revital.photos.models import Photo
 from revital.process import phases
 from revital.routes import DB, get, post, shared_page
 from revital.web import (

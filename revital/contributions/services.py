@@ -2,7 +2,6 @@
 the lists and counts the pages show. How a contribution comes in is revital.contributions.intake;
 the open data, revital.contributions.feeds."""
 
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -16,12 +15,13 @@ from revital.contributions import rules, themes
 from revital.contributions.models import (
     Contribution,
     ModerationDecision,
-    Photo,
     Support,
 )
 from revital.contributions.rules import PENDING, PUBLISHED
 from revital.db import utcnow
 from revital.geography.models import Place
+from revital.photos import store as photo_store
+from revital.photos.models import Photo
 
 PAGE_SIZE = 20
 COUNT_CAP = 10_000  # a filtered list counts this many at most: "plus de 10 000"
@@ -93,11 +93,7 @@ def token_used(db: Session, token: str) -> bool:
 
 
 def store_photo(db: Session, processed) -> Photo:
-    photo = Photo(token=secrets.token_urlsafe(16), data=processed.data, thumbnail=processed.thumbnail,
-                  content_type=processed.content_type, width=processed.width, height=processed.height,
-                  thumb_width=processed.thumb_width, thumb_height=processed.thumb_height)
-    db.add(photo)
-    return photo
+    return photo_store.store(db, processed)
 
 
 PENDING_PHOTO_HOURS = 24

@@ -1,6 +1,6 @@
 """The public page of a commune: its presentation, and a panel from each part of the workflow (the
 process, the map of contributions with the perimeter and the places, the local group, the
-partners). Anonymous visitors get it from a cache, per version of the commune."""
+partners, the last posts of the journal). Anonymous visitors get it from a cache, per version of the commune."""
 
 from litestar import Controller, Request, Response
 from litestar.params import FromPath
@@ -12,6 +12,7 @@ from revital.communes.access import NO_COMMUNE
 from revital.communes.models import Commune
 from revital.contributions.pages import map_panel
 from revital.geography.controllers import public_panel as geography_panel
+from revital.journal.controllers import public_panel as journal_panel
 from revital.localgroups.controllers import public_panel as localgroup_panel
 from revital.permissions import VIEW_BACKOFFICE, can
 from revital.process.controllers import public_panel as process_panel
@@ -36,6 +37,7 @@ def commune_page(request: Request, db, slug: str) -> Template | Redirect:
         contributions=map_panel(request.app.state.settings, commune),
         geography=geography_panel(db, commune),
         localgroup=localgroup_panel(db, commune),
+        journal=journal_panel(db, commune),
         partners=communes.partners_of(db, commune),
         can_manage=can(principal(request), VIEW_BACKOFFICE, communes.scope_of(db, commune)),
     )

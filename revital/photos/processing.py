@@ -1,4 +1,4 @@
-"""Photos sent with a contribution: checked, re-encoded, stripped of every metadata.
+"""Photos as they are uploaded: checked, re-encoded, stripped of every metadata.
 
 Pure module (Pillow and the standard library). ``process_photo`` takes the uploaded bytes
 and returns a JPEG of at most ``MAX_SIDE`` pixels and a thumbnail, or raises ``PhotoError``
