@@ -218,5 +218,8 @@ def load(db: Session) -> bool:
     from revital.contributions.demo import load_realistic
 
     load_realistic(db)
+    from revital.calls.demo import load as load_calls
+
+    load_calls(db, territory, communes)
     db.flush()
     return True
