@@ -25,6 +25,9 @@ MESSAGES = {
 }
 
 
+CALL_BLANK = dict.fromkeys(("title", "text", "criteria", "documents", "opens_on", "closes_on"), "")
+
+
 def base(slug: str) -> str:
     return backoffice.territory_base(slug) + "/appels"
 
@@ -38,7 +41,7 @@ def call_form_page(territory, user, status_code=200, call=None, values=None, err
         values = {"title": call.title, "text": call.text, "criteria": call.criteria, "documents": call.documents,
                   "opens_on": call.opens_on.isoformat(), "closes_on": call.closes_on.isoformat()}
     return page("calls/edit.html", status_code=status_code, territory=territory, demo=territory.is_demo,
-                admin_tabs=tabs(user, territory), call=call, values=values or {}, errors=errors or {}, notice=notice)
+                admin_tabs=tabs(user, territory), call=call, values={**CALL_BLANK, **(values or {})}, errors=errors or {}, notice=notice)
 
 
 def review_page(db, territory, user, call, status_code=200, errors=None, notice=None) -> Template:
