@@ -271,6 +271,9 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  membre de groupes locaux : {len(found.memberships)}")
         for _number, commune, name in found.memberships:
             print(f"    {commune} — {name}")
+        print(f"  candidatures à un appel (comme contact) : {len(found.applications)}")
+        for number, commune, call, role in found.applications:
+            print(f"    n° {number} — {commune} — « {call} » ({role})")
         if args.personal_command == "erase":
             if not args.yes:
                 print("Rien n’a été effacé : ajoutez --yes pour effacer tout cela"
@@ -282,7 +285,7 @@ def cmd_personal_data(args, settings: Settings) -> int:
                 forget_in_redis(settings, user.id if user else None, privacy.throttle_keys(found.email))
             print(f"Effacé : {erased.contributions} contribution(s), {erased.supports} soutien(s), "
                   f"{erased.memberships} inscription(s) à un groupe local, {erased.sessions} session(s), "
-                  f"{erased.attempts} compteur(s) de tentatives.")
+                  f"{erased.attempts} compteur(s) de tentatives, le contact de {erased.applications} candidature(s).")
             if erased.account:
                 print("Le compte est supprimé.")
             elif user is not None:

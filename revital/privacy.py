@@ -3,9 +3,11 @@
 Everything that names a person is found from their address: their account and its roles, the
 contributions they sent (by the address they left to hear what becomes of them, or by their
 account), their local-group memberships, the supports their account gave to others'
-contributions, their open sign-in sessions and the sign-in attempts counted under their
-address. Erasure deletes all of it but the account, which goes too when asked; the counts of the
-contributions they supported go down, and the open-data feeds are told what changed.
+contributions, their open sign-in sessions, the sign-in attempts counted under their address,
+and their name and address as the contact of a commune's application to a call. Erasure deletes
+all of it but the account, which goes too when asked (an application stays, as the commune's,
+without the person's name and address); the counts of the contributions they supported go down,
+and the open-data feeds are told what changed.
 
 Supports given from a browser without an account carry only a random cookie: nothing links
 them to an address, so they can be neither found nor erased by it.
@@ -18,6 +20,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from revital.accounts.models import Throttle, User, UserSession
+from revital.calls.models import Application, Call
 from revital.communes.models import Commune
 from revital.contributions.models import Contribution, Photo, Support
 from revital.contributions.rules import PUBLISHED
@@ -36,6 +39,7 @@ class PersonalData:
     supports: list[tuple[int, str, str]] = field(default_factory=list)  # contribution id, commune, title
     sessions: int = 0
     attempts: int = 0  # sign-in attempts counted under the address
+    applications: list[tuple[int, str, str, str]] = field(default_factory=list)  # id, commune, call, as whom
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Erased:
     supports: int = 0
     sessions: int = 0
     attempts: int = 0
+    applications: int = 0  # applications of a commune where the person was the contact: name and e-mail blanked
     account: bool = False
 
 
@@ -92,7 +97,21 @@ def find(db: Session, email: str) -> PersonalData:
                       .where(func.lower(Member.email) == email).order_by(Member.id)).all()
     found.memberships = [(member.id, commune_name, member.name) for member, commune_name in rows]
     found.attempts = db.scalar(select(func.count()).select_from(Throttle).where(Throttle.key.in_(throttle_keys(email))))
+    for application, commune_name, call_title in application_rows(db, email):
+        roles = [label for prefix, label in CONTACTS if getattr(application, f"{prefix}_email").lower() == email]
+        found.applications.append((application.id, commune_name, call_title, " et ".join(roles)))
     return found
+
+
+CONTACTS = (("referent", "élu référent"), ("agent", "agent à contacter"))
+
+
+def application_rows(db: Session, email: str):
+    return db.execute(select(Application, Commune.name, Call.title).join(Commune, Commune.id == Application.commune_id)
+                      .join(Call, Call.id == Application.call_id)
+                      .where(or_(func.lower(Application.referent_email) == email,
+                                 func.lower(Application.agent_email) == email))
+                      .order_by(Application.id)).all()
 
 
 def erase(db: Session, email: str, account: bool = False) -> Erased:
@@ -124,4 +143,11 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
             db.delete(user)
             erased.account = True
     erased.attempts = db.execute(delete(Throttle).where(Throttle.key.in_(throttle_keys(email)))).rowcount
+    # An application belongs to its commune and stays; the person's name and address leave it.
+    for application, _, _ in application_rows(db, email):
+        for prefix, _ in CONTACTS:
+            if getattr(application, f"{prefix}_email").lower() == email:
+                setattr(application, f"{prefix}_email", "")
+                setattr(application, f"{prefix}_name", "")
+        erased.applications += 1
     return erased

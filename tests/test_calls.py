@@ -296,3 +296,19 @@ def test_the_coordinator_downloads_a_document_others_cannot(client, db):
     assert get(client, url).status_code == 403
     sign_in_as(client, PERSONAS["coordinator"])
     assert get(client, url).content == PDF
+
+
+def test_a_contacts_data_is_shown_and_erased_the_application_stays(client, db):
+    from revital import privacy
+
+    insee = new_commune(db)
+    apply(client, db, insee, referent_email="Mairie@Laubies.fr")  # the same person as agent and referent
+    with db.transaction() as session:
+        found = privacy.find(session, "mairie@laubies.fr")
+        assert [(commune, role) for _, commune, _, role in found.applications] == [
+            ("Les Laubies-Hautes", "élu référent et agent à contacter")]
+        assert privacy.erase(session, "mairie@laubies.fr").applications == 1
+    with db.session() as session:
+        application = session.scalar(select(Application).join(Commune).where(Commune.insee == insee))
+        assert (application.agent_email, application.agent_name, application.referent_email) == ("", "", "")
+        assert application.motivation == "Le dernier café a fermé."
