@@ -81,8 +81,6 @@ def test_a_submitted_application_needs_everything():
      "Indiquez l’adresse e-mail de l’agent à contacter : le lien pour reprendre la candidature y est envoyé."),
     ({"referent_email": "pas une adresse"}, "referent_email",
      "Cette adresse e-mail n’est pas valide (exemple : prenom.nom@mairie.fr)."),
-    ({"perimeter_choice": "drawn", "perimeter": ""}, "perimeter",
-     "Dessinez le périmètre sur la carte, ou choisissez « à définir »."),
     ({"motivation": "x" * 6001}, "motivation", "Ce texte ne peut pas dépasser 6000 caractères (6001 actuellement)."),
 ])
 def test_each_mistake_in_an_application(changes, field, message):

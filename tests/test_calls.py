@@ -312,3 +312,20 @@ def test_a_contacts_data_is_shown_and_erased_the_application_stays(client, db):
         application = session.scalar(select(Application).join(Commune).where(Commune.insee == insee))
         assert (application.agent_email, application.agent_name, application.referent_email) == ("", "", "")
         assert application.motivation == "Le dernier café a fermé."
+
+
+def test_a_perimeter_sketch_must_lie_within_the_commune(client, db):
+    far = '{"type": "Polygon", "coordinates": [[[2.0, 45.0], [2.01, 45.0], [2.01, 45.01], [2.0, 45.0]]]}'
+    response = apply(client, db, "48147", perimeter=far)
+    assert response.status_code == 422
+    assert "Le périmètre" in parse(response.text).find(id="perimeter-error").text()
+    with db.session() as session:
+        inside = session.scalar(select(Commune.perimeter).where(Commune.insee == "48147"))
+    response = apply(client, db, "48147", perimeter=inside, action="draft")
+    assert response.status_code == 303
+    page = parse(get(client, response.headers["location"]).text)
+    assert page.find("div", class_="map-live") is not None  # the draft's page draws on the commune's map
+    assert "perimeterEditor" in get(client, response.headers["location"]).text
+    with db.session() as session:
+        assert session.scalar(select(Application.perimeter).join(Commune)
+                              .where(Commune.insee == "48147", Application.call_id == call_id(db))) is not None

@@ -9,10 +9,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from sqlalchemy.exc import IntegrityError
 
+from revital import geo, maps
 from revital.calls import rules, services
 from revital.calls.models import Call
 from revital.communes.access import load_territory
 from revital.forms import Form
+from revital.geography import services as geography
 from revital.routes import DB, get, post
 from revital.web import NotFound, confirmation, get_or_404, page, see_other
 
@@ -45,25 +47,38 @@ def application_url(call: Call, token: str) -> str:
     return f"/territoires/{call.territory.slug}/appels/{call.id}/candidature/{token}"
 
 
-def application_page(db, call: Call, status_code=200, values=None, errors=None, application=None, token="",
+def application_page(request, db, call: Call, status_code=200, values=None, errors=None, application=None, token="",
                      notice=None, document_error=None) -> Template:
     communes = services.communes_of(db, call.territory_id)
     if application is not None and values is None:
         values = {name: getattr(application, name) for name in rules.LONG_FIELDS + rules.PERSON_FIELDS}
         values.update(insee=application.commune.insee, perimeter=application.perimeter or "",
                       perimeter_choice="drawn" if application.perimeter else "later")
-    return page("calls/apply.html", status_code=status_code, **call_context(call),
+    editor = None
+    if application is not None:
+        editor = maps.commune_map(request.app.state.settings, application.commune, maps.PERIMETER_EDITOR, field="perimeter")
+    return page("calls/apply.html", status_code=status_code, **call_context(call), map=editor,
                 commune_options=[(insee, f"{name} ({insee})") for insee, name in communes.items()],
                 values={**BLANK, **(values or {})}, errors=errors or {}, application=application,
                 token=token, notice=notice, document_error=document_error, statuses=rules.STATUSES,
                 max_documents=services.MAX_DOCUMENTS)
 
 
-def refuse_if_closed(db, call: Call, **context) -> Template | None:
+def check_perimeter(values: dict, commune, errors: dict) -> None:
+    """A sketch of the perimeter, if given, is a polygon within the commune; kept normalised."""
+    if not values["perimeter"] or commune is None or "perimeter" in errors:
+        return
+    try:
+        values["perimeter"] = geo.to_geojson(geography.check_perimeter(commune, values["perimeter"]))
+    except geo.GeometryError as error:
+        errors["perimeter"] = str(error)
+
+
+def refuse_if_closed(request, db, call: Call, **context) -> Template | None:
     if services.state_of(call) == rules.OPEN:
         return None
     message = CLOSED.format(opens=call.opens_on.strftime("%d/%m/%Y"), closes=call.closes_on.strftime("%d/%m/%Y"))
-    return application_page(db, call, 409, errors={"form": message}, **context)
+    return application_page(request, db, call, 409, errors={"form": message}, **context)
 
 
 class CallsController(Controller):
@@ -90,7 +105,7 @@ class CallsController(Controller):
     @get("/{call_id:int}/candidater")
     def form(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int]) -> Template:
         call = call_or_404(db, slug, call_id)
-        return refuse_if_closed(db, call) or application_page(db, call)
+        return refuse_if_closed(request, db, call) or application_page(request, db, call)
 
     @post("/{call_id:int}/candidater")
     def start(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int], form: Form) -> Template | Redirect:
@@ -98,7 +113,7 @@ class CallsController(Controller):
         values, errors = rules.clean_application(form, services.communes_of(db, call.territory_id),
                                                  complete=form.get("action") == "submit")
         errors.update(form.unreadable_errors())
-        refused = refuse_if_closed(db, call, values=values)
+        refused = refuse_if_closed(request, db, call, values=values)
         if refused is not None:
             return refused
         commune = None
@@ -106,8 +121,9 @@ class CallsController(Controller):
             commune = services.commune_by_insee(db, call.territory_id, values["insee"])
             if services.existing(db, call, commune.id) is not None:
                 errors["insee"] = services.ALREADY.format(commune=commune.name)
+        check_perimeter(values, commune, errors)
         if errors:
-            return application_page(db, call, 422, values=values, errors=errors)
+            return application_page(request, db, call, 422, values=values, errors=errors)
         try:
             application, token = services.start(db, call, commune.id, values)
             if form.get("action") == "submit":
@@ -115,7 +131,7 @@ class CallsController(Controller):
             db.commit()
         except IntegrityError:  # the same commune, at the same moment
             db.rollback()
-            return application_page(db, call, 422, values=values,
+            return application_page(request, db, call, 422, values=values,
                                     errors={"insee": services.ALREADY.format(commune=commune.name)})
         return see_other(application_url(call, token) + ("?fait=deposee" if form.get("action") == "submit" else "?fait=brouillon"))
 
@@ -123,7 +139,7 @@ class CallsController(Controller):
     def resume(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int], token: FromPath[str]) -> Template:
         call = call_or_404(db, slug, call_id)
         application = get_or_404(services.by_token(db, call, token), NO_APPLICATION)
-        return application_page(db, call, application=application, token=token,
+        return application_page(request, db, call, application=application, token=token,
                                 notice=confirmation(MESSAGES, request.query_params.get("fait", "")))
 
     @post("/{call_id:int}/candidature/{token:str}")
@@ -135,11 +151,12 @@ class CallsController(Controller):
                                                  services.communes_of(db, call.territory_id), complete=submitting)
         errors.update(form.unreadable_errors())
         context = {"application": application, "token": token}
-        refused = refuse_if_closed(db, call, values=values, **context)
+        refused = refuse_if_closed(request, db, call, values=values, **context)
         if refused is not None:
             return refused
+        check_perimeter(values, application.commune, errors)
         if errors:
-            return application_page(db, call, 422, values=values, errors=errors, **context)
+            return application_page(request, db, call, 422, values=values, errors=errors, **context)
         services.fill(application, values)
         if submitting:
             services.submit(application)
@@ -150,18 +167,18 @@ class CallsController(Controller):
     def attach(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int], token: FromPath[str], form: Form) -> Template | Redirect:
         call = call_or_404(db, slug, call_id)
         application = get_or_404(services.by_token(db, call, token), NO_APPLICATION)
-        refused = refuse_if_closed(db, call, application=application, token=token)
+        refused = refuse_if_closed(request, db, call, application=application, token=token)
         if refused is not None:
             return refused
         upload = form.upload("document")
         if upload is None:
-            return application_page(db, call, 422, application=application, token=token,
+            return application_page(request, db, call, 422, application=application, token=token,
                                     document_error="Choisissez un document PDF à joindre.")
         try:
             services.attach(db, application, upload.filename, upload.file.read(services.MAX_DOCUMENT + 1))
         except services.DocumentRefused as refusal:
             db.rollback()
-            return application_page(db, call, 422, application=application, token=token, document_error=str(refusal))
+            return application_page(request, db, call, 422, application=application, token=token, document_error=str(refusal))
         db.commit()
         return see_other(application_url(call, token) + "?fait=piece#pieces")
 
@@ -170,7 +187,7 @@ class CallsController(Controller):
                document_id: FromPath[int]) -> Template | Redirect:
         call = call_or_404(db, slug, call_id)
         application = get_or_404(services.by_token(db, call, token), NO_APPLICATION)
-        refused = refuse_if_closed(db, call, application=application, token=token)
+        refused = refuse_if_closed(request, db, call, application=application, token=token)
         if refused is not None:
             return refused
         if not services.detach(db, application, document_id):

@@ -132,8 +132,8 @@ def clean_application(data: dict, communes: dict, complete: bool) -> tuple[dict,
     values = {name: clean_text(data.get(name)) for name in LONG_FIELDS}
     values.update({name: clean_line(data.get(name)) for name in PERSON_FIELDS})
     values["insee"] = clean_line(data.get("insee"))
-    values["perimeter_choice"] = data.get("perimeter_choice") or "later"
     values["perimeter"] = (data.get("perimeter") or "").strip()
+    values["perimeter_choice"] = "drawn" if values["perimeter"] else "later"  # blank: "à définir"
     errors = {}
     if values["insee"] not in communes:
         errors["insee"] = "Choisissez votre commune dans la liste des communes du territoire."
@@ -148,8 +148,6 @@ def clean_application(data: dict, communes: dict, complete: bool) -> tuple[dict,
             errors[name] = "Cette adresse e-mail n’est pas valide (exemple : prenom.nom@mairie.fr)."
     if not values["agent_email"] and "agent_email" not in errors:
         errors["agent_email"] = "Indiquez l’adresse e-mail de l’agent à contacter : le lien pour reprendre la candidature y est envoyé."
-    if values["perimeter_choice"] not in ("drawn", "later"):
-        values["perimeter_choice"] = "later"
     if complete:
         required = {
             "motivation": "Expliquez pourquoi la commune se porte candidate.",
@@ -162,8 +160,6 @@ def clean_application(data: dict, communes: dict, complete: bool) -> tuple[dict,
         for name, message in required.items():
             if not values[name] and name not in errors:
                 errors[name] = message
-        if values["perimeter_choice"] == "drawn" and not values["perimeter"]:
-            errors["perimeter"] = "Dessinez le périmètre sur la carte, ou choisissez « à définir »."
     return values, errors
 
 
