@@ -329,3 +329,14 @@ def test_a_perimeter_sketch_must_lie_within_the_commune(client, db):
     with db.session() as session:
         assert session.scalar(select(Application.perimeter).join(Commune)
                               .where(Commune.insee == "48147", Application.call_id == call_id(db))) is not None
+
+
+def test_the_home_page_announces_the_open_call_and_forgets_it_once_closed(client, db):
+    cid = call_id(db)
+    link = f"{PUBLIC}/{cid}"
+    assert link in parse(get(client, "/").text).hrefs()
+    close(db, cid)  # written behind the application's back: the cache learns it from the version
+    with db.transaction() as session:
+        session.get(Call, cid).title = "Deuxième vague (close)"
+    client.app.state.pages.recent.clear()
+    assert link not in parse(get(client, "/").text).hrefs()

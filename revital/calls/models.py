@@ -31,6 +31,10 @@ class Call(Base):
                                                              order_by="Application.id")
 
     @property
+    def versioned_territory_id(self) -> int:
+        return self.territory_id  # the home page and the territory's page list the calls
+
+    @property
     def criteria_list(self) -> list[str]:
         return [line for line in self.criteria.split("\n") if line]
 
@@ -39,7 +43,13 @@ class Call(Base):
         return [line for line in self.documents.split("\n") if line]
 
 
-class Application(Base):
+class CallPart:
+    """Applications, their documents and scores are shown on no cached page: they bump no version."""
+
+    versioned_commune_id = None
+
+
+class Application(CallPart, Base):
     """A commune's application to a call: one a commune and call, a draft until submitted."""
 
     __tablename__ = "applications"
@@ -75,7 +85,7 @@ class Application(Base):
         back_populates="application", cascade="all, delete-orphan", order_by="ApplicationScore.criterion")
 
 
-class ApplicationDocument(Base):
+class ApplicationDocument(CallPart, Base):
     """A PDF attached to an application, kept in the database so that every worker serves it."""
 
     __tablename__ = "application_documents"
@@ -90,7 +100,7 @@ class ApplicationDocument(Base):
     application: Mapped[Application] = relationship(back_populates="documents")
 
 
-class ApplicationScore(Base):
+class ApplicationScore(CallPart, Base):
     """The coordinator's score of one criterion (by its position in the call's list)."""
 
     __tablename__ = "application_scores"

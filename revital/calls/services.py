@@ -38,6 +38,16 @@ def calls_of(db: Session, territory_id: int) -> list[Call]:
                            .order_by(Call.opens_on.desc(), Call.id.desc())))
 
 
+def open_calls(db: Session) -> dict[int, list[Call]]:
+    """The calls open today, by territory."""
+    day = today()
+    found: dict[int, list[Call]] = {}
+    for call in db.scalars(select(Call).where(Call.opens_on <= day, Call.closes_on >= day,
+                                              Call.results_published_at.is_(None)).order_by(Call.closes_on)):
+        found.setdefault(call.territory_id, []).append(call)
+    return found
+
+
 def call_in(db: Session, territory_id: int, call_id: int) -> Call | None:
     return db.scalar(select(Call).where(Call.id == call_id, Call.territory_id == territory_id))
 
