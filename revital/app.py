@@ -36,6 +36,8 @@ from revital.accounts.sessions import (
     Timeouts,
 )
 from revital.caching import PageCache
+from revital.calls.controllers import CallsController
+from revital.calls.review import CallsManagementController
 from revital.communes.controllers import DescriptionController
 from revital.communes.versions import Versions, forget_on_change
 from revital.contributions.api import ContributionsApiController
@@ -144,6 +146,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PlacesController,
             PlaceDeletionController,
             CommuneImportController,
+            CallsController,
+            CallsManagementController,
             ContributeController,
             ContributionsController,
             ContributionPageController,

@@ -43,6 +43,7 @@ COMMUNE_TABS = (
 
 TERRITORY_TABS = (
     Tab("communes", "Communes du territoire", "/communes", MANAGE_TERRITORY),
+    Tab("appels", "Appels à candidatures", "/appels", MANAGE_TERRITORY),
 )
 
 

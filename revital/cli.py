@@ -282,6 +282,9 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  articles du journal écrits (signés par la commune) : {len(found.journal_posts)}")
         for number, commune, title in found.journal_posts:
             print(f"    n° {number} — {commune} — « {title} »")
+        print(f"  candidatures à un appel (comme contact) : {len(found.applications)}")
+        for number, commune, call, role in found.applications:
+            print(f"    n° {number} — {commune} — « {call} » ({role})")
         if args.personal_command == "erase":
             if not args.yes:
                 print("Rien n’a été effacé : ajoutez --yes pour effacer tout cela"
@@ -294,7 +297,7 @@ def cmd_personal_data(args, settings: Settings) -> int:
             print(f"Effacé : {erased.contributions} contribution(s), {erased.supports} soutien(s), "
                   f"{erased.memberships} inscription(s) à un groupe local, {erased.sessions} session(s), "
                   f"{erased.attempts} compteur(s) de tentatives, {erased.emails} e-mail(s) de la file d’envoi, "
-                  f"{erased.links} lien(s) de réinitialisation.")
+                  f"{erased.links} lien(s) de réinitialisation, le contact de {erased.applications} candidature(s).")
             if erased.journal_posts:
                 print(f"{erased.journal_posts} article(s) du journal gardé(s), signé(s) par la commune, "
                       "sans plus de lien avec le compte.")

@@ -232,5 +232,8 @@ def load(db: Session) -> bool:
     from revital.journal.demo import load as load_journal
 
     load_journal(db)
+    from revital.calls.demo import load as load_calls
+
+    load_calls(db, territory, communes)
     db.flush()
     return True

@@ -1,6 +1,6 @@
 """Jinja filters: French dates and numbers."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -21,6 +21,14 @@ def date_fr(value: datetime | None) -> str:
     local = paris(value)
     day = "1er" if local.day == 1 else str(local.day)
     return f"{day} {MONTHS[local.month - 1]} {local.year}"
+
+
+def day_fr(value: date | None) -> str:
+    """A calendar date (no time, no zone: a call's closing day) the French way: "1er mars 2027"."""
+    if value is None:
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def datetime_fr(value: datetime | None) -> str:
@@ -61,5 +69,5 @@ def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-FILTERS = {"date_fr": date_fr, "datetime_fr": datetime_fr, "number_fr": number_fr, "iso": iso,
+FILTERS = {"date_fr": date_fr, "day_fr": day_fr, "datetime_fr": datetime_fr, "number_fr": number_fr, "iso": iso,
            "coords_fr": coords_fr}

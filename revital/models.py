@@ -2,6 +2,7 @@
 tests): relationships between domains resolve, and the version listener is registered."""
 
 from revital.accounts.models import AccountToken, RoleGrant, Throttle, User, UserSession
+from revital.calls.models import Application, ApplicationDocument, ApplicationScore, Call
 from revital.communes import versions  # noqa: F401 - registers the version listener
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
 from revital.contributions.models import (
@@ -20,7 +21,11 @@ from revital.process.models import PhaseTransition, Process
 
 __all__ = [
     "AccountToken",
+    "Application",
+    "ApplicationDocument",
+    "ApplicationScore",
     "Base",
+    "Call",
     "Commune",
     "Contribution",
     "JournalImage",

@@ -10,7 +10,9 @@ of the outbox addressed to them, waiting or sent, and the password-reset links s
 found and erased too.
 
 Journal posts are the commune's publication, signed by the commune: the account that wrote one
-is only linked to it (shown to the person here); erasure keeps the post and drops the link.
+is only linked to it (shown to the person here); erasure keeps the post and drops the link. So do
+applications to a call: they are the commune's, and keep going without the name and address of a
+contact (elected referent or agent) who asks to be erased.
 
 Supports given from a browser without an account carry only a random cookie: nothing links
 them to an address, so they can be neither found nor erased by it.
@@ -23,6 +25,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from revital.accounts.models import AccountToken, Throttle, User, UserSession
+from revital.calls.models import Application, Call
 from revital.communes.models import Commune
 from revital.contributions.models import Contribution, Support
 from revital.contributions.rules import PUBLISHED
@@ -47,6 +50,7 @@ class PersonalData:
     attempts: int = 0  # sign-in attempts counted under the address
     emails: int = 0  # messages of the outbox addressed to them, waiting or sent
     links: int = 0  # single-use links (password reset) sent to them
+    applications: list[tuple[int, str, str, str]] = field(default_factory=list)  # id, commune, call, as whom
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Erased:
     attempts: int = 0
     emails: int = 0
     links: int = 0
+    applications: int = 0  # applications of a commune where the person was the contact: name and e-mail blanked
     account: bool = False
 
 
@@ -117,7 +122,21 @@ def find(db: Session, email: str) -> PersonalData:
     found.attempts = db.scalar(select(func.count()).select_from(Throttle).where(Throttle.key.in_(throttle_keys(email))))
     found.links = db.scalar(select(func.count()).select_from(AccountToken).where(tokens_of(user, email)))
     found.emails = db.scalar(select(func.count()).select_from(Outbox).where(func.lower(Outbox.to_address) == email))
+    for application, commune_name, call_title in application_rows(db, email):
+        roles = [label for prefix, label in CONTACTS if getattr(application, f"{prefix}_email").lower() == email]
+        found.applications.append((application.id, commune_name, call_title, " et ".join(roles)))
     return found
+
+
+CONTACTS = (("referent", "élu référent"), ("agent", "agent à contacter"))
+
+
+def application_rows(db: Session, email: str):
+    return db.execute(select(Application, Commune.name, Call.title).join(Commune, Commune.id == Application.commune_id)
+                      .join(Call, Call.id == Application.call_id)
+                      .where(or_(func.lower(Application.referent_email) == email,
+                                 func.lower(Application.agent_email) == email))
+                      .order_by(Application.id)).all()
 
 
 def erase(db: Session, email: str, account: bool = False) -> Erased:
@@ -153,4 +172,11 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
             erased.account = True
     erased.attempts = db.execute(delete(Throttle).where(Throttle.key.in_(throttle_keys(email)))).rowcount
     erased.emails = db.execute(delete(Outbox).where(func.lower(Outbox.to_address) == email)).rowcount
+    # An application belongs to its commune and stays; the person's name and address leave it.
+    for application, _, _ in application_rows(db, email):
+        for prefix, _ in CONTACTS:
+            if getattr(application, f"{prefix}_email").lower() == email:
+                setattr(application, f"{prefix}_email", "")
+                setattr(application, f"{prefix}_name", "")
+        erased.applications += 1
     return erased

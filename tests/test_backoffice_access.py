@@ -4,6 +4,7 @@ page) are exactly those that open, and a refused page says whom to ask."""
 import pytest
 from sqlalchemy import select
 
+from revital import backoffice
 from revital.contributions.models import Contribution
 from revital.demo import DEMO_SLUG
 from tests.conftest import MAIN, OTHER, PERSONAS, get, post, sign_in_as
@@ -62,7 +63,8 @@ def test_the_account_page_shows_exactly_the_ways_in_that_open(as_persona, person
         for url in (f"/communes/{slug}/gestion", f"/communes/{slug}/gestion/moderation"):
             assert (url in shown) == (get(client, url).status_code == 200), url
     assert (TERRITORY in shown) == (get(client, TERRITORY).status_code == 200)
-    assert shown <= {TERRITORY, *(url for slug in COMMUNES for url in tab_urls(slug))}
+    territory_tabs = {tab.url(backoffice.territory_base(DEMO_SLUG)) for tab in backoffice.TERRITORY_TABS}
+    assert shown <= territory_tabs | {url for slug in COMMUNES for url in tab_urls(slug)}
 
 
 def test_the_coordinator_lands_on_the_territory_and_every_commune(client):
@@ -71,7 +73,8 @@ def test_the_coordinator_lands_on_the_territory_and_every_commune(client):
     section = page.find("section", aria_labelledby="acces")
     assert [h.text() for h in section.find_all("h3")] == ["Mes territoires", "Mes communes"]
     territory, communes = section.find_all("ul")
-    assert [(a.text(), a.get("href")) for a in territory.find_all("a")] == [("communes du territoire", TERRITORY)]
+    assert [(a.text(), a.get("href")) for a in territory.find_all("a")] == [
+        ("communes du territoire", TERRITORY), ("appels à candidatures", f"/territoires/{DEMO_SLUG}/gestion/appels")]
     items = [li.text() for li in communes.find_all("li")]
     assert items == [
         "Grandrieu : gestion de la commune , modération (1 contribution en attente)",

@@ -2,7 +2,7 @@
 
 import os
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -12,6 +12,7 @@ from revital.formatting import (
     coords_fr,
     date_fr,
     datetime_fr,
+    day_fr,
     iso,
     number_fr,
 )
@@ -225,5 +226,11 @@ def test_iso():
 
 
 def test_filters_registered():
-    assert FILTERS == {"date_fr": date_fr, "datetime_fr": datetime_fr, "number_fr": number_fr, "iso": iso,
-                       "coords_fr": coords_fr}
+    assert FILTERS == {"date_fr": date_fr, "day_fr": day_fr, "datetime_fr": datetime_fr, "number_fr": number_fr,
+                       "iso": iso, "coords_fr": coords_fr}
+
+
+@pytest.mark.parametrize(("value", "shown"), [(date(2027, 3, 1), "1er mars 2027"), (date(2027, 12, 31), "31 décembre 2027"),
+                                              (None, "")])
+def test_day_fr_a_calendar_date_without_time_zone(value, shown):
+    assert day_fr(value) == shown

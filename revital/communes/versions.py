@@ -2,7 +2,8 @@
 
 Every object flushed that belongs to a commune (the commune itself, anything with a `commune_id`,
 or a model that says otherwise with a `versioned_commune_id` property, None meaning "no page shows
-this") bumps that commune's version and its territory's, in the same transaction, whatever code
+this") bumps that commune's version and its territory's (a model shown on the territory's pages
+only says so with `versioned_territory_id`), in the same transaction, whatever code
 changed it: nothing has to remember to. Versions are read once per second at most in each process
 (`Versions`), and forgotten at once in this process when one of its own transactions bumps them,
 so another process shows a change a second late at most.
@@ -38,6 +39,10 @@ def bump_versions(session: Session, flush_context) -> None:
             continue
         if isinstance(obj, Territory):
             territories.add(obj.id)
+            continue
+        territory_id = getattr(obj, "versioned_territory_id", None)  # shown on the territory's pages only
+        if territory_id is not None:
+            territories.add(territory_id)
             continue
         commune_id = commune_of(obj)
         if commune_id is not None:

@@ -32,12 +32,18 @@ def boundary_of(commune: Commune):
     return geo.from_geojson(commune.boundary) if commune.boundary else None
 
 
-def set_perimeter(db: Session, commune: Commune, text: str):
-    """Validate and store a perimeter (GeoJSON text); raises geo.GeometryError in French."""
+def check_perimeter(commune: Commune, text: str):
+    """A perimeter (GeoJSON text) as a polygon within the commune; raises geo.GeometryError in French."""
     perimeter = geo.parse_geometry(text, kinds=("Polygon",), max_vertices=PERIMETER_MAX_VERTICES, what="le périmètre")
     boundary = boundary_of(commune)
     if boundary is not None:
         geo.require_within(perimeter, boundary, what="Le périmètre", where="la commune")
+    return perimeter
+
+
+def set_perimeter(db: Session, commune: Commune, text: str):
+    """Validate and store a perimeter (GeoJSON text); raises geo.GeometryError in French."""
+    perimeter = check_perimeter(commune, text)
     commune.perimeter = geo.to_geojson(perimeter)
     bump_geo_version(db, commune.id)
     return perimeter

@@ -1,11 +1,13 @@
-"""The home page: every territory with its communes and where each commune's process stands.
-Anonymous visitors get it from a cache, per version of the territories."""
+"""The home page: every territory with its communes, where each commune's process stands, and the
+calls for applications open today. Anonymous visitors get it from a cache, per version of the
+territories and per day."""
 
 from litestar import Controller, Request, Response
 from litestar.params import FromQuery
 from litestar.response import Template
 
 from revital.accounts.controllers import MESSAGES as ACCOUNT_MESSAGES
+from revital.calls import services as calls
 from revital.permissions import coordinates
 from revital.process import phases
 from revital.process import services as process_services
@@ -25,6 +27,7 @@ def home_page(request: Request, db, ok: str = "") -> Template:
         phase_index=phases.index,
         ok=confirmation(ACCOUNT_MESSAGES, ok),
         coordinated={t.id for t, _ in territories if coordinates(who, t.id)},
+        open_calls=calls.open_calls(db),
     )
 
 
@@ -34,4 +37,5 @@ class HomeController(Controller):
         if ok:  # a confirmation for this visitor (signed out): not everybody's page
             return await shared_page(request, None, None, lambda db: home_page(request, db, ok))
         versions = request.app.state.versions
-        return await shared_page(request, ("home",), versions.site, lambda db: home_page(request, db))
+        # Calls open and close with the date: the day is part of the page's name.
+        return await shared_page(request, ("home", calls.today()), versions.site, lambda db: home_page(request, db))
