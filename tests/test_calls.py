@@ -340,3 +340,55 @@ def test_the_home_page_announces_the_open_call_and_forgets_it_once_closed(client
         session.get(Call, cid).title = "Deuxième vague (close)"
     client.app.state.pages.recent.clear()
     assert link not in parse(get(client, "/").text).hrefs()
+
+
+def outbox_to(db, address):
+    from revital.mail.models import Outbox
+
+    with db.session() as session:
+        return [(m.subject, m.text) for m in session.scalars(select(Outbox).where(Outbox.to_address == address)
+                                                               .order_by(Outbox.id))]
+
+
+def test_the_agent_gets_the_link_of_the_draft_then_a_receipt_once(client, db):
+    insee = new_commune(db)
+    response = apply(client, db, insee, action="draft")
+    link = response.headers["location"].split("?")[0]
+    (subject, text), = outbox_to(db, "mairie@laubies.fr")
+    assert subject == "[Les Laubies-Hautes] Votre candidature : Revitaliser nos centres-bourgs : deuxième vague"
+    assert "https://testserver.local" + link in text and "comme brouillon" in text
+    post(client, link, application_form(insee))
+    post(client, link, application_form(insee, motivation="Précisée"))  # an edit after submitting: no new receipt
+    messages = outbox_to(db, "mairie@laubies.fr")
+    assert [s for s, _ in messages][1:] == ["[Les Laubies-Hautes] Candidature déposée : Revitaliser nos centres-bourgs : deuxième vague"]
+
+
+def test_publishing_tells_each_applicant_invites_the_selected_and_writes_the_journal(client, db):
+    from revital.accounts.models import AccountToken
+    from revital.journal.models import JournalPost
+
+    selected, declined = new_commune(db), new_commune(db, "48998", "Le Mas-Bas")
+    apply(client, db, selected)
+    apply(client, db, declined, agent_email="mairie@mas-bas.fr")
+    cid = call_id(db)
+    close(db, cid)
+    sign_in_as(client, PERSONAS["coordinator"])
+    with db.session() as session:
+        ids = dict(session.execute(select(Commune.insee, Application.id).join(Application.commune)
+                                   .where(Application.call_id == cid)).all())
+    base = f"{MANAGE}/{cid}/candidatures"
+    post(client, f"{base}/{ids[selected]}/decision", {"action": "select", "reason": "Très bon dossier"})
+    post(client, f"{base}/{ids[declined]}/decision", {"action": "decline", "reason": "Projet trop limité"})
+    assert post(client, f"{MANAGE}/{cid}/resultats").status_code == 303
+    (subject, text), = outbox_to(db, "mairie@laubies.fr")[1:]
+    assert subject.endswith("Candidature retenue : Revitaliser nos centres-bourgs : deuxième vague")
+    assert "Motif : Très bon dossier" in text and "https://testserver.local/invitation/" in text
+    (subject, text), = outbox_to(db, "mairie@mas-bas.fr")[1:]
+    assert "n’est pas retenue" in text and "Motif : Projet trop limité" in text and "/invitation/" not in text
+    with db.session() as session:
+        invitation = session.scalar(select(AccountToken).where(AccountToken.email == "mairie@laubies.fr"))
+        assert invitation.role == "commune_admin"
+        titles = session.scalars(select(JournalPost.title).join(Commune, Commune.id == JournalPost.commune_id)
+                                 .where(Commune.insee == selected)).all()
+    assert "Les Laubies-Hautes est retenue par Pays des Sources (démonstration)" in titles
+    assert get(client, f"/communes/commune-{selected}/journal").status_code == 200

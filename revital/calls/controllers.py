@@ -10,7 +10,7 @@ from litestar.response import Redirect, Response, Template
 from sqlalchemy.exc import IntegrityError
 
 from revital import geo, maps
-from revital.calls import rules, services
+from revital.calls import notices, rules, services
 from revital.calls.models import Call
 from revital.communes.access import load_territory
 from revital.forms import Form
@@ -41,6 +41,10 @@ def call_or_404(db, slug: str, call_id: int) -> Call:
 def call_context(call: Call) -> dict:
     return {"call": call, "territory": call.territory, "demo": call.territory.is_demo,
             "state": services.state_of(call), "states": rules.STATES}
+
+
+def base_url(request) -> str:
+    return request.app.state.settings.base_url
 
 
 def application_url(call: Call, token: str) -> str:
@@ -128,6 +132,7 @@ class CallsController(Controller):
             application, token = services.start(db, call, commune.id, values)
             if form.get("action") == "submit":
                 services.submit(application)
+            notices.send_link(db, base_url(request), call, application, application_url(call, token))
             db.commit()
         except IntegrityError:  # the same commune, at the same moment
             db.rollback()
@@ -159,7 +164,10 @@ class CallsController(Controller):
             return application_page(request, db, call, 422, values=values, errors=errors, **context)
         services.fill(application, values)
         if submitting:
+            first = application.status == rules.DRAFT
             services.submit(application)
+            if first:  # the receipt, once
+                notices.send_link(db, base_url(request), call, application, application_url(call, token))
         db.commit()
         return see_other(application_url(call, token) + ("?fait=deposee" if submitting else "?fait=brouillon"))
 

@@ -7,7 +7,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from revital import backoffice
-from revital.calls import rules, services
+from revital.calls import notices, rules, services
 from revital.calls.controllers import NO_CALL, pdf_response
 from revital.communes.access import managed_territory
 from revital.forms import Form
@@ -166,6 +166,7 @@ class CallsManagementController(Controller):
             ensure_group(db, commune)
 
         services.publish_results(db, call, engage)
+        notices.announce_results(db, request.app.state.settings.base_url, call, services.applications_of(db, call))
         db.commit()
         return see_other(f"{base(slug)}/{call.id}/candidatures?fait=resultats")
 
