@@ -1,4 +1,5 @@
-"""The demo territory: Pays des Sources (démonstration), three real Lozère communes with fictional content.
+"""The demo territory: Pays des Sources (démonstration), three real Lozère communes engaged in the
+programme at different phases, with fictional content, and seven neighbours not engaged.
 
 Loading is idempotent: if the demo territory exists, nothing is changed.
 """
@@ -31,6 +32,8 @@ from revital.settings import PROJECT_DIR
 DEMO_SLUG = "pays-des-sources-demo"
 DEMO_PASSWORD = "demo-revital"
 GEODATA = PROJECT_DIR / "geodata" / "demo-communes.geojson"
+# Neighbours of the three demo communes, in the territory but not engaged in the programme.
+NEIGHBOURS = PROJECT_DIR / "geodata" / "demo-neighbours.geojson"
 
 ORGANISATIONS = [
     ("caue-48", "CAUE de la Lozère", "CAUE"),
@@ -169,7 +172,18 @@ def load(db: Session) -> bool:
         communes[commune.insee] = commune
         for slug in ("caue-48", "ddt-48", "departement-48", "banque-des-territoires"):
             commune.partners.append(CommunePartner(organisation=organisations[slug]))
+    neighbours, not_engaged = json.loads(NEIGHBOURS.read_text()), []
+    for feature in neighbours["features"]:  # no process: not engaged, no contribution
+        props = feature["properties"]
+        min_lon, min_lat, max_lon, max_lat = shape(feature["geometry"]).bounds
+        neighbour = Commune(territory=territory, insee=props["insee"], name=props["nom"], slug=props["slug"],
+                            population=props.get("population"), boundary=json.dumps(feature["geometry"]),
+                            min_lon=min_lon, min_lat=min_lat, max_lon=max_lon, max_lat=max_lat,
+                            boundary_source=neighbours["attribution"])
+        db.add(neighbour)
+        not_engaged.append(neighbour)
     db.flush()
+    db.add_all(LocalGroup(commune_id=c.id, name=f"Groupe local de {c.name}") for c in not_engaged)
     for feature in demo_features():
         props = feature["properties"]
         for place in props.get("places", []):

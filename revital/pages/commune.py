@@ -1,6 +1,9 @@
 """The public page of a commune: its presentation, and a panel from each part of the workflow (the
 process, the map of contributions with the perimeter and the places, the local group, the
-partners). Anonymous visitors get it from a cache, per version of the commune."""
+partners). Anonymous visitors get it from a cache, per version of the commune.
+
+A commune not engaged in the programme (no process) says so plainly: no "Contribuer", no map nor
+list of contributions."""
 
 from litestar import Controller, Request, Response
 from litestar.params import FromPath
@@ -27,13 +30,16 @@ def commune_page(request: Request, db, slug: str) -> Template | Redirect:
             return see_other(f"/communes/{commune.slug}")
     if commune is None:
         raise NotFound(NO_COMMUNE)
+    phase = process_panel(db, commune)
+    engaged = phase["process"] is not None
     return page(
         "pages/commune.html",
         commune=commune,
         territory=commune.territory,
         demo=commune.territory.is_demo,
-        phase=process_panel(db, commune),
-        contributions=map_panel(request.app.state.settings, commune),
+        phase=phase,
+        engaged=engaged,
+        contributions=map_panel(request.app.state.settings, commune) if engaged else None,
         geography=geography_panel(db, commune),
         localgroup=localgroup_panel(db, commune),
         partners=communes.partners_of(db, commune),

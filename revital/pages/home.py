@@ -1,4 +1,4 @@
-"""The home page: every territory with its communes and where each commune's process stands.
+"""The home page: every territory with its engaged communes and where each one's process stands.
 Anonymous visitors get it from a cache, per version of the territories."""
 
 from litestar import Controller, Request, Response
@@ -14,7 +14,7 @@ from revital.web import confirmation, page, principal
 
 
 def home_page(request: Request, db, ok: str = "") -> Template:
-    territories = process_services.territories_with_communes(db)
+    territories = process_services.territories_with_communes(db, engaged_only=True)
     who = principal(request)
     return page(
         "pages/home.html",

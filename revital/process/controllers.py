@@ -44,6 +44,8 @@ def public_panel(db, commune) -> dict:
 def panel(managed: Managed, db, facts: phases.Facts, error: str | None = None, typed: dict | None = None) -> dict:
     """The phase panel of the back office: where the process is, and the forms that move it."""
     process = services.process_of(db, managed.commune.id)
+    if process is None:  # not engaged: nothing to move until the territory engages the commune
+        return {"process": None, "territory_slug": managed.commune.territory.slug}
     target = phases.next_phase(process.phase)
     return {
         "process": process,
