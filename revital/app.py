@@ -54,10 +54,12 @@ from revital.pages.gates import facts_for
 from revital.pages.home import HomeController
 from revital.pages.overview import OverviewController
 from revital.pages.places import PlaceDeletionController
+from revital.pages.territory import TerritoryPageController
 from revital.process.controllers import PhaseController
 from revital.routes import provide_db
 from revital.settings import PROJECT_DIR, Settings
 from revital.site import SiteController
+from revital.territories.api import TerritoryApiController
 from revital.territories.controllers import CommuneImportController
 from revital.web import SecurityHeadersMiddleware, error_response
 
@@ -131,6 +133,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PlacesController,
             PlaceDeletionController,
             CommuneImportController,
+            TerritoryPageController,
+            TerritoryApiController,
             ContributeController,
             ContributionsController,
             ContributionPageController,
