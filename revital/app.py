@@ -50,6 +50,7 @@ from revital.localgroups.controllers import LocalGroupController
 from revital.pages.account import AccountPageController
 from revital.pages.commune import CommunePageController
 from revital.pages.contribution import ContributionPageController
+from revital.pages.dashboard import TerritoryDashboardController
 from revital.pages.gates import facts_for
 from revital.pages.home import HomeController
 from revital.pages.overview import OverviewController
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PlaceDeletionController,
             CommuneImportController,
             TerritoryPageController,
+            TerritoryDashboardController,
             TerritoryApiController,
             ContributeController,
             ContributionsController,

@@ -38,6 +38,7 @@ COMMUNE_TABS = (
 )
 
 TERRITORY_TABS = (
+    Tab("tableau", "Tableau de bord", "", MANAGE_TERRITORY),
     Tab("communes", "Communes du territoire", "/communes", MANAGE_TERRITORY),
 )
 

@@ -52,7 +52,7 @@ def access_context(db, principal: Principal, user: User) -> dict:
     tabs = {c.id: backoffice.commune_tabs(principal, scopes[c.id]) for c in communes}
     pending = pending_counts(db, [c.id for c in communes if any(t.key == "moderation" for t in tabs[c.id])])
     territory_access = [
-        Access(t.name, None, [(tab.label, tab.url(backoffice.territory_base(t.slug)))
+        Access(t.name, f"/territoires/{t.slug}", [(tab.label, tab.url(backoffice.territory_base(t.slug)))
                                                   for tab in backoffice.territory_tabs(principal, t.id)])
         for t in territories
     ]
