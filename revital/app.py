@@ -51,7 +51,7 @@ from revital.pages.account import AccountPageController
 from revital.pages.commune import CommunePageController
 from revital.pages.contribution import ContributionPageController
 from revital.pages.dashboard import TerritoryDashboardController
-from revital.pages.gates import facts_for
+from revital.pages.gates import facts_for, links_for
 from revital.pages.home import HomeController
 from revital.pages.overview import OverviewController
 from revital.pages.places import PlaceDeletionController
@@ -174,7 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle,
                      "pages": pages, "versions": Versions(),
                      # What the phase gates need to know, gathered above the parts that produce it.
-                     "gate_facts": facts_for}),
+                     "gate_facts": facts_for, "gate_links": links_for}),
         on_startup=[startup],
         on_shutdown=[shutdown],
         debug=settings.debug,

@@ -30,7 +30,8 @@ def commune_page(request: Request, db, slug: str) -> Template | Redirect:
             return see_other(f"/communes/{commune.slug}")
     if commune is None:
         raise NotFound(NO_COMMUNE)
-    phase = process_panel(db, commune)
+    state = request.app.state
+    phase = process_panel(db, commune, state.gate_facts(db, commune), state.gate_links(request.app, commune))
     engaged = phase["process"] is not None
     return page(
         "pages/commune.html",
