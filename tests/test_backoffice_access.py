@@ -14,6 +14,7 @@ THIRD = "mont-lozere-et-goulet"
 COMMUNES = [MAIN, OTHER, THIRD]
 TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/moderation", "/saisie"]
 TERRITORY = f"/territoires/{DEMO_SLUG}/gestion/communes"
+DASHBOARD = f"/territoires/{DEMO_SLUG}/gestion"
 ALL = {f"/communes/{MAIN}/gestion{suffix}" for suffix in TAB_SUFFIXES}
 FACILITATOR = ALL - {f"/communes/{MAIN}/gestion/perimetre"}
 
@@ -60,7 +61,8 @@ def test_the_account_page_shows_exactly_the_ways_in_that_open(as_persona, person
         for url in (f"/communes/{slug}/gestion", f"/communes/{slug}/gestion/moderation"):
             assert (url in shown) == (get(client, url).status_code == 200), url
     assert (TERRITORY in shown) == (get(client, TERRITORY).status_code == 200)
-    assert shown <= {TERRITORY, *(url for slug in COMMUNES for url in tab_urls(slug))}
+    assert (DASHBOARD in shown) == (get(client, DASHBOARD).status_code == 200)
+    assert shown <= {TERRITORY, DASHBOARD, *(url for slug in COMMUNES for url in tab_urls(slug))}
 
 
 def test_the_coordinator_lands_on_the_territory_and_every_commune(client):
@@ -69,7 +71,9 @@ def test_the_coordinator_lands_on_the_territory_and_every_commune(client):
     section = page.find("section", aria_labelledby="acces")
     assert [h.text() for h in section.find_all("h3")] == ["Mes territoires", "Mes communes"]
     territory, communes = section.find_all("ul")
-    assert [(a.text(), a.get("href")) for a in territory.find_all("a")] == [("communes du territoire", TERRITORY)]
+    assert [(a.text(), a.get("href")) for a in territory.find_all("a")] == [
+        ("Pays des Sources (démonstration)", f"/territoires/{DEMO_SLUG}"), ("tableau de bord", DASHBOARD),
+        ("communes du territoire", TERRITORY)]
     items = [li.text() for li in communes.find_all("li")]
     assert items == [
         "Grandrieu : gestion de la commune , modération (1 contribution en attente)",
