@@ -62,6 +62,7 @@ from revital.settings import PROJECT_DIR, Settings
 from revital.site import SiteController
 from revital.territories.api import TerritoryApiController
 from revital.territories.controllers import CommuneImportController
+from revital.territories.partners import PartnersController
 from revital.web import SecurityHeadersMiddleware, error_response
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CommuneImportController,
             TerritoryPageController,
             TerritoryDashboardController,
+            PartnersController,
             TerritoryApiController,
             ContributeController,
             ContributionsController,

@@ -40,6 +40,7 @@ COMMUNE_TABS = (
 TERRITORY_TABS = (
     Tab("tableau", "Tableau de bord", "", MANAGE_TERRITORY),
     Tab("communes", "Communes du territoire", "/communes", MANAGE_TERRITORY),
+    Tab("partenaires", "Partenaires", "/partenaires", MANAGE_TERRITORY),
 )
 
 

@@ -35,13 +35,15 @@ GEODATA = PROJECT_DIR / "geodata" / "demo-communes.geojson"
 # Neighbours of the three demo communes, in the territory but not engaged in the programme.
 NEIGHBOURS = PROJECT_DIR / "geodata" / "demo-neighbours.geojson"
 
+# (slug, name, kind: a code of revital.communes.organisations.KINDS)
 ORGANISATIONS = [
-    ("caue-48", "CAUE de la Lozère", "CAUE"),
-    ("ddt-48", "DDT de la Lozère", "État"),
-    ("departement-48", "Département de la Lozère", "Collectivité"),
-    ("cci-48", "CCI de la Lozère", "Chambre consulaire"),
-    ("cma-48", "Chambre de métiers et de l’artisanat de la Lozère", "Chambre consulaire"),
-    ("banque-des-territoires", "Banque des Territoires", "Financeur"),
+    ("caue-48", "CAUE de la Lozère", "caue"),
+    ("ddt-48", "DDT de la Lozère", "ddt"),
+    ("departement-48", "Département de la Lozère", "departement"),
+    ("cci-48", "CCI de la Lozère", "chambre-consulaire"),
+    ("cma-48", "Chambre de métiers et de l’artisanat de la Lozère", "chambre-consulaire"),
+    ("banque-des-territoires", "Banque des Territoires", "banque-des-territoires"),
+    ("udap-48", "UDAP de la Lozère (architectes des Bâtiments de France)", "udap-abf"),
 ]
 
 DESCRIPTIONS = {
