@@ -15,6 +15,7 @@ COMMUNES = [MAIN, OTHER, THIRD]
 TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/moderation", "/saisie"]
 TERRITORY = f"/territoires/{DEMO_SLUG}/gestion/communes"
 DASHBOARD = f"/territoires/{DEMO_SLUG}/gestion"
+PARTNERS = f"/territoires/{DEMO_SLUG}/gestion/partenaires"
 ALL = {f"/communes/{MAIN}/gestion{suffix}" for suffix in TAB_SUFFIXES}
 FACILITATOR = ALL - {f"/communes/{MAIN}/gestion/perimetre"}
 
@@ -62,7 +63,8 @@ def test_the_account_page_shows_exactly_the_ways_in_that_open(as_persona, person
             assert (url in shown) == (get(client, url).status_code == 200), url
     assert (TERRITORY in shown) == (get(client, TERRITORY).status_code == 200)
     assert (DASHBOARD in shown) == (get(client, DASHBOARD).status_code == 200)
-    assert shown <= {TERRITORY, DASHBOARD, *(url for slug in COMMUNES for url in tab_urls(slug))}
+    assert (PARTNERS in shown) == (get(client, PARTNERS).status_code == 200)
+    assert shown <= {TERRITORY, DASHBOARD, PARTNERS, *(url for slug in COMMUNES for url in tab_urls(slug))}
 
 
 def test_the_coordinator_lands_on_the_territory_and_every_commune(client):
@@ -73,7 +75,7 @@ def test_the_coordinator_lands_on_the_territory_and_every_commune(client):
     territory, communes = section.find_all("ul")
     assert [(a.text(), a.get("href")) for a in territory.find_all("a")] == [
         ("Pays des Sources (démonstration)", f"/territoires/{DEMO_SLUG}"), ("tableau de bord", DASHBOARD),
-        ("communes du territoire", TERRITORY)]
+        ("communes du territoire", TERRITORY), ("partenaires", PARTNERS)]
     items = [li.text() for li in communes.find_all("li")]
     assert items == [
         "Grandrieu : gestion de la commune , modération (1 contribution en attente)",
