@@ -63,7 +63,7 @@ def test_it_works(client, db):
     dom = parse(response.text)
     assert dom.find("h1").text() == "Tableau de bord · Pays des Sources (démonstration)"
     nav = dom.find("nav", aria_label="Gestion du territoire")
-    assert nav.hrefs() == [URL, f"{URL}/communes", f"/territoires/{TERRITORY}"]
+    assert nav.hrefs() == [URL, f"{URL}/communes", f"{URL}/partenaires", f"/territoires/{TERRITORY}"]
     names = [tr.find("th").text() for tr in dom.find("table").find("tbody").find_all("tr")]
     assert names == ["Grandrieu", "Mont Lozère et Goulet", "Saint-Étienne-du-Valdonnez"]
     with db.session() as session:
