@@ -60,15 +60,19 @@ from revital.mail.sender import sender_for
 from revital.pages.account import AccountPageController
 from revital.pages.commune import CommunePageController
 from revital.pages.contribution import ContributionPageController
-from revital.pages.gates import facts_for
+from revital.pages.dashboard import TerritoryDashboardController
+from revital.pages.gates import facts_for, links_for
 from revital.pages.home import HomeController
 from revital.pages.overview import OverviewController
 from revital.pages.places import PlaceDeletionController
+from revital.pages.territory import TerritoryPageController
 from revital.process.controllers import PhaseController
 from revital.routes import provide_db
 from revital.settings import PROJECT_DIR, Settings
 from revital.site import SiteController
+from revital.territories.api import TerritoryApiController
 from revital.territories.controllers import CommuneImportController
+from revital.territories.partners import PartnersController
 from revital.web import SecurityHeadersMiddleware, error_response
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
@@ -148,6 +152,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CommuneImportController,
             CallsController,
             CallsManagementController,
+            TerritoryPageController,
+            TerritoryDashboardController,
+            PartnersController,
+            TerritoryApiController,
             ContributeController,
             ContributionsController,
             ContributionPageController,
@@ -191,7 +199,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle,
                      "pages": pages, "versions": Versions(), "mail": mail,
                      # What the phase gates need to know, gathered above the parts that produce it.
-                     "gate_facts": facts_for}),
+                     "gate_facts": facts_for, "gate_links": links_for}),
         on_startup=[startup],
         on_shutdown=[shutdown],
         debug=settings.debug,

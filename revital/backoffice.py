@@ -42,8 +42,10 @@ COMMUNE_TABS = (
 )
 
 TERRITORY_TABS = (
+    Tab("tableau", "Tableau de bord", "", MANAGE_TERRITORY),
     Tab("communes", "Communes du territoire", "/communes", MANAGE_TERRITORY),
     Tab("appels", "Appels à candidatures", "/appels", MANAGE_TERRITORY),
+    Tab("partenaires", "Partenaires", "/partenaires", MANAGE_TERRITORY),
 )
 
 

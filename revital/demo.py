@@ -1,4 +1,5 @@
-"""The demo territory: Pays des Sources (démonstration), three real Lozère communes with fictional content.
+"""The demo territory: Pays des Sources (démonstration), three real Lozère communes engaged in the
+programme at different phases, with fictional content, and seven neighbours not engaged.
 
 Loading is idempotent: if the demo territory exists, nothing is changed.
 """
@@ -32,14 +33,18 @@ from revital.settings import PROJECT_DIR
 DEMO_SLUG = "pays-des-sources-demo"
 DEMO_PASSWORD = "demo-revital"
 GEODATA = PROJECT_DIR / "geodata" / "demo-communes.geojson"
+# Neighbours of the three demo communes, in the territory but not engaged in the programme.
+NEIGHBOURS = PROJECT_DIR / "geodata" / "demo-neighbours.geojson"
 
+# (slug, name, kind: a code of revital.communes.organisations.KINDS)
 ORGANISATIONS = [
-    ("caue-48", "CAUE de la Lozère", "CAUE"),
-    ("ddt-48", "DDT de la Lozère", "État"),
-    ("departement-48", "Département de la Lozère", "Collectivité"),
-    ("cci-48", "CCI de la Lozère", "Chambre consulaire"),
-    ("cma-48", "Chambre de métiers et de l’artisanat de la Lozère", "Chambre consulaire"),
-    ("banque-des-territoires", "Banque des Territoires", "Financeur"),
+    ("caue-48", "CAUE de la Lozère", "caue"),
+    ("ddt-48", "DDT de la Lozère", "ddt"),
+    ("departement-48", "Département de la Lozère", "departement"),
+    ("cci-48", "CCI de la Lozère", "chambre-consulaire"),
+    ("cma-48", "Chambre de métiers et de l’artisanat de la Lozère", "chambre-consulaire"),
+    ("banque-des-territoires", "Banque des Territoires", "banque-des-territoires"),
+    ("udap-48", "UDAP de la Lozère (architectes des Bâtiments de France)", "udap-abf"),
 ]
 
 DESCRIPTIONS = {
@@ -175,7 +180,18 @@ def load(db: Session) -> bool:
         communes[commune.insee] = commune
         for slug in ("caue-48", "ddt-48", "departement-48", "banque-des-territoires"):
             commune.partners.append(CommunePartner(organisation=organisations[slug]))
+    neighbours, not_engaged = json.loads(NEIGHBOURS.read_text()), []
+    for feature in neighbours["features"]:  # no process: not engaged, no contribution
+        props = feature["properties"]
+        min_lon, min_lat, max_lon, max_lat = shape(feature["geometry"]).bounds
+        neighbour = Commune(territory=territory, insee=props["insee"], name=props["nom"], slug=props["slug"],
+                            population=props.get("population"), boundary=json.dumps(feature["geometry"]),
+                            min_lon=min_lon, min_lat=min_lat, max_lon=max_lon, max_lat=max_lat,
+                            boundary_source=neighbours["attribution"])
+        db.add(neighbour)
+        not_engaged.append(neighbour)
     db.flush()
+    db.add_all(LocalGroup(commune_id=c.id, name=f"Groupe local de {c.name}") for c in not_engaged)
     for feature in demo_features():
         props = feature["properties"]
         for place in props.get("places", []):

@@ -43,10 +43,12 @@ IGN_ATTRIBUTION = '&copy; <a href="https://www.ign.fr/">IGN</a> – Géoplatefor
 VIEW = "communeLayers"
 PERIMETER_EDITOR = "perimeterEditor"
 POINT_PICKER = "pointPicker"
+TERRITORY = "territoryCommunes"
 
 # One map per behaviour on a page; the same id in every process, so that any worker's fragment
 # names the map another worker's page holds.
-MAP_IDS = {VIEW: "carte-commune", PERIMETER_EDITOR: "carte-perimetre", POINT_PICKER: "carte-position"}
+MAP_IDS = {VIEW: "carte-commune", PERIMETER_EDITOR: "carte-perimetre", POINT_PICKER: "carte-position",
+           TERRITORY: "carte-territoire"}
 
 
 class LocalMap(folium.Map):
@@ -111,6 +113,13 @@ def commune_map(settings, commune, behaviour: str = VIEW, **options) -> MapParts
     skip_to = options.get("lon") if behaviour == POINT_PICKER else options.get("field")
     return cached_map(tiles_of(settings), bbox, behaviour, json.dumps({"url": url, **options}, sort_keys=True),
                       MAP_IDS[behaviour], skip_to)
+
+
+def territory_map(settings, bbox: tuple, url: str, colours: dict[str, str]) -> MapParts:
+    """The map of a territory: its engaged communes from `url` (a GeoJSON of communes with a
+    "phase" property), each filled with the colour of its phase."""
+    return cached_map(tiles_of(settings), bbox, TERRITORY, json.dumps({"url": url, "colours": colours}, sort_keys=True),
+                      MAP_IDS[TERRITORY], None)
 
 
 @lru_cache(maxsize=512)

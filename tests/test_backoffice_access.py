@@ -15,6 +15,8 @@ THIRD = "mont-lozere-et-goulet"
 COMMUNES = [MAIN, OTHER, THIRD]
 TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/moderation", "/saisie", "/equipe", "/journal"]
 TERRITORY = f"/territoires/{DEMO_SLUG}/gestion/communes"
+DASHBOARD = f"/territoires/{DEMO_SLUG}/gestion"
+PARTNERS = f"/territoires/{DEMO_SLUG}/gestion/partenaires"
 ALL = {f"/communes/{MAIN}/gestion{suffix}" for suffix in TAB_SUFFIXES}
 FACILITATOR = ALL - {f"/communes/{MAIN}/gestion/perimetre", f"/communes/{MAIN}/gestion/equipe"}
 # The journal is the commune's own voice: written by the commune and its facilitators only.
@@ -63,8 +65,10 @@ def test_the_account_page_shows_exactly_the_ways_in_that_open(as_persona, person
         for url in (f"/communes/{slug}/gestion", f"/communes/{slug}/gestion/moderation"):
             assert (url in shown) == (get(client, url).status_code == 200), url
     assert (TERRITORY in shown) == (get(client, TERRITORY).status_code == 200)
+    assert (DASHBOARD in shown) == (get(client, DASHBOARD).status_code == 200)
+    assert (PARTNERS in shown) == (get(client, PARTNERS).status_code == 200)
     territory_tabs = {tab.url(backoffice.territory_base(DEMO_SLUG)) for tab in backoffice.TERRITORY_TABS}
-    assert shown <= territory_tabs | {url for slug in COMMUNES for url in tab_urls(slug)}
+    assert shown <= territory_tabs | {f"/territoires/{DEMO_SLUG}"} | {url for slug in COMMUNES for url in tab_urls(slug)}
 
 
 def test_the_coordinator_lands_on_the_territory_and_every_commune(client):
@@ -74,7 +78,9 @@ def test_the_coordinator_lands_on_the_territory_and_every_commune(client):
     assert [h.text() for h in section.find_all("h3")] == ["Mes territoires", "Mes communes"]
     territory, communes = section.find_all("ul")
     assert [(a.text(), a.get("href")) for a in territory.find_all("a")] == [
-        ("communes du territoire", TERRITORY), ("appels à candidatures", f"/territoires/{DEMO_SLUG}/gestion/appels")]
+        ("Pays des Sources (démonstration)", f"/territoires/{DEMO_SLUG}"), ("tableau de bord", DASHBOARD),
+        ("communes du territoire", TERRITORY), ("appels à candidatures", f"/territoires/{DEMO_SLUG}/gestion/appels"),
+        ("partenaires", PARTNERS)]
     items = [li.text() for li in communes.find_all("li")]
     assert items == [
         "Grandrieu : gestion de la commune , modération (1 contribution en attente)",

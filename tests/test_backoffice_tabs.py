@@ -68,7 +68,7 @@ def test_every_tab_names_a_known_permission_and_a_page():
 
 
 def test_only_the_territory_coordinator_sees_the_territory_tabs():
-    assert [t.key for t in backoffice.territory_tabs(who(COORDINATOR), 10)] == ["communes", "appels"]
+    assert [t.key for t in backoffice.territory_tabs(who(COORDINATOR), 10)] == ["tableau", "communes", "appels", "partenaires"]
     assert backoffice.territory_tabs(who(COORDINATOR), 20) == []
     assert all(backoffice.territory_tabs(who(role), 10) == [] for role in GRANTS if role != COORDINATOR)
     assert can_in_territory(who(COORDINATOR), MANAGE_TERRITORY, 10)

@@ -392,3 +392,19 @@ def test_publishing_tells_each_applicant_invites_the_selected_and_writes_the_jou
                                  .where(Commune.insee == selected)).all()
     assert "Les Laubies-Hautes est retenue par Pays des Sources (démonstration)" in titles
     assert get(client, f"/communes/commune-{selected}/journal").status_code == 200
+
+
+def test_the_territory_page_lists_its_calls(client, db):
+    page = parse(get(client, f"/territoires/{TERRITORY}").text)
+    section = page.find("section", aria_labelledby="appels")
+    assert [a.get("href") for a in section.find_all("a")] == [f"{PUBLIC}/{call_id(db)}", f"{PUBLIC}/{call_id(db, opened=False)}"]
+
+
+def test_the_dashboard_asks_for_the_decisions_of_a_closed_call(client, db):
+    insee = new_commune(db)
+    apply(client, db, insee)
+    cid = call_id(db)
+    close(db, cid)
+    sign_in_as(client, PERSONAS["coordinator"])
+    items = [li.text() for li in parse(get(client, f"/territoires/{TERRITORY}/gestion").text).find("ul", class_="attention-list").find_all("li")]
+    assert "Revitaliser nos centres-bourgs : deuxième vague : 1 candidature attend une décision. Voir Revitaliser nos centres-bourgs : deuxième vague" in items

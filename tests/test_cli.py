@@ -31,14 +31,14 @@ def count(database, model):
 def test_demo_loads_once_and_keeps_existing_data(env, empty_db, capsys):
     assert cli.main(["demo"]) == 0
     assert "Territoire de démonstration chargé" in capsys.readouterr().out
-    assert count(empty_db, Commune) == 3
+    assert count(empty_db, Commune) == 10
     with empty_db.transaction() as session:
         session.scalar(select(Commune).where(Commune.insee == "48070")).description = "Modifié par la commune"
         session.add(Member(group_id=1, name="Ajout local", kind="resident"))
     members = count(empty_db, Member)
     assert cli.main(["demo"]) == 0
     assert "déjà chargé" in capsys.readouterr().out
-    assert count(empty_db, Commune) == 3 and count(empty_db, Member) == members
+    assert count(empty_db, Commune) == 10 and count(empty_db, Member) == members
     with empty_db.session() as session:
         assert session.scalar(select(Commune.description).where(Commune.insee == "48070")) == "Modifié par la commune"
 

@@ -83,7 +83,7 @@ def run(database, *args, **kwargs) -> ImportReport:
 
 
 def nothing_written(database, communes: int = 0, territories: int = 0) -> bool:
-    return (count(database, Commune), count(database, Territory), count(database, Process)) == (
+    return (count(database, Commune), count(database, Territory), count(database, LocalGroup)) == (
         communes, territories, communes)
 
 
@@ -106,10 +106,9 @@ def test_lozere_through_the_cli(env, empty_db, capsys):
             "Langogne", "langogne", "communes-48.geojson", 1, None)
         stored = langogne.boundary
         box = (langogne.min_lon, langogne.min_lat, langogne.max_lon, langogne.max_lat)
-    # Every new commune starts its process and has its local group.
-    assert count(empty_db, Process) == count(empty_db, LocalGroup) == count(empty_db, PhaseTransition) == 158
-    assert count(empty_db, PhaseTransition, PhaseTransition.reason == "Commune importée.",
-                 PhaseTransition.to_phase == "diagnostic") == 158
+    # Every new commune has its local group, and is not engaged: no process until the territory engages it.
+    assert count(empty_db, LocalGroup) == 158
+    assert count(empty_db, Process) == count(empty_db, PhaseTransition) == 0
     # Langogne keeps its hole, exactly filled by an exclave of Naussac-Fontanes.
     langogne = geo.from_geojson(stored)
     assert langogne.geom_type == "Polygon" and len(langogne.interiors) == 1
@@ -134,7 +133,7 @@ def test_importing_twice_updates_instead_of_duplicating(empty_db):
     assert second.summary() == "158 communes importées dans « lozere » : 0 créée, 158 mises à jour."
     assert "48080 Langogne : contour mis à jour" in second.lines
     assert "48034 La Canourgue : contour mis à jour" in second.lines
-    assert count(empty_db, Commune) == count(empty_db, Process) == count(empty_db, LocalGroup) == 158
+    assert count(empty_db, Commune) == count(empty_db, LocalGroup) == 158 and count(empty_db, Process) == 0
     assert count(empty_db, Territory) == 1
     with empty_db.session() as session:
         canourgue = session.scalar(select(Commune).where(Commune.insee == "48034"))
@@ -150,7 +149,7 @@ def test_saint_flour_of_the_cantal_and_of_the_puy_de_dome(empty_db):
     assert cantal.summary() == "247 communes importées dans « Cantal » : 247 créées, 0 mise à jour."
     puy = run(empty_db, load("63"), "puy-de-dome", "Puy-de-Dôme", source="communes-63.geojson")
     assert puy.summary() == "467 communes importées dans « Puy-de-Dôme » : 467 créées, 0 mise à jour."
-    assert count(empty_db, Commune) == 714 and count(empty_db, Process) == 714
+    assert count(empty_db, Commune) == 714 and count(empty_db, Process) == 0
     with empty_db.session() as session:
         rows = session.execute(select(Commune.insee, Commune.name, Commune.slug, Territory.slug)
                                .join(Territory).where(Commune.name == "Saint-Flour").order_by(Commune.insee)).all()
@@ -170,11 +169,13 @@ def test_a_commune_of_another_territory_is_refused_and_nothing_written(db):
     before = count(db, Commune), count(db, Territory), count(db, Process)
     with pytest.raises(geo.GeometryError) as error:
         run(db, load("48"), "lozere", "Lozère")
-    assert str(error.value) == (
-        "3 communes appartiennent déjà à un autre territoire :\n"
-        f"- La commune 48027 Mont Lozère et Goulet appartient déjà au territoire « {DEMO_TERRITORY} ».\n"
-        f"- La commune 48070 Grandrieu appartient déjà au territoire « {DEMO_TERRITORY} ».\n"
-        f"- La commune 48147 Saint-Étienne-du-Valdonnez appartient déjà au territoire « {DEMO_TERRITORY} »."
+    demo_communes = [("48003", "Allenc"), ("48016", "Balsièges"), ("48027", "Mont Lozère et Goulet"),
+                     ("48030", "Brenoux"), ("48043", "Châteauneuf-de-Randon"), ("48070", "Grandrieu"),
+                     ("48081", "Lanuéjols"), ("48095", "Mende"), ("48137", "Saint-Bauzile"),
+                     ("48147", "Saint-Étienne-du-Valdonnez")]
+    assert str(error.value) == "\n".join(
+        ["10 communes appartiennent déjà à un autre territoire :"]
+        + [f"- La commune {code} {name} appartient déjà au territoire « {DEMO_TERRITORY} »." for code, name in demo_communes]
     )
     with pytest.raises(geo.GeometryError) as error:
         run(db, load("48"), "lozere", codes=["48080", "48070"])
@@ -435,7 +436,7 @@ def test_cli_api_import_by_code(env, empty_db, capsys, monkeypatch):
     assert api.urls == [f"{API}/communes/48070?{QUERY}", f"{API}/communes/48147?{QUERY}"]
     grandrieu = commune(empty_db, "48070")
     assert (grandrieu.population, grandrieu.boundary_source, grandrieu.slug) == (742, "geo.api.gouv.fr", "grandrieu")
-    assert count(empty_db, Process) == count(empty_db, LocalGroup) == 2
+    assert count(empty_db, LocalGroup) == 2 and count(empty_db, Process) == 0
 
 
 def test_cli_api_import_of_a_departement_then_again(env, empty_db, capsys, monkeypatch):
@@ -444,7 +445,7 @@ def test_cli_api_import_of_a_departement_then_again(env, empty_db, capsys, monke
     assert capsys.readouterr().out.splitlines()[-1] == "3 communes importées dans « lozere » : 3 créées, 0 mise à jour."
     assert cli.main(["commune", "import", "--api", "--departement", "48", "--territory", "lozere"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "3 communes importées dans « lozere » : 0 créée, 3 mises à jour."
-    assert count(empty_db, Commune) == count(empty_db, Process) == 3
+    assert count(empty_db, Commune) == count(empty_db, LocalGroup) == 3 and count(empty_db, Process) == 0
 
 
 @pytest.mark.parametrize("api, message", [

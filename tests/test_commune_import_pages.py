@@ -62,8 +62,8 @@ def test_upload_a_file(client, db):
     assert response.status_code == 200
     text = text_of(response.text)
     assert "2 communes importées dans « Pays des Sources (démonstration) » : 2 créées, 0 mise à jour." in text
-    assert count(db) == 5
-    assert "Langogne" in text_of(get(client, "/").text)
+    assert count(db) == 12  # the ten demo communes and these two
+    assert "Langogne" not in text_of(get(client, "/").text)  # imported, not engaged: not on the home page
 
 
 def test_upload_only_some_codes(client, db):
@@ -89,7 +89,7 @@ def test_bad_files_import_nothing(client, db, content, message):
     assert response.status_code == 422
     text = text_of(response.text)
     assert "Rien n’a été importé." in text and message in text
-    assert count(db) == 3
+    assert count(db) == 10
 
 
 def test_code_absent_from_the_file(client, db):
@@ -99,7 +99,7 @@ def test_code_absent_from_the_file(client, db):
     assert response.status_code == 422
     assert "Le code INSEE 48999 n’est pas dans le fichier." in text_of(response.text)
     assert 'value="48999"' in response.text
-    assert count(db) == 3
+    assert count(db) == 10
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/geodata is absent (a user's own clone)")
@@ -143,7 +143,7 @@ def test_api_timeout_suggests_the_file_import(client, db, monkeypatch):
     assert response.status_code == 422
     text = text_of(response.text)
     assert "ne répond pas" in text and "importez plutôt un fichier GeoJSON" in text
-    assert count(db) == 3
+    assert count(db) == 10
 
 
 def test_api_error_500(client, db, monkeypatch):

@@ -171,7 +171,7 @@ def test_malformed_form_body_is_a_french_400(client):
 def test_an_unexpected_error_is_a_french_500_without_details(client, monkeypatch, caplog):
     from revital.process import services
 
-    def broken(db):
+    def broken(db, **options):
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(services, "territories_with_communes", broken)

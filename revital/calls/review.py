@@ -41,7 +41,7 @@ def call_form_page(territory, user, status_code=200, call=None, values=None, err
         values = {"title": call.title, "text": call.text, "criteria": call.criteria, "documents": call.documents,
                   "opens_on": call.opens_on.isoformat(), "closes_on": call.closes_on.isoformat()}
     return page("calls/edit.html", status_code=status_code, territory=territory, demo=territory.is_demo,
-                admin_tabs=tabs(user, territory), call=call, values={**CALL_BLANK, **(values or {})}, errors=errors or {}, notice=notice)
+                territory_tabs=tabs(user, territory), call=call, values={**CALL_BLANK, **(values or {})}, errors=errors or {}, notice=notice)
 
 
 def review_page(db, territory, user, call, status_code=200, errors=None, notice=None) -> Template:
@@ -57,7 +57,7 @@ def review_page(db, territory, user, call, status_code=200, errors=None, notice=
         }
     state = services.state_of(call)
     return page("calls/review.html", status_code=status_code, territory=territory, demo=territory.is_demo,
-                admin_tabs=tabs(user, territory), call=call, applications=applications, criteria=criteria,
+                territory_tabs=tabs(user, territory), call=call, applications=applications, criteria=criteria,
                 scored=scored, state=state, states=rules.STATES, statuses=rules.STATUSES, score_labels=rules.SCORE_LABELS,
                 drafts=services.drafts_count(db, call), errors=errors or {}, notice=notice,
                 publish_problem=rules.can_publish_results([a.status for a in applications], state))
@@ -70,7 +70,7 @@ class CallsManagementController(Controller):
     def index(self, request: Request, db: DB, slug: FromPath[str]) -> Template:
         territory, user = managed_territory(request, db, slug)
         calls = services.calls_of(db, territory.id)
-        return page("calls/manage.html", territory=territory, demo=territory.is_demo, admin_tabs=tabs(user, territory),
+        return page("calls/manage.html", territory=territory, demo=territory.is_demo, territory_tabs=tabs(user, territory),
                     calls=calls, states={c.id: services.state_of(c) for c in calls}, labels=rules.STATES,
                     counts={c.id: len(services.applications_of(db, c)) for c in calls})
 
@@ -160,9 +160,8 @@ class CallsManagementController(Controller):
 
         def engage(application):
             commune = application.commune
-            if process_services.process_of(db, commune.id) is None:
-                process_services.start(db, commune.id, user=user,
-                                       reason=f"Commune retenue à l’appel « {call.title} ».")
+            if not process_services.is_engaged(db, commune.id):  # engaged by hand meanwhile: nothing to do
+                process_services.engage(db, commune, user, f"Commune retenue à l’appel « {call.title} ».")
             ensure_group(db, commune)
 
         services.publish_results(db, call, engage)

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from revital.communes import organisations
 from revital.db import Base, UTCDateTime, utcnow
 
 
@@ -86,10 +87,15 @@ class Organisation(Base):
     territory_id: Mapped[int] = mapped_column(ForeignKey("territories.id"), index=True)
     slug: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(200))
+    # A code of revital.communes.organisations.KINDS (CAUE, DDT, Département…).
     kind: Mapped[str] = mapped_column(String(40), default="")
     description: Mapped[str] = mapped_column(Text, default="")
 
     territory: Mapped[Territory] = relationship(back_populates="organisations")
+
+    @property
+    def kind_label(self) -> str:
+        return organisations.kind_label(self.kind)
 
 
 class CommunePartner(Base):

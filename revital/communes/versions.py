@@ -136,6 +136,21 @@ class Versions:
             found = self.memo.put(("commune", slug), commune_version(row) if row else None)
         return found
 
+    def known_territory(self, slug: str) -> str | None:
+        """Without touching the database: None if not read lately."""
+        return self.memo.get(("territory", slug))
+
+    def territory(self, db: Session, slug: str) -> str | None:
+        """The version of everything a territory's pages show (its own and its communes'), or None
+        for an unknown territory."""
+        found = self.memo.get(("territory", slug), MISSING)
+        if found is MISSING:
+            row = db.execute(select(Territory.id, Territory.version, Territory.created_at)
+                             .where(Territory.slug == slug)).first()
+            found = self.memo.put(("territory", slug),
+                                  version_key(row[0], int(row[2].timestamp() * 1000), row[1]) if row else None)
+        return found
+
     def known_site(self) -> str | None:
         return self.memo.get("site")
 

@@ -1,4 +1,7 @@
-"""The residents' contribution form: /communes/{slug}/contribuer, its thanks page."""
+"""The residents' contribution form: /communes/{slug}/contribuer, its thanks page.
+
+A commune that is not engaged in the programme (no process) takes no contribution: the form and
+its POST answer 403 with a French page saying so, and nothing is written."""
 
 from litestar import Controller, Request, Response
 from litestar.params import FromPath
@@ -12,6 +15,7 @@ from revital.contributions.pages import commune_key
 from revital.forms import Form
 from revital.routes import DB, get, post, shared_page
 from revital.web import (
+    Forbidden,
     NotFound,
     current_user,
     is_fragment_request,
@@ -51,6 +55,15 @@ def render_form(request, db, commune, status_code=200, **context) -> Template:
     return page(template, status_code=status_code, **form_context(request, db, commune, **context))
 
 
+def engaged_commune(db, slug: str):
+    """The commune at slug (404), which must be engaged in the programme (403 otherwise)."""
+    commune = load_commune(db, slug)
+    refused = intake.refusal_if_not_engaged(db, commune)
+    if refused:
+        raise Forbidden(refused)
+    return commune
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -75,7 +88,7 @@ class ContributeController(Controller):
         versions = request.app.state.versions
 
         def build(db):
-            commune = load_commune(db, slug)
+            commune = engaged_commune(db, slug)
             if commune.contributions_need_account and current_user(request) is None:
                 return see_other(sign_in_url(request))
             # Kept for everybody: a placeholder, each visitor's own token put in on the way out.
@@ -88,7 +101,7 @@ class ContributeController(Controller):
     @post("/", request_max_body_size=MAX_UPLOAD)
     def submit(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect | Response:
         db.read()
-        commune = load_commune(db, slug)
+        commune = engaged_commune(db, slug)
         user = current_user(request)
         if commune.contributions_need_account and user is None:
             return see_other(sign_in_url(request))

@@ -56,8 +56,18 @@ class Outcome:
     retry_after: int | None = None
 
 
-def current_phase(db, commune) -> str:
-    return db.scalar(select(Process.phase).where(Process.commune_id == commune.id)) or phases.DIAGNOSTIC
+NOT_ENGAGED = ("{name} n’est pas (encore) engagée dans le programme de revitalisation : elle ne reçoit pas "
+               "de contributions pour l’instant. Rien n’a été enregistré.")
+
+
+def current_phase(db, commune) -> str | None:
+    """The phase of the commune's process; None when the commune is not engaged (no process)."""
+    return db.scalar(select(Process.phase).where(Process.commune_id == commune.id))
+
+
+def refusal_if_not_engaged(db, commune) -> str | None:
+    """The French reason why the commune takes no contribution, or None when it is engaged."""
+    return NOT_ENGAGED.format(name=commune.name) if current_phase(db, commune) is None else None
 
 
 def receive(db, commune, form, entry: Entry, secret: str, throttle, address: str, limit: int,
@@ -83,6 +93,9 @@ def receive(db, commune, form, entry: Entry, secret: str, throttle, address: str
                                             services.inside_commune(commune))
     errors.update(form.unreadable_errors())
     phase = current_phase(db, commune)
+    if phase is None:  # the entry points refuse before: nothing is written for a commune not engaged
+        db.commit()
+        return Outcome(status_code=403, values=values, notice=NOT_ENGAGED.format(name=commune.name))
     db.commit()  # the end of the reads (nothing to write): the photo takes a while, hold nothing meanwhile
     photo = None
     upload = form.upload("photo") if entry.photos else None

@@ -12,7 +12,7 @@ from revital.forms import UNREADABLE, Form
 from revital.permissions import MODERATE
 from revital.process import phases
 from revital.routes import DB, get, post
-from revital.web import confirmation, get_or_404, page, see_other
+from revital.web import Forbidden, confirmation, get_or_404, page, see_other
 
 MESSAGES = {
     "moderation-publish": "La contribution est publiée.",
@@ -85,6 +85,14 @@ def entry_page(request, db, managed: Managed, status_code=200, values=None, erro
     )
 
 
+def engaged(db, managed: Managed) -> Managed:
+    """Paper contributions only for a commune engaged in the programme (403 otherwise)."""
+    refused = intake.refusal_if_not_engaged(db, managed.commune)
+    if refused:
+        raise Forbidden(refused)
+    return managed
+
+
 class PaperEntryController(Controller):
     """Quick entry of paper contributions, one after another: source "atelier", published at once."""
 
@@ -93,14 +101,14 @@ class PaperEntryController(Controller):
     @get("/")
     def form(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "",
              numero: FromQuery[int] = 0) -> Template:
-        managed = managed_commune(request, db, slug, MODERATE)
+        managed = engaged(db, managed_commune(request, db, slug, MODERATE))
         message = f"Contribution n° {numero} enregistrée et publiée. Au suivant !" if ok == "saisie" and numero else None
         return entry_page(request, db, managed, ok=message)
 
     @post("/")
     def save(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
         db.read()
-        managed = managed_commune(request, db, slug, MODERATE)
+        managed = engaged(db, managed_commune(request, db, slug, MODERATE))
         commune = managed.commune
         settings = request.app.state.settings
         outcome = intake.receive(db, commune, form, intake.PAPER, settings.secret_key, request.app.state.throttle,

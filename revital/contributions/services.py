@@ -256,3 +256,35 @@ def status_counts(db: Session, commune_id: int) -> dict:
     rows = db.execute(select(Contribution.status, func.count()).where(Contribution.commune_id == commune_id)
                       .group_by(Contribution.status)).all()
     return {status: count for status, count in rows}
+
+
+def yearly_figures(db: Session, commune_ids: list[int], start, end) -> dict[int, dict]:
+    """For the funders' yearly report, per commune: the contributions published among those received
+    in [start, end), by kind, their supports, and the participants (distinct accounts and distinct
+    pseudonyms; a contribution with neither counts as one person). Grouped in the database."""
+    if not commune_ids:
+        return {}
+    where = (Contribution.commune_id.in_(commune_ids), Contribution.status == PUBLISHED,
+             Contribution.created_at >= start, Contribution.created_at < end)
+    figures = {i: {"asset": 0, "weakness": 0, "idea": 0, "supports": 0, "participants": 0} for i in commune_ids}
+    for commune_id, kind, count, supports in db.execute(
+            select(Contribution.commune_id, Contribution.kind, func.count(), func.coalesce(func.sum(Contribution.supports_count), 0))
+            .where(*where).group_by(Contribution.commune_id, Contribution.kind)).all():
+        if kind in figures[commune_id]:
+            figures[commune_id][kind] += count
+        figures[commune_id]["supports"] += int(supports)
+    anonymous = (Contribution.user_id.is_(None),)
+    people = (
+        # each account once
+        select(Contribution.commune_id, Contribution.user_id).where(*where, Contribution.user_id.is_not(None)).distinct(),
+        # each pseudonym once among contributions without an account
+        select(Contribution.commune_id, func.lower(Contribution.author_name))
+        .where(*where, *anonymous, Contribution.author_name != "").distinct(),
+        # and each contribution with neither: one person at most
+        select(Contribution.commune_id, Contribution.id).where(*where, *anonymous, Contribution.author_name == ""),
+    )
+    for query in people:
+        found = query.subquery()
+        for commune_id, count in db.execute(select(found.c.commune_id, func.count()).group_by(found.c.commune_id)).all():
+            figures[commune_id]["participants"] += count
+    return figures

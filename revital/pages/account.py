@@ -1,5 +1,5 @@
 """The account page: who the person is and their roles (accounts), and their ways into the back
-office — their territory's, each commune's, the moderation queue with what waits in it (communes,
+office — their territory's, each commune's (a coordinator's: each engaged commune's), the moderation queue with what waits in it (communes,
 contributions). Only what the person may open is shown (revital.backoffice)."""
 
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from revital.communes.services import scopes_of
 from revital.contributions.services import pending_counts
 from revital.forms import Form
 from revital.permissions import COORDINATOR, Principal
+from revital.process.models import Process
 from revital.routes import DB, get, post
 from revital.text import count_fr, french_order
 from revital.web import (
@@ -46,13 +47,17 @@ def access_context(db, principal: Principal, user: User) -> dict:
     territory_ids = {g.territory_id for g in user.grants if g.role == COORDINATOR and g.territory_id}
     commune_ids = {g.commune_id for g in user.grants if g.commune_id}
     territories = list(db.scalars(select(Territory).where(Territory.id.in_(territory_ids)).order_by(Territory.name)))
-    communes = sorted(db.scalars(select(Commune).where(Commune.id.in_(commune_ids) | Commune.territory_id.in_(territory_ids))),
-                      key=lambda c: french_order(c.name))
+    # A coordinator's way into each engaged commune of the territory (the others have no process to
+    # run: the territory's back office engages them), and every commune of a direct grant.
+    engaged = select(Process.commune_id)
+    communes = sorted(db.scalars(select(Commune).where(
+        Commune.id.in_(commune_ids) | (Commune.territory_id.in_(territory_ids) & Commune.id.in_(engaged)))),
+        key=lambda c: french_order(c.name))
     scopes = scopes_of(db, communes)
     tabs = {c.id: backoffice.commune_tabs(principal, scopes[c.id]) for c in communes}
     pending = pending_counts(db, [c.id for c in communes if any(t.key == "moderation" for t in tabs[c.id])])
     territory_access = [
-        Access(t.name, None, [(tab.label, tab.url(backoffice.territory_base(t.slug)))
+        Access(t.name, f"/territoires/{t.slug}", [(tab.label, tab.url(backoffice.territory_base(t.slug)))
                                                   for tab in backoffice.territory_tabs(principal, t.id)])
         for t in territories
     ]

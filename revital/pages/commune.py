@@ -1,6 +1,9 @@
 """The public page of a commune: its presentation, and a panel from each part of the workflow (the
 process, the map of contributions with the perimeter and the places, the local group, the
-partners, the last posts of the journal). Anonymous visitors get it from a cache, per version of the commune."""
+partners, the last posts of the journal). Anonymous visitors get it from a cache, per version of the commune.
+
+A commune not engaged in the programme (no process) says so plainly: no "Contribuer", no map nor
+list of contributions."""
 
 from litestar import Controller, Request, Response
 from litestar.params import FromPath
@@ -28,13 +31,17 @@ def commune_page(request: Request, db, slug: str) -> Template | Redirect:
             return see_other(f"/communes/{commune.slug}")
     if commune is None:
         raise NotFound(NO_COMMUNE)
+    state = request.app.state
+    phase = process_panel(db, commune, state.gate_facts(db, commune), state.gate_links(request.app, commune))
+    engaged = phase["process"] is not None
     return page(
         "pages/commune.html",
         commune=commune,
         territory=commune.territory,
         demo=commune.territory.is_demo,
-        phase=process_panel(db, commune),
-        contributions=map_panel(request.app.state.settings, commune),
+        phase=phase,
+        engaged=engaged,
+        contributions=map_panel(request.app.state.settings, commune) if engaged else None,
         geography=geography_panel(db, commune),
         localgroup=localgroup_panel(db, commune),
         journal=journal_panel(db, commune),

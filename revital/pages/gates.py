@@ -1,13 +1,41 @@
 """What each commune's process has produced, as far as the phase gates are concerned, gathered from
-the parts of the workflow that produce it and handed to the pure phases module.
+the parts of the workflow that produce it and handed to the pure phases module; and where each gate
+condition is done, for the checklist's links.
 
 It lives above those parts (stakes, ideas, action sheets, roadmaps), so that the process stays low:
-the phase panel receives these facts through `app.state.gate_facts`. Until those parts exist their
-gates stay closed, and only a written override opens them.
+the phase panels receive these facts and links through `app.state.gate_facts` and
+`app.state.gate_links`. Until those parts exist their gates stay closed, and only a written
+override opens them; a condition links to its page only once the application serves that page.
 """
 
 from revital.process import phases
 
+# Where each gate condition is done: the commune's page of the part of the workflow that produces
+# it (addresses of DESIGN.md), and the words of the link.
+PLACES = {
+    "stakes": ("/diagnostic", "Le diagnostic et ses enjeux"),
+    "diagnostic_synthesis": ("/diagnostic", "La synthèse du diagnostic"),
+    "axes": ("/pistes", "Les axes et les pistes d’action"),
+    "retained_ideas": ("/pistes", "Les pistes d’action"),
+    "reviewed_sheets": ("/fiches", "Les fiches actions"),
+    "published_roadmap": ("/feuille-de-route", "La feuille de route"),
+}
+
 
 def facts_for(db, commune) -> phases.Facts:
     return phases.Facts()
+
+
+def served_paths(app) -> set[str]:
+    """The paths the application serves, as declared ("/communes/{slug:str}/diagnostic")."""
+    found = app.state.get("served_paths")
+    if found is None:
+        found = app.state.served_paths = {route.path for route in app.routes}
+    return found
+
+
+def links_for(app, commune) -> dict[str, tuple[str, str]]:
+    """For each gate condition whose page the application serves: (address, words of the link)."""
+    served = served_paths(app)
+    return {key: (f"/communes/{commune.slug}{suffix}", text) for key, (suffix, text) in PLACES.items()
+            if f"/communes/{{slug:str}}{suffix}" in served}

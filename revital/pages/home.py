@@ -1,5 +1,5 @@
-"""The home page: every territory with its communes, where each commune's process stands, and the
-calls for applications open today. Anonymous visitors get it from a cache, per version of the
+"""The home page: every territory with its engaged communes, where each one's process stands, and
+the calls for applications open today. Anonymous visitors get it from a cache, per version of the
 territories and per day."""
 
 from litestar import Controller, Request, Response
@@ -16,7 +16,7 @@ from revital.web import confirmation, page, principal
 
 
 def home_page(request: Request, db, ok: str = "") -> Template:
-    territories = process_services.territories_with_communes(db)
+    territories = process_services.territories_with_communes(db, engaged_only=True)
     who = principal(request)
     return page(
         "pages/home.html",

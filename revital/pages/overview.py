@@ -25,7 +25,8 @@ class OverviewController(Controller):
             "pages/overview.html",
             **managed.context(),
             ok=confirmation(MESSAGES, ok),
-            phase=process.panel(managed, db, request.app.state.gate_facts(db, managed.commune)),
+            phase=process.panel(managed, db, request.app.state.gate_facts(db, managed.commune),
+                                links=request.app.state.gate_links(request.app, managed.commune)),
             participation=participation.panel(managed, db),
             description=communes.description_panel(managed),
         )

@@ -35,15 +35,28 @@ def phase_steps(current: str) -> list[dict]:
     ]
 
 
-def public_panel(db, commune) -> dict:
-    """The process on the public commune page: the phase, the timeline, the history."""
+def checklist(process, facts: phases.Facts | None, links: dict) -> dict:
+    """The gate checklist of the current phase: each condition for the next one, met or not, with
+    the address where it is done when the application serves it (links, from above)."""
+    conditions = phases.checklist(process.phase, facts or phases.Facts())
+    met, total = phases.progress(conditions)
+    return {"next_phase": phases.next_phase(process.phase), "met": met, "total": total,
+            "conditions": [{"condition": c, "link": links.get(c.key)} for c in conditions]}
+
+
+def public_panel(db, commune, facts: phases.Facts | None = None, links: dict | None = None) -> dict:
+    """The process on the public commune page: the phase, the timeline, the gate checklist, the history."""
     process = services.process_of(db, commune.id)
-    return {"process": process, "steps": phase_steps(process.phase) if process else [], "labels": phases.LABELS}
+    return {"process": process, "steps": phase_steps(process.phase) if process else [], "labels": phases.LABELS,
+            "checklist": checklist(process, facts, links or {}) if process else None}
 
 
-def panel(managed: Managed, db, facts: phases.Facts, error: str | None = None, typed: dict | None = None) -> dict:
+def panel(managed: Managed, db, facts: phases.Facts, error: str | None = None, typed: dict | None = None,
+          links: dict | None = None) -> dict:
     """The phase panel of the back office: where the process is, and the forms that move it."""
     process = services.process_of(db, managed.commune.id)
+    if process is None:  # not engaged: nothing to move until the territory engages the commune
+        return {"process": None, "territory_slug": managed.commune.territory.slug}
     target = phases.next_phase(process.phase)
     return {
         "process": process,
@@ -52,6 +65,7 @@ def panel(managed: Managed, db, facts: phases.Facts, error: str | None = None, t
         "next_phase": target,
         "previous_phase": phases.previous_phase(process.phase),
         "unmet": phases.unmet_conditions(target, facts) if target else [],
+        "checklist": checklist(process, facts, links or {}),
         "min_reason": phases.MIN_REASON_LENGTH,
         "can_move": can(managed.user.principal, MANAGE_PROCESS, managed.scope),
         "error": error,
@@ -81,7 +95,8 @@ class PhaseController(Controller):
         except TransitionRefused as refused:
             db.rollback()
             typed = {"direction": direction, "reason": reason, "override": override}
-            context = panel(managed, db, request.app.state.gate_facts(db, commune), str(refused), typed)
+            context = panel(managed, db, request.app.state.gate_facts(db, commune), str(refused), typed,
+                            request.app.state.gate_links(request.app, commune))
             status = 409 if isinstance(refused, services.StaleProcess) else 422
             return panel_page(request, "process/_panel.html", "Phase", status, **managed.context(), phase=context)
         db.commit()

@@ -71,26 +71,58 @@ def previous_phase(phase: str) -> str | None:
     return PHASES[i - 1] if i > 0 else None
 
 
+@dataclass(frozen=True)
+class Condition:
+    """A gate condition: what it asks for (French), whether the facts meet it, and its key (which
+    part of the workflow it is done in: the page that composes the checklist links it there)."""
+
+    key: str
+    label: str
+    met: bool
+    unmet: str  # the French sentence when it is not met
+
+
+def gate(to_phase: str, facts: Facts) -> list[Condition]:
+    """Every gate condition for entering to_phase, met or not, in order."""
+    if to_phase == EMERGENCE:
+        return [
+            Condition("stakes", "Au moins un enjeu dégagé du diagnostic", facts.stakes >= 1,
+                      "Aucun enjeu n’a encore été dégagé du diagnostic."),
+            Condition("diagnostic_synthesis", "La synthèse du diagnostic rédigée", facts.has_diagnostic_synthesis,
+                      "La synthèse du diagnostic n’est pas rédigée."),
+        ]
+    if to_phase == FEASIBILITY:
+        return [
+            Condition("axes", "Au moins un axe stratégique défini", facts.axes >= 1,
+                      "Aucun axe stratégique n’est défini."),
+            Condition("retained_ideas", "Au moins une piste d’action retenue", facts.retained_ideas >= 1,
+                      "Aucune piste d’action n’est retenue."),
+        ]
+    if to_phase == PROGRAMMING:
+        return [Condition("reviewed_sheets", "Au moins une fiche action examinée par un partenaire technique",
+                          facts.reviewed_sheets >= 1,
+                          "Aucune fiche action n’a reçu l’avis d’un partenaire technique.")]
+    if to_phase == IMPLEMENTATION:
+        return [Condition("published_roadmap", "La feuille de route publiée", facts.published_roadmaps >= 1,
+                          "La feuille de route n’est pas publiée.")]
+    return []
+
+
+def checklist(current: str, facts: Facts) -> list[Condition]:
+    """The gate checklist of the current phase: the conditions for moving on to the next one
+    (none in the last phase)."""
+    target = next_phase(current)
+    return gate(target, facts) if target else []
+
+
+def progress(conditions: list[Condition]) -> tuple[int, int]:
+    """(conditions met, conditions): "1 sur 2"."""
+    return sum(1 for c in conditions if c.met), len(conditions)
+
+
 def unmet_conditions(to_phase: str, facts: Facts) -> list[str]:
     """The gate conditions for entering to_phase that the facts do not meet, in French."""
-    unmet = []
-    if to_phase == EMERGENCE:
-        if facts.stakes < 1:
-            unmet.append("Aucun enjeu n’a encore été dégagé du diagnostic.")
-        if not facts.has_diagnostic_synthesis:
-            unmet.append("La synthèse du diagnostic n’est pas rédigée.")
-    elif to_phase == FEASIBILITY:
-        if facts.axes < 1:
-            unmet.append("Aucun axe stratégique n’est défini.")
-        if facts.retained_ideas < 1:
-            unmet.append("Aucune piste d’action n’est retenue.")
-    elif to_phase == PROGRAMMING:
-        if facts.reviewed_sheets < 1:
-            unmet.append("Aucune fiche action n’a reçu l’avis d’un partenaire technique.")
-    elif to_phase == IMPLEMENTATION:
-        if facts.published_roadmaps < 1:
-            unmet.append("La feuille de route n’est pas publiée.")
-    return unmet
+    return [c.unmet for c in gate(to_phase, facts) if not c.met]
 
 
 def plan(current: str, direction: str, facts: Facts, reason: str = "", override: bool = False) -> Transition:

@@ -1,5 +1,8 @@
 """Import commune boundaries from a GeoJSON FeatureCollection into a territory.
 
+Imported communes are not engaged in the programme (no process: they take no contributions)
+until the territory engages them (revital.process.services.engage).
+
 Communes are matched on their INSEE code only, never on their name ("Saint-Flour" is a
 commune of the Cantal and another of the Puy-de-Dôme). Everything is checked before
 anything is added to the session, and nothing is committed here: the caller's transaction
@@ -14,7 +17,6 @@ from sqlalchemy.orm import Session
 from revital import geo
 from revital.communes.models import Commune, Territory
 from revital.localgroups.services import ensure_group
-from revital.process import services as process_services
 from revital.territories.features import features_by_code
 from revital.text import slugify
 
@@ -109,8 +111,7 @@ def import_communes(db: Session, collection: dict, territory_slug: str, territor
         commune.boundary_source = source[:200]
 
     db.flush()  # the new communes get their ids, in one batch
-    for commune in created:
-        process_services.start(db, commune.id, reason="Commune importée.")
+    for commune in created:  # not engaged: no process until the territory engages it
         ensure_group(db, commune)
     return report
 

@@ -1,7 +1,7 @@
 /* Revital's one map script, on top of Leaflet (and Leaflet.draw for the perimeter editor).
  * A page's small inline script (with its CSP nonce), rendered by folium (revital/maps.py), calls
  * Revital.run(behaviour, map, baseLayers, options) with a registered behaviour: communeLayers,
- * perimeterEditor, pointPicker. Layers of other parts of the workflow register themselves with
+ * perimeterEditor, pointPicker, territoryCommunes. Layers of other parts of the workflow register themselves with
  * Revital.addLayer(name, start) (static/js/revital-contributions.js does) and are started by
  * communeLayers for each options[name] the page gives; what they need to know from the server
  * (labels, feed letters) comes in those options. Shared helpers are in Revital.util.
@@ -317,6 +317,53 @@
     return communeLayers(map, baseLayers, { url: options.url, fit: !(lonField && lonField.value), keyboard: false });
   }
 
+  /* The engaged communes of a territory, each filled with the colour of its phase (options.colours,
+   * by phase code), from options.url (revital/territories/api.py). The page's legend says what
+   * each colour means, and its list of communes says it without the map. */
+  function communePopup(properties) {
+    var box = element("div");
+    var title = element("strong");
+    var url = String(properties.url || "");
+    if (url.indexOf("/communes/") === 0) {
+      var link = element("a", properties.name);
+      link.href = url;
+      title.appendChild(link);
+    } else {
+      title.textContent = properties.name;
+    }
+    box.appendChild(title);
+    if (properties.label) { box.appendChild(element("p", properties.label)); }
+    return box;
+  }
+
+  function territoryCommunes(map, baseLayers, options) {
+    var colours = options.colours || {};
+    var communes = L.geoJSON(null, {
+      style: function (feature) {
+        var colour = colours[feature.properties.phase] || "#4a4a4a";
+        return { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.45 };
+      },
+      onEachFeature: function (feature, layer) { layer.bindPopup(communePopup(feature.properties)); }
+    }).addTo(map);
+    layersControl(map, baseLayers, { "Communes engagées": communes });
+    return fetch(options.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
+      .then(function (data) {
+        communes.addData(data);
+        if (communes.getLayers().length) { map.fitBounds(communes.getBounds(), { padding: [16, 16], animate: false }); }
+        map.getContainer().setAttribute("data-communes", String(communes.getLayers().length));
+        map.getContainer().setAttribute("data-loaded", "true");
+        return communes;
+      })
+      .catch(function () {
+        showProblem(map, "Les communes n’ont pas pu être chargées. Rechargez la page pour réessayer.");
+        return communes;
+      });
+  }
+
   /* Map scripts run where the map stands in the page, before the form fields that follow it:
    * the behaviours start once the whole document is parsed, with the controls in French. */
   function whenReady(behaviour) {
@@ -335,7 +382,8 @@
   var BEHAVIOURS = {
     communeLayers: whenReady(communeLayers),
     perimeterEditor: whenReady(perimeterEditor),
-    pointPicker: whenReady(pointPicker)
+    pointPicker: whenReady(pointPicker),
+    territoryCommunes: whenReady(territoryCommunes)
   };
 
   window.Revital = {

@@ -1,0 +1,89 @@
+"""The gate checklist of the current phase, on the public commune page and in its back office:
+each condition met or not, computed from the facts (revital.pages.gates), never stored."""
+
+import pytest
+
+from revital.pages import gates
+from revital.process import phases
+from revital.process.phases import Facts, checklist, gate, progress
+from tests.conftest import MAIN, PERSONAS, get, sign_in_as
+from tests.dom import parse
+
+
+def items(dom):
+    return [(li.get("class"), li.text()) for li in dom.find(id="conditions").find_all("li")]
+
+
+def test_checklist_rules():
+    assert [c.key for c in checklist(phases.DIAGNOSTIC, Facts())] == ["stakes", "diagnostic_synthesis"]
+    assert [c.met for c in checklist(phases.DIAGNOSTIC, Facts(stakes=2))] == [True, False]
+    assert progress(checklist(phases.DIAGNOSTIC, Facts(stakes=2))) == (1, 2)
+    assert progress(checklist(phases.EMERGENCE, Facts(axes=1, retained_ideas=1))) == (2, 2)
+    assert [c.key for c in checklist(phases.FEASIBILITY, Facts())] == ["reviewed_sheets"]
+    assert [c.key for c in checklist(phases.PROGRAMMING, Facts(published_roadmaps=1))] == ["published_roadmap"]
+    assert checklist(phases.IMPLEMENTATION, Facts()) == [] and progress([]) == (0, 0)
+    assert gate(phases.DIAGNOSTIC, Facts()) == []
+    for phase in phases.PHASES[1:]:  # the checklist and the gate's refusals say the same
+        assert [c.unmet for c in gate(phase, Facts()) if not c.met] == phases.unmet_conditions(phase, Facts())
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "resident", "coordinator"])
+def test_on_the_public_commune_page(as_persona, persona):
+    dom = parse(get(as_persona(persona), f"/communes/{MAIN}").text)
+    box = dom.find(id="conditions")
+    assert box.find("h3").text() == "Conditions pour passer à « Faisabilité »"
+    assert "0 sur 2 condition remplie." in box.text()
+    assert items(dom) == [
+        ("unmet", "○ Pas encore remplie : Au moins un axe stratégique défini (cette étape arrive bientôt dans Revital)"),
+        ("unmet", "○ Pas encore remplie : Au moins une piste d’action retenue (cette étape arrive bientôt dans Revital)"),
+    ]
+
+
+def test_in_the_back_office(client):
+    sign_in_as(client, PERSONAS["admin"])
+    dom = parse(get(client, f"/communes/{MAIN}/gestion").text)
+    panel = dom.find(id="phase-panel")
+    assert panel.find(id="conditions").find("h3").text() == "Conditions pour passer à « Faisabilité »"
+
+
+def test_met_conditions_and_their_links(client, monkeypatch):
+    """Computed from the facts gathered above the domains, each linked where it is done once the
+    application serves that page."""
+    monkeypatch.setattr(client.app.state, "gate_facts", lambda db, commune: Facts(axes=1))
+    monkeypatch.setattr(client.app.state, "served_paths", {"/communes/{slug:str}/pistes"}, raising=False)
+    sign_in_as(client, PERSONAS["resident"])
+    dom = parse(get(client, f"/communes/{MAIN}").text)
+    assert "1 sur 2 condition remplie." in dom.find(id="conditions").text()
+    assert items(dom)[0] == ("met", "✓ Remplie : Au moins un axe stratégique défini — Les axes et les pistes d’action")
+    assert dom.find(id="conditions").hrefs() == [f"/communes/{MAIN}/pistes", f"/communes/{MAIN}/pistes"]
+    territory = parse(get(client, "/territoires/pays-des-sources-demo").text)
+    row = next(tr for tr in territory.find("tbody").find_all("tr") if tr.find("th").find("a").text() == "Saint-Étienne-du-Valdonnez")
+    assert [td.text() for td in row.find_all("td")][2] == "1 sur 2"
+
+
+def test_the_last_phase_has_no_condition(client, db):
+    from sqlalchemy import select, update
+
+    from revital.communes.models import Commune
+    from revital.process.models import Process
+
+    with db.transaction() as session:
+        commune_id = session.scalar(select(Commune.id).where(Commune.slug == MAIN))
+        session.execute(update(Process).where(Process.commune_id == commune_id).values(phase="implementation"))
+        session.execute(update(Commune).where(Commune.id == commune_id).values(version=Commune.version + 1))
+    dom = parse(get(client, f"/communes/{MAIN}").text)
+    assert dom.find(id="conditions") is None
+    assert "C’est la dernière phase de la démarche : pas de condition à remplir." in dom.text()
+
+
+def test_links_only_to_pages_that_exist(client):
+    assert gates.links_for(client.app, replace_slug(MAIN)) == {}  # none of those parts is served yet
+
+
+def replace_slug(slug):
+    class Named:
+        pass
+
+    commune = Named()
+    commune.slug = slug
+    return commune
