@@ -408,3 +408,18 @@ def test_the_dashboard_asks_for_the_decisions_of_a_closed_call(client, db):
     sign_in_as(client, PERSONAS["coordinator"])
     items = [li.text() for li in parse(get(client, f"/territoires/{TERRITORY}/gestion").text).find("ul", class_="attention-list").find_all("li")]
     assert "Revitaliser nos centres-bourgs : deuxième vague : 1 candidature attend une décision. Voir Revitaliser nos centres-bourgs : deuxième vague" in items
+
+
+def test_the_review_compares_the_scores_in_one_table_and_freezes_them_once_published(client, db):
+    cid = call_id(db, opened=False)
+    sign_in_as(client, PERSONAS["coordinator"])
+    page = parse(get(client, f"{MANAGE}/{cid}/candidatures").text)
+    table = page.find("table", class_="members-table score-table")
+    heads = [th.text() for th in table.find("thead").find_all("th")]
+    assert heads[0] == "Critère" and "Saint-Étienne-du-Valdonnez" in heads
+    total = [tr for tr in table.find("tbody").find_all("tr") if tr.find("th").text() == "Total"][0]
+    assert "10 / 12" in [td.text() for td in total.find_all("td")]
+    assert page.find("select", name="score-0") is None  # published: read only
+    with db.session() as session:
+        application_id = session.scalar(select(Application.id).where(Application.call_id == cid))
+    assert post(client, f"{MANAGE}/{cid}/candidatures/{application_id}/notes", {"score-0": "0"}).status_code == 409

@@ -123,6 +123,9 @@ class CallsManagementController(Controller):
         call = get_or_404(services.call_in(db, territory.id, call_id), NO_CALL)
         application = get_or_404(next((a for a in services.applications_of(db, call) if a.id == application_id), None),
                                   "Cette candidature n’existe pas ou n’a pas été déposée.")
+        if services.state_of(call) == rules.DECIDED:
+            return review_page(db, territory, user, call, 409,
+                               errors={"form": "Les résultats de cet appel sont publiés : les notes ne changent plus."})
         scores, errors = {}, {}
         for index in range(len(call.criteria_list)):
             value, comment, problem = rules.clean_score(form.get(f"score-{index}"), form.get(f"comment-{index}"))
