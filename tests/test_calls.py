@@ -101,6 +101,7 @@ def test_a_draft_is_saved_and_taken_up_with_its_link(client, db):
     page = get(client, response.headers["location"])
     assert page.status_code == 200
     assert "Brouillon enregistré" in text_of(page.text)
+    assert parse(page.text).find("code").text() == "https://testserver.local" + link
     assert parse(page.text).find("textarea", name="motivation").text() == ""
     response = post(client, link, application_form(insee))
     assert response.status_code == 303

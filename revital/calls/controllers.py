@@ -62,6 +62,7 @@ def application_page(request, db, call: Call, status_code=200, values=None, erro
     if application is not None:
         editor = maps.commune_map(request.app.state.settings, application.commune, maps.PERIMETER_EDITOR, field="perimeter")
     return page("calls/apply.html", status_code=status_code, **call_context(call), map=editor,
+                base_url=base_url(request).rstrip("/"),
                 commune_options=[(insee, f"{name} ({insee})") for insee, name in communes.items()],
                 values={**BLANK, **(values or {})}, errors=errors or {}, application=application,
                 token=token, notice=notice, document_error=document_error, statuses=rules.STATUSES,
