@@ -138,6 +138,15 @@ def get_or_404(value, message: str = "Cette page n’existe pas ou n’existe pl
     return value
 
 
+def cursor(value: str) -> int | None:
+    """A keyset page's cursor from the address (?avant=, ?apres=): a positive id, or None."""
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
 def safe_next(target: str | None, default: str = "/compte") -> str:
     """A redirect target on this site only: a path, never another host."""
     if not target:

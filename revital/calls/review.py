@@ -28,6 +28,18 @@ MESSAGES = {
 CALL_BLANK = dict.fromkeys(("title", "text", "criteria", "documents", "opens_on", "closes_on"), "")
 
 
+def managed_call(request, db, slug: str, call_id: int):
+    """The territory, the coordinator and the call at this address (404, then 303 or 403)."""
+    territory, user = managed_territory(request, db, slug)
+    return territory, user, get_or_404(services.call_in(db, territory.id, call_id), NO_CALL)
+
+
+def submitted(db, call, application_id: int):
+    """An application of the call that was submitted (drafts are the commune's until then)."""
+    return get_or_404(next((a for a in services.applications_of(db, call) if a.id == application_id), None),
+                      "Cette candidature n’existe pas ou n’a pas été déposée.")
+
+
 def base(slug: str) -> str:
     return backoffice.territory_base(slug) + "/appels"
 
@@ -92,14 +104,12 @@ class CallsManagementController(Controller):
 
     @get("/{call_id:int}")
     def edit(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int]) -> Template:
-        territory, user = managed_territory(request, db, slug)
-        call = get_or_404(services.call_in(db, territory.id, call_id), NO_CALL)
+        territory, user, call = managed_call(request, db, slug, call_id)
         return call_form_page(territory, user, call=call, notice=confirmation(MESSAGES, request.query_params.get("fait", "")))
 
     @post("/{call_id:int}")
     def update(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int], form: Form) -> Template | Redirect:
-        territory, user = managed_territory(request, db, slug)
-        call = get_or_404(services.call_in(db, territory.id, call_id), NO_CALL)
+        territory, user, call = managed_call(request, db, slug, call_id)
         fields, errors = rules.clean_call(form)
         errors.update(form.unreadable_errors())
         if call.results_published_at is not None:
@@ -112,17 +122,14 @@ class CallsManagementController(Controller):
 
     @get("/{call_id:int}/candidatures")
     def review(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int]) -> Template:
-        territory, user = managed_territory(request, db, slug)
-        call = get_or_404(services.call_in(db, territory.id, call_id), NO_CALL)
+        territory, user, call = managed_call(request, db, slug, call_id)
         return review_page(db, territory, user, call, notice=confirmation(MESSAGES, request.query_params.get("fait", "")))
 
     @post("/{call_id:int}/candidatures/{application_id:int}/notes")
     def score(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int],
               application_id: FromPath[int], form: Form) -> Template | Redirect:
-        territory, user = managed_territory(request, db, slug)
-        call = get_or_404(services.call_in(db, territory.id, call_id), NO_CALL)
-        application = get_or_404(next((a for a in services.applications_of(db, call) if a.id == application_id), None),
-                                  "Cette candidature n’existe pas ou n’a pas été déposée.")
+        territory, user, call = managed_call(request, db, slug, call_id)
+        application = submitted(db, call, application_id)
         if services.state_of(call) == rules.DECIDED:
             return review_page(db, territory, user, call, 409,
                                errors={"form": "Les résultats de cet appel sont publiés : les notes ne changent plus."})
@@ -141,10 +148,8 @@ class CallsManagementController(Controller):
     @post("/{call_id:int}/candidatures/{application_id:int}/decision")
     def decide(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int],
                application_id: FromPath[int], form: Form) -> Template | Redirect:
-        territory, user = managed_territory(request, db, slug)
-        call = get_or_404(services.call_in(db, territory.id, call_id), NO_CALL)
-        application = get_or_404(next((a for a in services.applications_of(db, call) if a.id == application_id), None),
-                                  "Cette candidature n’existe pas ou n’a pas été déposée.")
+        territory, user, call = managed_call(request, db, slug, call_id)
+        application = submitted(db, call, application_id)
         try:
             status = rules.decide(application.status, form.get("action", ""), form.get("reason", ""), services.state_of(call))
         except rules.DecisionRefused as refusal:
@@ -155,8 +160,7 @@ class CallsManagementController(Controller):
 
     @post("/{call_id:int}/resultats")
     def publish(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int]) -> Template | Redirect:
-        territory, user = managed_territory(request, db, slug)
-        call = get_or_404(services.call_in(db, territory.id, call_id), NO_CALL)
+        territory, user, call = managed_call(request, db, slug, call_id)
         problem = rules.can_publish_results([a.status for a in services.applications_of(db, call)], services.state_of(call))
         if problem:
             return review_page(db, territory, user, call, 409, errors={"form": problem})
@@ -175,7 +179,6 @@ class CallsManagementController(Controller):
     @get("/{call_id:int}/candidatures/{application_id:int}/pieces/{document_id:int}")
     def document(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int],
                  application_id: FromPath[int], document_id: FromPath[int]) -> Response:
-        territory, _ = managed_territory(request, db, slug)
-        call = get_or_404(services.call_in(db, territory.id, call_id), NO_CALL)
+        territory, _, call = managed_call(request, db, slug, call_id)
         document = get_or_404(services.document_of(db, call, application_id, document_id), "Ce document n’existe plus.")
         return pdf_response(document)

@@ -29,6 +29,7 @@ from revital.routes import DB, get, post, shared_page
 from revital.web import (
     NotFound,
     current_user,
+    cursor,
     get_or_404,
     is_fragment_request,
     page,
@@ -53,14 +54,6 @@ def map_panel(settings, commune) -> dict:
         "phases": phases.LABELS,
         "count": commune.published_contributions,
     }
-
-
-def cursor(value: str) -> int | None:
-    try:
-        number = int(value)
-    except ValueError:
-        return None
-    return number if 0 < number < 2**31 else None
 
 
 def list_context(db, commune, kind: str, category: str, phase: str, before: int | None, after: int | None) -> dict:

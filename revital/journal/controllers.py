@@ -13,21 +13,13 @@ from revital.journal import services
 from revital.journal.models import PHASE, JournalPost
 from revital.permissions import WRITE_JOURNAL, can
 from revital.routes import DB, get, shared_page
-from revital.web import NotFound, get_or_404, page, principal
+from revital.web import NotFound, cursor, get_or_404, page, principal
 
 NOT_PUBLIC = "Cet article n’existe pas ou n’est pas publié."
 
 
 def image_url(slug: str, token: str, thumbnail: bool = False) -> str:
     return f"/communes/{slug}/journal/images/{token}{'-vignette' if thumbnail else ''}.jpg"
-
-
-def cursor(value: str) -> int | None:
-    try:
-        number = int(value)
-    except ValueError:
-        return None
-    return number if 0 < number < 2**31 else None
 
 
 def commune_key(request: Request, db, slug: str):
