@@ -231,3 +231,52 @@ def test_a_request_that_cannot_get_the_lock_gets_a_french_503(impatient, shared_
     assert support(client, page) == 303
     assert supports_of(shared_db, contribution_id) == before + 1
     client.close()
+
+
+def open_call(database: Database) -> tuple[int, str]:
+    from revital.calls.models import Call
+
+    with database.session() as session:
+        call = session.scalar(select(Call).where(Call.results_published_at.is_(None)))
+        return call.id, f"/territoires/{demo.DEMO_SLUG}/appels/{call.id}/candidater"
+
+
+def applicants(database: Database, count: int) -> list[str]:
+    """INSEE codes of count communes of the demo territory that have not applied to the open call:
+    the demo's ten, then new ones."""
+    with database.transaction() as session:
+        territory_id = session.scalar(select(Commune.territory_id).where(Commune.slug == MAIN))
+        codes = list(session.scalars(select(Commune.insee).where(Commune.territory_id == territory_id)))
+        for n in range(count - len(codes)):
+            session.add(Commune(territory_id=territory_id, insee=f"48{900 + n}", name=f"Commune d’essai {n}",
+                                slug=f"commune-essai-{n}"))
+            codes.append(f"48{900 + n}")
+    return codes[:count]
+
+
+def apply(client: httpx.Client, form: str, insee: str) -> int:
+    client.get(form)
+    fields = {"_csrf_token": client.cookies["revital_csrf"], "insee": insee, "motivation": "Ensemble.",
+              "stakes": "Le centre-bourg.", "referent_name": "Élu", "referent_role": "Maire", "agent_name": "Agent",
+              "agent_role": "Secrétaire", "agent_email": f"mairie-{insee}@exemple.fr", "action": "submit"}
+    return client.post(form, data=fields).status_code
+
+
+def test_20_communes_apply_at_once_and_one_commune_10_times(served, shared_db):
+    from revital.calls.models import Application
+    from revital.mail.models import Outbox
+
+    call_id, form = open_call(shared_db)
+    codes = applicants(shared_db, 21)
+    browsers = [served.client() for _ in range(20)]
+    assert at_once(20, lambda i: apply(browsers[i], form, codes[i])) == [303] * 20
+    results = at_once(10, lambda i: apply(browsers[i], form, codes[20]))
+    assert sorted(results) == [303] + [422] * 9
+    with shared_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Application).where(Application.call_id == call_id)) == 21
+        # each one's e-mail was written with it: none lost, none twice
+        assert session.scalar(select(func.count(func.distinct(Outbox.to_address)))
+                              .where(Outbox.kind == "application")) == 21
+        assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "application")) == 21
+    for client in browsers:
+        client.close()
