@@ -64,6 +64,7 @@ from revital.pages.dashboard import TerritoryDashboardController
 from revital.pages.gates import facts_for, links_for
 from revital.pages.home import HomeController
 from revital.pages.overview import OverviewController
+from revital.pages.partner import PartnerPageController
 from revital.pages.places import PlaceDeletionController
 from revital.pages.territory import TerritoryPageController
 from revital.process.controllers import PhaseController
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HomeController,
             CommunePageController,
             OverviewController,
+            PartnerPageController,
             PhaseController,
             DescriptionController,
             ParticipationController,
