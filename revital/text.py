@@ -29,3 +29,9 @@ def french_order(name: str) -> tuple[str, str]:
 def count_fr(n: int, singular: str, plural: str) -> str:
     """"1 contribution publiée", "3 contributions publiées": in French, 0 and 1 take the singular."""
     return f"{n} {singular if n < 2 else plural}"
+
+
+def clean_text(value) -> str:
+    """Typed text as kept: stripped, line ends normalised, control characters dropped but newlines and tabs."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in text if c in "\n\t" or ord(c) >= 32).strip()

@@ -100,11 +100,9 @@ class CallsController(Controller):
     def detail(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int]) -> Template:
         call = call_or_404(db, slug, call_id)
         context = call_context(call)
-        selected = []
-        if context["state"] == rules.DECIDED:
-            selected = [a for a in services.applications_of(db, call) if a.status == rules.SELECTED]
-        return page("calls/detail.html", **context, selected=selected,
-                    applied=len(services.applications_of(db, call)),
+        applications = services.applications_of(db, call)
+        selected = [a for a in applications if a.status == rules.SELECTED] if context["state"] == rules.DECIDED else []
+        return page("calls/detail.html", **context, selected=selected, applied=len(applications),
                     days_left=rules.days_left(call.closes_on, services.today()))
 
     @get("/{call_id:int}/candidater")

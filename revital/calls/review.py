@@ -36,7 +36,7 @@ def managed_call(request, db, slug: str, call_id: int):
 
 def submitted(db, call, application_id: int):
     """An application of the call that was submitted (drafts are the commune's until then)."""
-    return get_or_404(next((a for a in services.applications_of(db, call) if a.id == application_id), None),
+    return get_or_404(services.submitted_in(db, call, application_id),
                       "Cette candidature n’existe pas ou n’a pas été déposée.")
 
 
@@ -84,7 +84,7 @@ class CallsManagementController(Controller):
         calls = services.calls_of(db, territory.id)
         return page("calls/manage.html", territory=territory, demo=territory.is_demo, territory_tabs=tabs(user, territory),
                     calls=calls, states={c.id: services.state_of(c) for c in calls}, labels=rules.STATES,
-                    counts={c.id: len(services.applications_of(db, c)) for c in calls})
+                    counts=services.submitted_counts(db, [c.id for c in calls]))
 
     @get("/nouveau")
     def new(self, request: Request, db: DB, slug: FromPath[str]) -> Template:
@@ -171,8 +171,8 @@ class CallsManagementController(Controller):
                 process_services.engage(db, commune, user, f"Commune retenue à l’appel « {call.title} ».")
             ensure_group(db, commune)
 
-        services.publish_results(db, call, engage)
-        notices.announce_results(db, request.app.state.settings.base_url, call, services.applications_of(db, call))
+        decided = services.publish_results(db, call, engage)
+        notices.announce_results(db, request.app.state.settings.base_url, call, decided)
         db.commit()
         return see_other(f"{base(slug)}/{call.id}/candidatures?fait=resultats")
 

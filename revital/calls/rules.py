@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from revital.text import clean_text
+
 TITLE_MAX = 160
 TEXT_MAX = 20_000
 LIST_MAX = 12  # criteria, documents asked
@@ -48,11 +50,6 @@ def days_left(closes_on: date, today: date) -> int:
 
 def clean_line(value) -> str:
     return " ".join((value or "").split())
-
-
-def clean_text(value) -> str:
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(c for c in text if c in "\n\t" or ord(c) >= 32).strip()
 
 
 def lines_of(value) -> list[str]:

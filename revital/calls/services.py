@@ -3,10 +3,9 @@ publish the results (which engages the selected communes)."""
 
 import hashlib
 import secrets
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from revital.calls import rules
@@ -153,8 +152,22 @@ def applications_of(db: Session, call: Call, statuses=(rules.SUBMITTED, rules.SE
 
 
 def drafts_count(db: Session, call: Call) -> int:
-    return len(db.scalars(select(Application.id).where(Application.call_id == call.id,
-                                                       Application.status == rules.DRAFT)).all())
+    return db.scalar(select(func.count()).select_from(Application)
+                     .where(Application.call_id == call.id, Application.status == rules.DRAFT))
+
+
+def submitted_counts(db: Session, call_ids: list[int]) -> dict[int, int]:
+    """{call id: applications submitted (and decided)}, in one query."""
+    rows = db.execute(select(Application.call_id, func.count()).where(Application.call_id.in_(call_ids),
+                                                                    Application.status != rules.DRAFT)
+                      .group_by(Application.call_id)).all()
+    return {call_id: count for call_id, count in rows}
+
+
+def submitted_in(db: Session, call: Call, application_id: int) -> Application | None:
+    """One application of the call that was submitted (a draft is the commune's until then)."""
+    return db.scalar(select(Application).where(Application.id == application_id, Application.call_id == call.id,
+                                               Application.status != rules.DRAFT))
 
 
 def scores_by_criterion(application: Application) -> dict[int, ApplicationScore]:
@@ -177,17 +190,14 @@ def decide(application: Application, status: str, reason: str) -> None:
 
 
 def publish_results(db: Session, call: Call, engage) -> list[Application]:
-    """Publish the results; `engage(commune)` starts the process of each selected commune (it
-    belongs to a domain above this one). Returns the selected applications."""
+    """Publish the results; `engage(application)` starts the process of each selected commune.
+    Returns every decided application, to be told its result."""
     call.results_published_at = utcnow()
-    selected = [a for a in applications_of(db, call) if a.status == rules.SELECTED]
-    for application in selected:
-        engage(application)
-    return selected
-
-
-def results_date(call: Call) -> datetime | None:
-    return call.results_published_at
+    decided = applications_of(db, call)
+    for application in decided:
+        if application.status == rules.SELECTED:
+            engage(application)
+    return decided
 
 
 def erase_email(db: Session, email: str) -> int:
@@ -200,5 +210,3 @@ def erase_email(db: Session, email: str) -> int:
             count += 1
     return count
 
-
-__all__ = ["IntegrityError"]

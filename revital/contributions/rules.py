@@ -7,6 +7,8 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from revital.text import clean_text
+
 KINDS = {"asset": "Atout", "weakness": "Point faible", "idea": "Idée"}
 KIND_PLURALS = {"asset": "Atouts", "weakness": "Points faibles", "idea": "Idées"}
 
@@ -55,12 +57,6 @@ class Location:
     lat: float | None = None
     place_id: int | None = None
     place_name: str = ""
-
-
-def clean_text(value) -> str:
-    """Strip, normalise line ends, drop control characters but newlines and tabs."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(c for c in text if c in "\n\t" or ord(c) >= 32).strip()
 
 
 def parse_coordinate(value: str) -> float | None:
