@@ -16,7 +16,7 @@ def load_user(db, sessions, token: str) -> CurrentUser | None:
         if user is None or not user.is_active:
             return None
         grants = frozenset(
-            Grant(g.role, g.territory_id, g.commune_id, g.organisation_id) for g in user.grants
+            Grant(g.role, g.territory_id, g.commune_id, g.organisation_id) for g in user.grants if not g.pending
         )
         return CurrentUser(user.id, user.email, user.display_name, Principal(user.id, grants))
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from revital.db import Base, UTCDateTime, utcnow
@@ -43,6 +43,9 @@ class RoleGrant(Base):
         ForeignKey("organisations.id", ondelete="CASCADE")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A role that does not act yet: the commune administrator of an applicant commune, until the
+    # call's results make it active (selected) or remove it (declined).
+    pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship(back_populates="grants")
 
@@ -70,7 +73,8 @@ class Throttle(Base):
 
 class AccountToken(Base):
     """A single-use link sent by e-mail: a password reset, or an invitation to take a role in a
-    commune (role and commune_id). The link holds a random token; only its SHA-256 is stored.
+    commune (role and commune_id) or as a partner of an organisation (role and organisation_id);
+    pending: the role is taken pending (an applicant commune's agent, revital.calls). The link holds a random token; only its SHA-256 is stored.
     Expired and replaced tokens are deleted (revital.accounts.tokens)."""
 
     __tablename__ = "account_tokens"
@@ -85,3 +89,5 @@ class AccountToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     role: Mapped[str | None] = mapped_column(String(20))
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    pending: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from revital.db import Base, UTCDateTime, utcnow
@@ -67,3 +67,31 @@ class JournalImage(Base):
     @property
     def versioned_commune_id(self) -> int | None:
         return self.post.commune_id if self.post is not None else None
+
+
+class Follower(Base):
+    """Someone who follows a commune's journal by e-mail: a weekly digest of the new entries, once
+    the address is confirmed (double opt-in). Shown on no public page: it bumps no version."""
+
+    __tablename__ = "journal_followers"
+    __table_args__ = (UniqueConstraint("commune_id", "email", name="uq_journal_follower"),)
+    versioned_commune_id = None
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """An entry sent to a follower: written with the digest that carries it, so that no entry is
+    ever sent twice to the same person (the primary key says so)."""
+
+    __tablename__ = "journal_deliveries"
+    versioned_commune_id = None
+
+    follower_id: Mapped[int] = mapped_column(ForeignKey("journal_followers.id", ondelete="CASCADE"), primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("journal_posts.id", ondelete="CASCADE"), primary_key=True, index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
