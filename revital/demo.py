@@ -237,11 +237,13 @@ def load(db: Session) -> bool:
         user.grants.append(grant)
         db.add(user)
     db.flush()
-    # Two invitations waiting to be accepted, on the commune's "Équipe et invitations" page. Their
-    # links were never sent (their tokens are random and only hashed): they show the list, and can
-    # be cancelled or sent again.
+    # Two invitations waiting to be accepted, on the commune's "Équipe et invitations" page, and one
+    # of the DDT's engineer on the territory's partners page. Their links were never sent (their
+    # tokens are random and only hashed): they show the lists, and can be cancelled or sent again.
     for email, role in INVITATIONS:
         tokens.issue(db, tokens.INVITATION, email, tokens.INVITATION_LIFETIME, role=role, commune_id=main.id)
+    tokens.issue(db, tokens.INVITATION, "urbanisme@ddt-48.exemple.fr", tokens.INVITATION_LIFETIME, role=PARTNER,
+                 organisation_id=organisations["ddt-48"].id)
     from revital.contributions.demo import load_realistic
 
     load_realistic(db)
@@ -250,6 +252,6 @@ def load(db: Session) -> bool:
     load_journal(db)
     from revital.calls.demo import load as load_calls
 
-    load_calls(db, territory, communes)
+    load_calls(db, territory, communes, password_hash)
     db.flush()
     return True

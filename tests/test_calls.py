@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from revital.calls import rules
 from revital.calls.models import Application, ApplicationDocument, Call
@@ -20,6 +20,19 @@ TERRITORY = "pays-des-sources-demo"
 PUBLIC = f"/territoires/{TERRITORY}/appels"
 MANAGE = f"/territoires/{TERRITORY}/gestion/appels"
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def open_call_without_applications(db):
+    """The demo's open call has one application (tests/test_call_demo.py): these tests start
+    without it, so that the applications they make are the call's only ones."""
+    from revital.accounts.models import User
+    from revital.calls.demo import AGENT
+
+    with db.transaction() as session:
+        for application in session.scalars(select(Application).where(Application.agent_email == AGENT)):
+            session.delete(application)
+        session.execute(delete(User).where(User.email == AGENT))
 
 
 def call_id(db, opened: bool = True) -> int:
@@ -361,7 +374,9 @@ def test_the_agent_gets_the_link_of_the_draft_then_a_receipt_once(client, db):
     post(client, link, application_form(insee))
     post(client, link, application_form(insee, motivation="Précisée"))  # an edit after submitting: no new receipt
     messages = outbox_to(db, "mairie@laubies.fr")
-    assert [s for s, _ in messages][1:] == ["[Les Laubies-Hautes] Candidature déposée : Revitaliser nos centres-bourgs : deuxième vague"]
+    assert [s for s, _ in messages][1:] == [
+        "[Les Laubies-Hautes] Candidature déposée : Revitaliser nos centres-bourgs : deuxième vague",
+        "[Les Laubies-Hautes] Votre compte pour la candidature : Revitaliser nos centres-bourgs : deuxième vague"]
 
 
 def test_publishing_tells_each_applicant_invites_the_selected_and_writes_the_journal(client, db):
@@ -381,14 +396,15 @@ def test_publishing_tells_each_applicant_invites_the_selected_and_writes_the_jou
     post(client, f"{base}/{ids[selected]}/decision", {"action": "select", "reason": "Très bon dossier"})
     post(client, f"{base}/{ids[declined]}/decision", {"action": "decline", "reason": "Projet trop limité"})
     assert post(client, f"{MANAGE}/{cid}/resultats").status_code == 303
-    (subject, text), = outbox_to(db, "mairie@laubies.fr")[1:]
+    (subject, text), = outbox_to(db, "mairie@laubies.fr")[2:]  # after the receipt and the account's invitation
     assert subject.endswith("Candidature retenue : Revitaliser nos centres-bourgs : deuxième vague")
     assert "Motif : Très bon dossier" in text and "https://testserver.local/invitation/" in text
-    (subject, text), = outbox_to(db, "mairie@mas-bas.fr")[1:]
+    (subject, text), = outbox_to(db, "mairie@mas-bas.fr")[2:]
     assert "n’est pas retenue" in text and "Motif : Projet trop limité" in text and "/invitation/" not in text
     with db.session() as session:
         invitation = session.scalar(select(AccountToken).where(AccountToken.email == "mairie@laubies.fr"))
-        assert invitation.role == "commune_admin"
+        assert invitation.role == "commune_admin" and not invitation.pending  # the pending one was replaced
+        assert session.scalar(select(AccountToken).where(AccountToken.email == "mairie@mas-bas.fr")) is None
         titles = session.scalars(select(JournalPost.title).join(Commune, Commune.id == JournalPost.commune_id)
                                  .where(Commune.insee == selected)).all()
     assert "Les Laubies-Hautes est retenue par Pays des Sources (démonstration)" in titles
@@ -424,3 +440,74 @@ def test_the_review_compares_the_scores_in_one_table_and_freezes_them_once_publi
     with db.session() as session:
         application_id = session.scalar(select(Application.id).where(Application.call_id == cid))
     assert post(client, f"{MANAGE}/{cid}/candidatures/{application_id}/notes", {"score-0": "0"}).status_code == 409
+
+
+# --- the applicant's account, pending until the results ---------------------------------------
+
+def invitation_link(db, address) -> str:
+    (_, text), = [m for m in outbox_to(db, address) if "Votre compte" in m[0]]
+    return next(line for line in text.splitlines() if "/invitation/" in line).replace("https://testserver.local", "")
+
+
+def accept(client, link, name="Paul Roux"):
+    return post(client, link, {"display_name": name, "new_password": "un long mot de passe du causse",
+                               "confirm_password": "un long mot de passe du causse"})
+
+
+def decide_and_publish(client, db, insee, action):
+    cid = call_id(db)
+    close(db, cid)
+    sign_in_as(client, PERSONAS["coordinator"])
+    with db.session() as session:
+        application_id = session.scalar(select(Application.id).join(Commune).where(Commune.insee == insee,
+                                                                                  Application.call_id == cid))
+    post(client, f"{MANAGE}/{cid}/candidatures/{application_id}/decision", {"action": action, "reason": "Vu en comité"})
+    assert post(client, f"{MANAGE}/{cid}/resultats").status_code == 303
+
+
+def agent_grants(db, address):
+    from revital.accounts.models import RoleGrant, User
+
+    with db.session() as session:
+        return [(g.role, g.pending) for g in session.scalars(select(RoleGrant).join(User).where(User.email == address))]
+
+
+def test_the_agent_makes_an_account_at_submission_whose_role_waits_for_the_results(client, db, settings):
+    insee = new_commune(db)
+    apply(client, db, insee)
+    link = invitation_link(db, "mairie@laubies.fr")
+    page = text_of(get(client, link).text)
+    assert "s’activera si la candidature de la commune est retenue" in page
+    assert accept(client, link).status_code == 303
+    assert agent_grants(db, "mairie@laubies.fr") == [("commune_admin", True)]
+    agent = make_client(settings).__enter__()
+    sign_in_as(agent, "mairie@laubies.fr")
+    assert "en attente : il s’activera si la candidature de la commune est retenue" in text_of(get(agent, "/compte").text)
+    assert get(agent, f"/communes/commune-{insee}/gestion").status_code == 403
+    decide_and_publish(client, db, insee, "select")
+    assert agent_grants(db, "mairie@laubies.fr") == [("commune_admin", False)]
+    (subject, text), = [m for m in outbox_to(db, "mairie@laubies.fr") if "retenue" in m[0]]
+    assert "Votre rôle d’administrateur de la commune est maintenant actif" in text and "/invitation/" not in text
+    sign_in_as(agent, "mairie@laubies.fr")
+    assert get(agent, f"/communes/commune-{insee}/gestion").status_code == 200
+
+
+def test_a_declined_commune_loses_the_pending_role_and_the_unused_invitation(client, db):
+    from revital.accounts.models import AccountToken
+
+    insee, other = new_commune(db), new_commune(db, "48998", "Le Mas-Bas")
+    apply(client, db, insee)
+    accept(client, invitation_link(db, "mairie@laubies.fr"))
+    apply(client, db, other, agent_email="mairie@mas-bas.fr")  # invited, never accepted
+    cid = call_id(db)
+    close(db, cid)
+    sign_in_as(client, PERSONAS["coordinator"])
+    with db.session() as session:
+        ids = dict(session.execute(select(Commune.insee, Application.id).join(Application.commune)
+                                   .where(Application.call_id == cid)).all())
+    for code in (insee, other):
+        post(client, f"{MANAGE}/{cid}/candidatures/{ids[code]}/decision", {"action": "decline", "reason": "Trop tôt"})
+    assert post(client, f"{MANAGE}/{cid}/resultats").status_code == 303
+    assert agent_grants(db, "mairie@laubies.fr") == []
+    with db.session() as session:
+        assert session.scalar(select(AccountToken).where(AccountToken.email == "mairie@mas-bas.fr")) is None

@@ -1,12 +1,17 @@
 """The coordinator manages the territory's partner organisations and the communes each accompanies:
 /territoires/{slug}/gestion/partenaires."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
+from revital.accounts.models import AccountToken, RoleGrant, User
+from revital.mail.models import Outbox
+
 from revital.communes import organisations
 from revital.communes.models import Commune, CommunePartner, Organisation
-from tests.conftest import MAIN, PERSONAS, get, post, sign_in_as, text_of
+from tests.conftest import MAIN, PERSONAS, get, make_client, post, sign_in_as, text_of
 from tests.dom import parse
 
 URL = "/territoires/pays-des-sources-demo/gestion/partenaires"
@@ -105,3 +110,87 @@ def test_kind_rules():
     assert organisations.kind_label("udap-abf") == "UDAP / ABF" and organisations.kind_label("État") == "État"
     values, errors = organisations.clean({"name": " A  b ", "kind": "anah"}, {"48147"}, ["48147", "48147"])
     assert (values, errors) == ({"name": "A b", "kind": "anah", "communes": ["48147"]}, {})
+
+
+# --- the organisation's partner accounts --------------------------------------------------------
+
+LINK = re.compile(r"https://testserver\.local(/invitation/[A-Za-z0-9_-]+)")
+PASSWORD = "une phrase de passe pour le caue"
+
+
+def invite_partner(client, db, email, org="caue-48"):
+    sign_in_as(client, PERSONAS["coordinator"])
+    response = post(client, f"{URL}/{org}/invitations", {"email": email})
+    assert response.status_code == 303 and response.headers["location"] == f"{URL}/{org}?ok=invitation#comptes"
+    with db.session() as session:
+        message = session.scalars(select(Outbox).order_by(Outbox.id.desc())).first()
+    assert message.to_address == email
+    return message, LINK.search(message.text).group(1)
+
+
+def test_the_coordinator_invites_a_partner_who_then_acts_for_the_organisation(client, db, settings):
+    message, link = invite_partner(client, db, "urbaniste@caue48.fr")
+    assert message.subject == "Invitation : partenaire pour CAUE de la Lozère"
+    assert "au nom de CAUE de la Lozère" in message.text and "Saint-Étienne-du-Valdonnez" in message.text
+    page = parse(get(client, f"{URL}/caue-48").text)
+    assert "urbaniste@caue48.fr" in page.find(id="comptes").text()
+    stranger = make_client(settings).__enter__()
+    response = get(stranger, link)
+    assert parse(response.text).find("h1").text() == "Rejoindre Revital pour CAUE de la Lozère"
+    response = post(stranger, link, {"display_name": "Inès Urbaniste", "new_password": PASSWORD,
+                                     "confirm_password": PASSWORD})
+    assert response.status_code == 303
+    with db.session() as session:
+        grant = session.scalar(select(RoleGrant).join(User).where(User.email == "urbaniste@caue48.fr"))
+        organisation_id = session.scalar(select(Organisation.id).where(Organisation.slug == "caue-48"))
+        assert (grant.role, grant.organisation_id, grant.commune_id, grant.pending) == ("partner", organisation_id, None, False)
+    sign_in_as(stranger, "urbaniste@caue48.fr")
+    account = parse(get(stranger, "/compte").text)
+    assert "/partenaires/caue-48" in account.hrefs()
+    assert get(stranger, link).status_code == 410  # used once
+
+
+def test_an_invitation_is_cancelled_and_its_link_dies(client, db):
+    _, link = invite_partner(client, db, "ddt@lozere.gouv.fr")
+    with db.session() as session:
+        invitation_id = session.scalar(select(AccountToken.id).where(AccountToken.email == "ddt@lozere.gouv.fr"))
+    response = post(client, f"{URL}/caue-48/invitations/{invitation_id}/annuler")
+    assert response.status_code == 303
+    assert get(client, link).status_code == 404
+    assert post(client, f"{URL}/caue-48/invitations/{invitation_id}/annuler").status_code == 404
+
+
+def test_revoking_a_partner_ends_the_role_and_the_sessions(client, db, settings):
+    partner = make_client(settings).__enter__()
+    sign_in_as(partner, PERSONAS["partner"])
+    assert get(partner, "/compte").status_code == 200
+    sign_in_as(client, PERSONAS["coordinator"])
+    with db.session() as session:
+        grant_id = session.scalar(select(RoleGrant.id).join(User).where(User.email == PERSONAS["partner"],
+                                                                        RoleGrant.role == "partner"))
+    assert post(client, f"{URL}/caue-48/comptes/{grant_id}/retirer").status_code == 303
+    with db.session() as session:
+        assert session.get(RoleGrant, grant_id) is None
+    assert get(partner, "/compte").status_code == 303  # signed out
+    assert post(client, f"{URL}/caue-48/comptes/{grant_id}/retirer").status_code == 404
+
+
+@pytest.mark.parametrize("email, message", [
+    ("pas-une-adresse", "Saisissez l’adresse e-mail de la personne à inviter"),
+    (PERSONAS["partner"], "Cette personne est déjà partenaire pour CAUE de la Lozère."),
+])
+def test_a_bad_invitation_sends_nothing(client, db, email, message):
+    sign_in_as(client, PERSONAS["coordinator"])
+    before = count(db, Outbox)
+    response = post(client, f"{URL}/caue-48/invitations", {"email": email})
+    assert response.status_code == 422
+    assert message in parse(response.text).find(id="form-errors").text()
+    assert count(db, Outbox) == before
+
+
+@pytest.mark.parametrize("persona", ["resident", "facilitator", "student", "partner", "admin", "other_admin"])
+def test_only_the_coordinator_invites_partners(as_persona, db, persona):
+    client = as_persona(persona)
+    before = count(db, AccountToken)
+    assert post(client, f"{URL}/caue-48/invitations", {"email": "x@exemple.fr"}).status_code == 403
+    assert count(db, AccountToken) == before

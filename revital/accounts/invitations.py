@@ -1,4 +1,6 @@
-"""Accepting an invitation: /invitation/{token} (single use, 7 days, revital.accounts.team sends it).
+"""Accepting an invitation: /invitation/{token} (single use, 7 days). revital.accounts.team sends
+those to a commune's team, revital.territories.partners those to an organisation's partners, and
+revital.calls.notices the one of an applicant commune's agent (a pending role until the results).
 
 A new person chooses their name and password; an existing account with the invited address just
 takes the role. Either way the link is then used up and the person signs in.
@@ -10,10 +12,10 @@ from litestar.response import Redirect, Template
 
 from revital.accounts import passwords, services, tokens
 from revital.accounts.models import RoleGrant
-from revital.communes.models import Commune
+from revital.communes.models import Commune, Organisation
 from revital.db import utcnow
 from revital.forms import Form
-from revital.permissions import ROLE_LABELS, Grant
+from revital.permissions import ROLE_LABELS
 from revital.routes import DB, get, post
 from revital.web import page, see_other
 
@@ -35,8 +37,10 @@ def invalid(problem: str) -> Template:
 
 
 def invitation_page(db, row, token, status_code=200, values=None, errors=None) -> Template:
-    commune = db.get(Commune, row.commune_id)
+    commune = db.get(Commune, row.commune_id) if row.commune_id else None
+    organisation = db.get(Organisation, row.organisation_id) if row.organisation_id else None
     return page("accounts/invitation.html", status_code=status_code, token=token, invitation=row, commune=commune,
+                organisation=organisation,
                 role=ROLE_LABELS.get(row.role, row.role), existing=services.user_by_email(db, row.email) is not None,
                 values=values or {}, errors=errors or {})
 
@@ -44,9 +48,20 @@ def invitation_page(db, row, token, status_code=200, values=None, errors=None) -
 def usable(db, token: str, lock: bool = False):
     row = tokens.find(db, tokens.INVITATION, token, lock=lock)
     problem = tokens.problem(row, utcnow())
-    if problem is None and (row.commune_id is None or row.role is None):
-        problem = tokens.NOT_VALID
+    if problem is None and (row.role is None or (row.commune_id is None) == (row.organisation_id is None)):
+        problem = tokens.NOT_VALID  # an invitation opens one commune or one organisation
     return row, problem
+
+
+def take_role(user, row) -> None:
+    """Add the invited role to an account (once); a pending invitation adds it pending, never makes
+    an active role pending again, and an active one activates it."""
+    for grant in user.grants:
+        if (grant.role, grant.commune_id, grant.organisation_id) == (row.role, row.commune_id, row.organisation_id):
+            grant.pending = grant.pending and row.pending
+            return
+    user.grants.append(RoleGrant(role=row.role, commune_id=row.commune_id, organisation_id=row.organisation_id,
+                                 pending=row.pending))
 
 
 class InvitationController(Controller):
@@ -61,11 +76,7 @@ class InvitationController(Controller):
         if problem:
             return invalid(problem)
         user = services.user_by_email(db, row.email)
-        grant = Grant(row.role, commune_id=row.commune_id)
-        if user is not None:
-            if not any(g.role == row.role and g.commune_id == row.commune_id for g in user.grants):
-                user.grants.append(RoleGrant(role=row.role, commune_id=row.commune_id))
-        else:
+        if user is None:
             name = " ".join(form.get("display_name", "").split())
             new, confirm = form.get("new_password", ""), form.get("confirm_password", "")
             errors = {}
@@ -81,7 +92,8 @@ class InvitationController(Controller):
                 errors["confirm_password"] = "Les deux saisies du mot de passe diffèrent."
             if errors:
                 return invitation_page(db, row, token, 422, {"display_name": name[:80]}, errors)
-            services.create_user(db, row.email, name, passwords.hash_password(new), [grant])
+            user = services.create_user(db, row.email, name, passwords.hash_password(new), [])
+        take_role(user, row)
         tokens.use(db, row)
         db.commit()
         return see_other("/connexion?ok=invitation")

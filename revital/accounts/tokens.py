@@ -2,7 +2,9 @@
 
 A new link of a purpose for an address replaces the older ones (they are deleted); a used link is
 kept until it would have expired, to say "déjà utilisé" rather than "inconnu", then deleted.
-Invitations (7 days) use the same table, with the role and the commune they open.
+Invitations (7 days) use the same table, with the role and the commune or the organisation
+(partners) they open; a pending invitation gives a role that acts only once activated (an
+applicant commune's agent, until the call's results).
 """
 
 import secrets
@@ -38,16 +40,21 @@ def problem(row: AccountToken | None, now: datetime) -> str | None:
 
 
 def issue(db: Session, purpose: str, email: str, lifetime: timedelta, user_id: int | None = None,
-          role: str | None = None, commune_id: int | None = None) -> str:
+          role: str | None = None, commune_id: int | None = None, organisation_id: int | None = None,
+          pending: bool = False) -> str:
     """A new link in the caller's write transaction; older links of this purpose and address (and
-    commune, for an invitation) go."""
+    commune or organisation, for an invitation) go."""
     now = utcnow()
     same_commune = AccountToken.commune_id == commune_id if commune_id else AccountToken.commune_id.is_(None)
-    db.execute(delete(AccountToken).where(AccountToken.purpose == purpose, AccountToken.email == email, same_commune))
+    same_organisation = (AccountToken.organisation_id == organisation_id if organisation_id
+                         else AccountToken.organisation_id.is_(None))
+    db.execute(delete(AccountToken).where(AccountToken.purpose == purpose, AccountToken.email == email, same_commune,
+                                          same_organisation))
     db.execute(delete(AccountToken).where(AccountToken.expires_at < now))  # nothing kept past its use
     token = secrets.token_urlsafe(32)
     db.add(AccountToken(purpose=purpose, token_hash=token_hash(token), user_id=user_id, email=email,
-                        created_at=now, expires_at=now + lifetime, role=role, commune_id=commune_id))
+                        created_at=now, expires_at=now + lifetime, role=role, commune_id=commune_id,
+                        organisation_id=organisation_id, pending=pending))
     db.flush()
     return token
 

@@ -131,6 +131,7 @@ class CallsController(Controller):
             application, token = services.start(db, call, commune.id, values)
             if form.get("action") == "submit":
                 services.submit(application)
+                notices.invite_agent(db, base_url(request), call, application)
             notices.send_link(db, base_url(request), call, application, application_url(call, token))
             db.commit()
         except IntegrityError:  # the same commune, at the same moment
@@ -165,8 +166,9 @@ class CallsController(Controller):
         if submitting:
             first = application.status == rules.DRAFT
             services.submit(application)
-            if first:  # the receipt, once
+            if first:  # the receipt and the agent's account, once
                 notices.send_link(db, base_url(request), call, application, application_url(call, token))
+                notices.invite_agent(db, base_url(request), call, application)
         db.commit()
         return see_other(application_url(call, token) + ("?fait=deposee" if submitting else "?fait=brouillon"))
 

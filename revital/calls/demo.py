@@ -1,16 +1,19 @@
 """Demo calls: the closed call that selected the three demo communes (a fourth declined, when the
-territory has one more commune), and a second call open now."""
+territory has one more commune), and a second call open now, to which that fourth commune applied
+again: its agent's account (candidature@revital.test) waits for the results, its role pending."""
 
 import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from revital.accounts.models import RoleGrant, User
 from revital.calls import rules
 from revital.calls.models import Application, ApplicationScore, Call
 from revital.calls.services import hash_token, today
 from revital.communes.models import Commune
 from revital.db import utcnow
+from revital.permissions import COMMUNE_ADMIN
 
 FIRST_TEXT = (
     "Le Pays des Sources accompagne trois communes dans la revitalisation de leur centre-bourg, "
@@ -38,8 +41,12 @@ MOTIVATIONS = {
 SCORES = {"48147": (3, 3, 2, 2), "48027": (3, 2, 2, 3), "48070": (2, 3, 3, 1)}
 
 
-def load(db, territory, communes: dict) -> None:
-    """communes: {INSEE code: Commune} of the demo, already flushed."""
+AGENT = "candidature@revital.test"
+
+
+def load(db, territory, communes: dict, password_hash: str = "") -> None:
+    """communes: {INSEE code: Commune} of the demo, already flushed; password_hash: the demo
+    accounts' (the pending agent's account gets it too)."""
     now, day = utcnow(), today()
     first = Call(
         territory=territory, title="Revitaliser nos centres-bourgs : première vague", text=FIRST_TEXT,
@@ -72,10 +79,24 @@ def load(db, territory, communes: dict) -> None:
             decision_reason="Projet encore trop limité à un bâtiment : la commune est invitée à candidater à la deuxième vague.",
             submitted_at=now - timedelta(days=470), decided_at=now - timedelta(days=452),
         ))
-    db.add(Call(
+    second = Call(
         territory=territory, title="Revitaliser nos centres-bourgs : deuxième vague",
         text=("Après les trois premières communes, le Pays ouvre la démarche à deux nouvelles communes. "
               "(Texte de démonstration.)"),
         criteria=CRITERIA, documents="Délibération du conseil municipal",
         opens_on=day - timedelta(days=15), closes_on=day + timedelta(days=75),
-    ))
+    )
+    db.add(second)
+    if other is not None:
+        db.add(Application(
+            call=second, commune_id=other.id, status=rules.SUBMITTED,
+            motivation=("Depuis la première vague, le conseil a acheté l’ancienne école et réuni les habitants : il veut "
+                        "maintenant penser tout le centre du village, l’école, la place et le chemin vers la gare."),
+            stakes="L’ancienne école vide, la place sans ombre, la traversée de la route départementale.",
+            referent_name="Élu (démo)", referent_role="Maire", agent_name="Mairie (démo)",
+            agent_role="Secrétaire de mairie", agent_email=AGENT,
+            resume_hash=hash_token(secrets.token_urlsafe(24)), submitted_at=now - timedelta(days=6),
+        ))
+        agent = User(email=AGENT, display_name=f"Mairie de {other.name} (candidature)", password_hash=password_hash)
+        agent.grants.append(RoleGrant(role=COMMUNE_ADMIN, commune_id=other.id, pending=True))
+        db.add(agent)

@@ -13,11 +13,11 @@ from revital import backoffice
 from revital.accounts import services as accounts
 from revital.accounts.controllers import account_context
 from revital.accounts.models import User
-from revital.communes.models import Commune, Territory
+from revital.communes.models import Commune, Organisation, Territory
 from revital.communes.services import scopes_of
 from revital.contributions.services import pending_counts
 from revital.forms import Form
-from revital.permissions import COORDINATOR, Principal
+from revital.permissions import COORDINATOR, PARTNER, Principal
 from revital.process.models import Process
 from revital.routes import DB, get, post
 from revital.text import count_fr, french_order
@@ -44,8 +44,12 @@ class Access:
 
 
 def access_context(db, principal: Principal, user: User) -> dict:
-    territory_ids = {g.territory_id for g in user.grants if g.role == COORDINATOR and g.territory_id}
-    commune_ids = {g.commune_id for g in user.grants if g.commune_id}
+    active = [g for g in user.grants if not g.pending]  # a pending role opens nothing yet
+    territory_ids = {g.territory_id for g in active if g.role == COORDINATOR and g.territory_id}
+    commune_ids = {g.commune_id for g in active if g.commune_id}
+    organisation_ids = {g.organisation_id for g in active if g.role == PARTNER and g.organisation_id}
+    organisations = sorted(db.scalars(select(Organisation).where(Organisation.id.in_(organisation_ids))),
+                           key=lambda o: french_order(o.name))
     territories = list(db.scalars(select(Territory).where(Territory.id.in_(territory_ids)).order_by(Territory.name)))
     # A coordinator's way into each engaged commune of the territory (the others have no process to
     # run: the territory's back office engages them), and every commune of a direct grant.
@@ -75,7 +79,9 @@ def access_context(db, principal: Principal, user: User) -> dict:
         if not links and tabs[commune.id]:
             links.append((tabs[commune.id][0].label.lower(), tabs[commune.id][0].url(base)))
         commune_access.append(Access(commune.name, f"/communes/{commune.slug}", links))
+    organisation_access = [Access(o.name, f"/partenaires/{o.slug}", []) for o in organisations]
     return {"territory_access": territory_access, "commune_access": commune_access,
+            "organisation_access": organisation_access,
             "manages": any(a.links for a in [*territory_access, *commune_access])}
 
 
