@@ -202,11 +202,20 @@
     map.on(L.Draw.Event.CREATED, function (event) { editable.clearLayers(); editable.addLayer(event.layer); sync(); });
     map.on(L.Draw.Event.EDITED, sync);
     map.on(L.Draw.Event.DELETED, sync);
+    /* What the field holds (a sketch saved with an application, or typed before a form error)
+     * is what is being edited; without it, the commune's perimeter. */
+    function fromField() {
+      var field = document.getElementById(options.field), shape = null;
+      try { shape = field && field.value.trim() ? JSON.parse(field.value) : null; } catch (error) { shape = null; }
+      if (!shape || (shape.type !== "Polygon" && shape.type !== "MultiPolygon")) { return null; }
+      try { return L.geoJSON(shape); } catch (error) { return null; }
+    }
     return communeLayers(map, baseLayers, { url: options.url, skip: ["perimeter"] }).then(function (layers) {
-      layers.perimeter.eachLayer(function (layer) {
-        layer.getLatLngs().forEach(function (rings) {
-          editable.addLayer(L.polygon(rings, STYLES.perimeter));
-        });
+      var source = fromField() || layers.perimeter;
+      source.eachLayer(function (layer) {
+        var latlngs = layer.getLatLngs();
+        (layer instanceof L.Polygon && Array.isArray(latlngs[0]) && Array.isArray(latlngs[0][0]) ? latlngs : [latlngs])
+          .forEach(function (rings) { editable.addLayer(L.polygon(rings, STYLES.perimeter)); });
       });
       if (editable.getLayers().length) { map.fitBounds(editable.getBounds(), { padding: [16, 16], animate: false }); }
       map.getContainer().setAttribute("data-editor", "ready");
