@@ -13,11 +13,12 @@ from revital.contributions.models import (
 from revital.db import Base
 from revital.geography.models import Place
 from revital.journal import automatic  # noqa: F401 - registers the automatic journal entries
-from revital.journal.models import JournalImage, JournalPost
+from revital.journal.models import Delivery, Follower, JournalImage, JournalPost
 from revital.localgroups.models import LocalGroup, Member
 from revital.mail.models import Outbox
 from revital.photos.models import Photo
 from revital.process.models import PhaseTransition, Process
+from revital.workshops.models import Registration, Workshop
 
 __all__ = [
     "AccountToken",
@@ -28,6 +29,8 @@ __all__ = [
     "Call",
     "Commune",
     "Contribution",
+    "Delivery",
+    "Follower",
     "JournalImage",
     "JournalPost",
     "CommunePartner",
@@ -40,10 +43,12 @@ __all__ = [
     "Photo",
     "Place",
     "Process",
+    "Registration",
     "RoleGrant",
     "Support",
     "Territory",
     "Throttle",
     "User",
     "UserSession",
+    "Workshop",
 ]

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from datetime import date
 
 
 def slugify(value: str, max_length: int = 80) -> str:
@@ -35,3 +36,25 @@ def clean_text(value) -> str:
     """Typed text as kept: stripped, line ends normalised, control characters dropped but newlines and tabs."""
     text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
     return "".join(c for c in text if c in "\n\t" or ord(c) >= 32).strip()
+
+
+def clean_line(value) -> str:
+    """A one-line field as kept: spaces collapsed."""
+    return " ".join((value or "").split())
+
+
+def parse_date(value) -> date | None:
+    """A date from an <input type="date"> (2027-01-31) or typed the French way (31/01/2027)."""
+    value = (value or "").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value) or None
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", value)
+        if not match:
+            return None
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

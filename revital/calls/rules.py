@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from revital.text import clean_text
+from revital.text import clean_line, clean_text, parse_date  # noqa: F401 - parse_date for the callers
 
 TITLE_MAX = 160
 TEXT_MAX = 20_000
@@ -48,30 +48,9 @@ def days_left(closes_on: date, today: date) -> int:
     return (closes_on - today).days
 
 
-def clean_line(value) -> str:
-    return " ".join((value or "").split())
-
-
 def lines_of(value) -> list[str]:
     """One item a line, blank lines dropped."""
     return [clean_line(line) for line in clean_text(value).split("\n") if clean_line(line)]
-
-
-def parse_date(value) -> date | None:
-    """A date from an <input type="date"> (2027-01-31) or typed the French way (31/01/2027)."""
-    value = (value or "").strip()
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value) or None
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", value)
-        if not match:
-            return None
-        day, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)

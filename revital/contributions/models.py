@@ -38,6 +38,8 @@ class Contribution(Base):
     place_name: Mapped[str] = mapped_column(String(120), default="")
     phase: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(10), default="online")
+    # The workshop it was collected in (paper contributions), or None.
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshops.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     author_name: Mapped[str] = mapped_column(String(80), default="")
     # Never published, never exported: only to tell the author what became of the contribution.

@@ -24,6 +24,8 @@ class Outbox(Base):
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)
     unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
+    # An iCalendar event (text/calendar) sent with the message: a workshop's registration.
+    calendar: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(40), default="")
     # The left part of the Message-ID, fixed when queued: a retried send keeps it.
     message_id: Mapped[str] = mapped_column(String(64), unique=True)

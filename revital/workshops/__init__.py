@@ -1,0 +1,1 @@
+"""Workshops: the local group's meetings of every phase, their registrations, their outputs."""
