@@ -10,6 +10,7 @@ from revital.journal import following
 from revital.journal.following import CONFIRM, STOP, digest_mark, is_due
 
 SECRET = "test-secret-key-that-is-long-enough-for-csrf"
+MADE = datetime(2025, 3, 3, 9, 15, 2, 123456, tzinfo=UTC)
 
 
 def utc(*parts) -> datetime:
@@ -19,17 +20,19 @@ def utc(*parts) -> datetime:
 # Signed links.
 
 def test_a_token_is_url_safe_and_stable():
-    first = following.token(SECRET, CONFIRM, 12, "lea@exemple.fr")
-    assert first == following.token(SECRET, CONFIRM, 12, "lea@exemple.fr")
+    first = following.token(SECRET, CONFIRM, 12, "lea@exemple.fr", MADE)
+    assert first == following.token(SECRET, CONFIRM, 12, "lea@exemple.fr", MADE)
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", first)
-    assert following.token(SECRET, CONFIRM, 12, " Lea@Exemple.FR ") == first
+    assert following.token(SECRET, CONFIRM, 12, " Lea@Exemple.FR ", MADE) == first
+    assert following.token(SECRET, CONFIRM, 12, "lea@exemple.fr", MADE.replace(tzinfo=None)) == first
 
 
 @pytest.mark.parametrize("change", [
     {"purpose": STOP}, {"follower_id": 13}, {"email": "leo@exemple.fr"}, {"secret": SECRET + "x"},
+    {"created_at": MADE + timedelta(microseconds=1)},  # a row made again after an erasure
 ])
-def test_a_token_names_its_purpose_follower_address_and_secret(change):
-    values = {"secret": SECRET, "purpose": CONFIRM, "follower_id": 12, "email": "lea@exemple.fr"}
+def test_a_token_names_its_purpose_follower_address_row_and_secret(change):
+    values = {"secret": SECRET, "purpose": CONFIRM, "follower_id": 12, "email": "lea@exemple.fr", "created_at": MADE}
     reference = following.token(**values)
     assert following.token(**{**values, **change}) != reference
     assert not following.genuine(**{**values, **change}, candidate=reference)
@@ -37,8 +40,8 @@ def test_a_token_names_its_purpose_follower_address_and_secret(change):
 
 
 def test_a_link_is_the_id_and_the_token():
-    value = following.link(SECRET, STOP, 7, "lea@exemple.fr")
-    assert following.parse_link(value) == (7, following.token(SECRET, STOP, 7, "lea@exemple.fr"))
+    value = following.link(SECRET, STOP, 7, "lea@exemple.fr", MADE)
+    assert following.parse_link(value) == (7, following.token(SECRET, STOP, 7, "lea@exemple.fr", MADE))
 
 
 @pytest.mark.parametrize("value", [
@@ -50,8 +53,8 @@ def test_anything_else_is_no_link(value):
 
 
 def test_a_forged_token_with_odd_characters_is_refused_without_error():
-    assert not following.genuine(SECRET, STOP, 7, "lea@exemple.fr", "é" * 43)
-    assert not following.genuine(SECRET, STOP, 7, "lea@exemple.fr", "\udcff" * 43)
+    assert not following.genuine(SECRET, STOP, 7, "lea@exemple.fr", MADE, "é" * 43)
+    assert not following.genuine(SECRET, STOP, 7, "lea@exemple.fr", MADE, "\udcff" * 43)
 
 
 def test_a_confirmation_link_works_for_seven_days():

@@ -34,12 +34,12 @@ def journal_url(base_url: str, commune) -> str:
 
 def confirm_url(base_url: str, secret: str, commune, follower: Follower) -> str:
     return f"{journal_url(base_url, commune)}/suivre/" + following.link(secret, following.CONFIRM, follower.id,
-                                                                        follower.email)
+                                                                        follower.email, follower.created_at)
 
 
 def stop_url(base_url: str, secret: str, commune, follower: Follower) -> str:
     return f"{journal_url(base_url, commune)}/arreter/" + following.link(secret, following.STOP, follower.id,
-                                                                         follower.email)
+                                                                         follower.email, follower.created_at)
 
 
 def follow(db: Session, commune, email: str, base_url: str, secret: str, now: datetime | None = None) -> Follower:
@@ -58,7 +58,7 @@ def follow(db: Session, commune, email: str, base_url: str, secret: str, now: da
         except IntegrityError:  # the same address at the same moment (PostgreSQL): take that row
             follower = find_by_email(db, commune.id, email)
     elif follower.confirmed_at is None:
-        follower.created_at = now  # a new confirmation e-mail: 7 days again
+        follower.created_at = now  # a new confirmation link, for 7 days; the previous one no longer works
     if follower.confirmed_at is None:
         outbox.queue(db, email, following.CONFIRM_SUBJECT,
                      following.confirm_text(commune.name, confirm_url(base_url, secret, commune, follower)),
@@ -85,7 +85,7 @@ def by_link(db: Session, commune_id: int, purpose: str, value: str, secret: str)
     follower = db.get(Follower, follower_id)
     if follower is None or follower.commune_id != commune_id:
         return None
-    return follower if following.genuine(secret, purpose, follower.id, follower.email, candidate) else None
+    return follower if following.genuine(secret, purpose, follower.id, follower.email, follower.created_at, candidate) else None
 
 
 def confirm(db: Session, follower: Follower, now: datetime | None = None) -> None:

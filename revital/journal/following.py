@@ -2,7 +2,10 @@
 schedule of the digest, and the French e-mails. Pure: no database, no framework.
 
 - A follower's links (confirm, stop) carry an HMAC-SHA256 of the application's secret over the
-  purpose, the follower's id and address: nothing is stored, and erasing the row kills its links.
+  purpose, the follower's id, address and the time its row was made (`created_at`, renewed by a
+  new request while unconfirmed, fixed once confirmed): nothing is stored, erasing the row kills
+  its links (a row made again, even with the same id, has other links), and a new confirmation
+  e-mail replaces the link of the previous one.
 - The digest leaves once a week, on Monday at 08:00 in France (`digest_mark`); a follower is due
   when confirmed and not sent a digest since the last mark.
 - The HTML of an e-mail escapes everything the commune wrote.
@@ -29,15 +32,16 @@ TOKEN_LENGTH = 43  # 32 bytes, url-safe base64 without padding
 MAX_ID = 2**31 - 1
 
 
-def token(secret: str, purpose: str, follower_id: int, email: str) -> str:
-    message = f"journal-follower|{purpose}|{follower_id}|{email.strip().lower()}".encode()
+def token(secret: str, purpose: str, follower_id: int, email: str, created_at: datetime) -> str:
+    stamp = utc(created_at).strftime("%Y%m%dT%H%M%S.%f")
+    message = f"journal-follower|{purpose}|{follower_id}|{email.strip().lower()}|{stamp}".encode()
     digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def link(secret: str, purpose: str, follower_id: int, email: str) -> str:
+def link(secret: str, purpose: str, follower_id: int, email: str, created_at: datetime) -> str:
     """The last segment of a follower's address: "{id}-{token}"."""
-    return f"{follower_id}-{token(secret, purpose, follower_id, email)}"
+    return f"{follower_id}-{token(secret, purpose, follower_id, email, created_at)}"
 
 
 def parse_link(value: str) -> tuple[int, str] | None:
@@ -49,8 +53,8 @@ def parse_link(value: str) -> tuple[int, str] | None:
     return (follower_id, candidate) if 0 < follower_id <= MAX_ID else None
 
 
-def genuine(secret: str, purpose: str, follower_id: int, email: str, candidate: str) -> bool:
-    expected = token(secret, purpose, follower_id, email).encode()
+def genuine(secret: str, purpose: str, follower_id: int, email: str, created_at: datetime, candidate: str) -> bool:
+    expected = token(secret, purpose, follower_id, email, created_at).encode()
     return hmac.compare_digest(expected, candidate.encode("utf-8", "surrogateescape"))
 
 
