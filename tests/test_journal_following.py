@@ -467,3 +467,13 @@ def test_the_demo_followers_are_confirmed_and_not_due(db):
     assert len(rows) >= 6 and all(r.email.endswith("@exemple.fr") and r.confirmed_at for r in rows)
     assert not any(followers.following.is_due(r.confirmed_at, r.last_digest_at,
                                               followers.following.digest_mark(utcnow())) for r in rows)
+
+
+def test_the_personal_data_command_lists_and_erases_the_journals_followed(env, client, db, capsys):
+    confirmed(client, db)
+    assert cli.main(["personal-data", "show", "--email", LEA]) == 0
+    out = capsys.readouterr().out
+    assert "journaux de bord suivis par e-mail : 1" in out and "    Saint-Étienne-du-Valdonnez\n" in out
+    assert cli.main(["personal-data", "erase", "--email", LEA, "--yes"]) == 0
+    assert "le suivi de 1 journal(aux) de bord" in capsys.readouterr().out
+    assert follower(db) is None
