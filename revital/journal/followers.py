@@ -85,7 +85,8 @@ def by_link(db: Session, commune_id: int, purpose: str, value: str, secret: str)
     follower = db.get(Follower, follower_id)
     if follower is None or follower.commune_id != commune_id:
         return None
-    return follower if following.genuine(secret, purpose, follower.id, follower.email, follower.created_at, candidate) else None
+    genuine = following.genuine(secret, purpose, follower.id, follower.email, follower.created_at, candidate)
+    return follower if genuine else None
 
 
 def confirm(db: Session, follower: Follower, now: datetime | None = None) -> None:
