@@ -52,8 +52,9 @@ from revital.geography.controllers import (
     PerimeterController,
     PlacesController,
 )
-from revital.journal.controllers import JournalController
+from revital.journal.controllers import FollowController, JournalController
 from revital.journal.feeds import FeedsController
+from revital.journal.followers import DigestJob
 from revital.journal.manage import JournalAdminController
 from revital.localgroups.controllers import LocalGroupController
 from revital.mail.sender import sender_for
@@ -77,6 +78,7 @@ from revital.territories.partners import PartnersController
 from revital.web import SecurityHeadersMiddleware, error_response
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
+ONE_CLICK_STOP = r"^/communes/[^/]+/journal/arreter/[^/]+$"
 STATIC_DIR = PROJECT_DIR / "static"
 
 
@@ -122,7 +124,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         sessions, throttle = DatabaseSessions(db, timeouts), DatabaseThrottle(db)
 
     pages = PageCache()
-    mail = sender_for(settings, db)
+    # The sender's loop also queues the journal's weekly digests (revital.journal.followers).
+    mail = sender_for(settings, db, jobs=[DigestJob(db, settings)])
     forget_on_change(pages.recent)  # a change made by this process shows at once in its own pages
 
     def startup() -> None:
@@ -166,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ModerationController,
             PaperEntryController,
             JournalController,
+            FollowController,
             JournalAdminController,
             FeedsController,
             AccountController,
@@ -192,6 +196,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
             cookie_samesite="lax",
+            # Mail clients stop a digest in one click (RFC 8058: a POST without any token of ours);
+            # the signed link in the address is the proof (revital.journal.controllers).
+            exclude=[ONE_CLICK_STOP],
         ),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=allowed_hosts(settings)),
         template_config=TemplateConfig(

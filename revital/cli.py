@@ -76,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     mail_commands.add_parser("status", help="messages by status, the oldest waiting, the last errors")
     mail_commands.add_parser("send", help="send what is due now, once (the background sender does it too)")
 
+    journal = commands.add_parser("journal", help="the journals of the communes")
+    journal_commands = journal.add_subparsers(dest="journal_command", required=True)
+    digest = journal_commands.add_parser(
+        "digest", help="queue the weekly digests due now (the background sender does it on Mondays)")
+    digest.add_argument("--force", action="store_true",
+                        help="whatever the weekly schedule (an entry is still never sent twice)")
+
     args = parser.parse_args(argv)
     import revital.models  # noqa: F401 - every model, and the version listener, once at start-up
 
@@ -89,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         "user": cmd_user,
         "personal-data": cmd_personal_data,
         "mail": cmd_mail,
+        "journal": cmd_journal,
     }[args.command]
     return handler(args, settings) or 0
 
@@ -282,6 +290,9 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  articles du journal écrits (signés par la commune) : {len(found.journal_posts)}")
         for number, commune, title in found.journal_posts:
             print(f"    n° {number} — {commune} — « {title} »")
+        print(f"  journaux de bord suivis par e-mail : {len(found.followed)}")
+        for commune, confirmed in found.followed:
+            print(f"    {commune}" + ("" if confirmed else " (pas encore confirmé)"))
         print(f"  candidatures à un appel (comme contact) : {len(found.applications)}")
         for number, commune, call, role in found.applications:
             print(f"    n° {number} — {commune} — « {call} » ({role})")
@@ -297,7 +308,8 @@ def cmd_personal_data(args, settings: Settings) -> int:
             print(f"Effacé : {erased.contributions} contribution(s), {erased.supports} soutien(s), "
                   f"{erased.memberships} inscription(s) à un groupe local, {erased.sessions} session(s), "
                   f"{erased.attempts} compteur(s) de tentatives, {erased.emails} e-mail(s) de la file d’envoi, "
-                  f"{erased.links} lien(s) de réinitialisation, le contact de {erased.applications} candidature(s).")
+                  f"{erased.links} lien(s) de réinitialisation, le contact de {erased.applications} candidature(s), "
+                  f"le suivi de {erased.followed} journal(aux) de bord.")
             if erased.journal_posts:
                 print(f"{erased.journal_posts} article(s) du journal gardé(s), signé(s) par la commune, "
                       "sans plus de lien avec le compte.")
@@ -342,6 +354,19 @@ def cmd_mail(args, settings: Settings) -> int:
         return 0
     finally:
         database.dispose()
+
+
+def cmd_journal(args, settings: Settings) -> int:
+    from revital.db import Database
+    from revital.journal.followers import send_digests
+
+    database = Database(settings.database_url)
+    try:
+        queued = send_digests(database, settings, force=args.force)
+    finally:
+        database.dispose()
+    print(f"{queued} e-mail(s) de nouvelles du journal mis dans la file d’envoi.")
+    return 0
 
 
 def forget_in_redis(settings: Settings, user_id: int | None, throttle_keys: list[str]) -> None:

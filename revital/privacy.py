@@ -7,7 +7,7 @@ contributions, their open sign-in sessions and the sign-in attempts counted unde
 address. Erasure deletes all of it but the account, which goes too when asked; the counts of the
 contributions they supported go down, and the open-data feeds are told what changed. The e-mails
 of the outbox addressed to them, waiting or sent, and the password-reset links sent to them, are
-found and erased too.
+found and erased too. So are the journals they follow by e-mail (with the entries sent to them).
 
 Journal posts are the commune's publication, signed by the commune: the account that wrote one
 is only linked to it (shown to the person here); erasure keeps the post and drops the link. So do
@@ -30,7 +30,7 @@ from revital.communes.models import Commune
 from revital.contributions.models import Contribution, Support
 from revital.contributions.rules import PUBLISHED
 from revital.contributions.services import published_changed
-from revital.journal.models import JournalPost
+from revital.journal.models import Follower, JournalPost
 from revital.localgroups.models import LocalGroup, Member
 from revital.mail.models import Outbox
 from revital.permissions import ROLE_LABELS
@@ -51,6 +51,7 @@ class PersonalData:
     emails: int = 0  # messages of the outbox addressed to them, waiting or sent
     links: int = 0  # single-use links (password reset) sent to them
     applications: list[tuple[int, str, str, str]] = field(default_factory=list)  # id, commune, call, as whom
+    followed: list[tuple[str, bool]] = field(default_factory=list)  # commune whose journal they follow, confirmed
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Erased:
     emails: int = 0
     links: int = 0
     applications: int = 0  # applications of a commune where the person was the contact: name and e-mail blanked
+    followed: int = 0  # journals followed by e-mail
     account: bool = False
 
 
@@ -76,7 +78,7 @@ def account_of(db: Session, email: str) -> User | None:
 
 
 def throttle_keys(email: str) -> list[str]:
-    return [f"signin:email:{email}", f"reset:email:{email}"]
+    return [f"signin:email:{email}", f"reset:email:{email}", f"follow:email:{email}"]
 
 
 def contributions_query(user: User | None, email: str):
@@ -125,6 +127,9 @@ def find(db: Session, email: str) -> PersonalData:
     for application, commune_name, call_title in application_rows(db, email):
         roles = [label for prefix, label in CONTACTS if getattr(application, f"{prefix}_email").lower() == email]
         found.applications.append((application.id, commune_name, call_title, " et ".join(roles)))
+    rows = db.execute(select(Commune.name, Follower.confirmed_at).join(Commune, Commune.id == Follower.commune_id)
+                      .where(func.lower(Follower.email) == email).order_by(Commune.name)).all()
+    found.followed = [(name, confirmed_at is not None) for name, confirmed_at in rows]
     return found
 
 
@@ -172,6 +177,8 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
             erased.account = True
     erased.attempts = db.execute(delete(Throttle).where(Throttle.key.in_(throttle_keys(email)))).rowcount
     erased.emails = db.execute(delete(Outbox).where(func.lower(Outbox.to_address) == email)).rowcount
+    # Their deliveries go with them (ON DELETE CASCADE): nothing says which entries they were sent.
+    erased.followed = db.execute(delete(Follower).where(func.lower(Follower.email) == email)).rowcount
     # An application belongs to its commune and stays; the person's name and address leave it.
     for application, _, _ in application_rows(db, email):
         for prefix, _ in CONTACTS:

@@ -191,6 +191,7 @@ ERROR_TITLES = {
     403: "Accès refusé",
     404: "Page introuvable",
     405: "Méthode non autorisée",
+    410: "Lien expiré",
     413: "Envoi trop volumineux",
     429: "Trop de tentatives",
     500: "Erreur du serveur",

@@ -6,7 +6,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from revital.communes.models import Commune
-from revital.journal.models import DRAFT, PUBLISHED, JournalPost
+from revital.db import utcnow
+from revital.journal.models import DRAFT, PUBLISHED, Follower, JournalPost
 from revital.process.models import Process
 
 # insee: (days after the process started, title, Markdown text, status)
@@ -61,6 +62,14 @@ POSTS = {
 }
 
 
+# insee: addresses that follow the commune's journal by e-mail (confirmed). Fictional.
+FOLLOWERS = {
+    "48147": ["marie.roux@exemple.fr", "jean.pages@exemple.fr", "famille.boyer@exemple.fr"],
+    "48027": ["curiste.fidele@exemple.fr", "paul.martin@exemple.fr"],
+    "48070": ["agnes.brun@exemple.fr", "lucien.vidal@exemple.fr"],
+}
+
+
 def load(db) -> None:
     for insee, posts in POSTS.items():
         commune = db.scalar(select(Commune).where(Commune.insee == insee))
@@ -71,3 +80,8 @@ def load(db) -> None:
             at = started + timedelta(days=days)
             db.add(JournalPost(commune_id=commune.id, title=title, body=body, status=status, created_at=at,
                                published_at=at if status == PUBLISHED else None))
+        # Confirmed now, and sent a digest now: they get what is published from now on, from the
+        # next Monday, never a digest of the demo's past entries.
+        now = utcnow()
+        db.add_all([Follower(commune_id=commune.id, email=email, created_at=now, confirmed_at=now, last_digest_at=now)
+                    for email in FOLLOWERS.get(insee, [])])

@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 
 from revital.communes.access import Managed, managed_commune
 from revital.forms import Form
-from revital.journal import services
+from revital.journal import followers, services
 from revital.journal.controllers import image_url
 from revital.journal.models import PHASE, PUBLISHED
 from revital.permissions import WRITE_JOURNAL
@@ -56,7 +56,7 @@ class JournalAdminController(Controller):
         managed = managed_commune(request, db, slug, WRITE_JOURNAL)
         return page("journal/manage.html", **managed.context(), posts=services.posts_of(db, managed.commune.id),
                     statuses=services.STATUSES, ok=confirmation(MESSAGES, ok), base=base(managed.commune),
-                    automatic=PHASE)
+                    automatic=PHASE, followers=followers.confirmed_count(db, managed.commune.id))
 
     @get("/nouveau")
     def new(self, request: Request, db: DB, slug: FromPath[str]) -> Template:

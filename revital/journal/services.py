@@ -29,8 +29,7 @@ def record(db: Session, commune_id: int, kind: str, title: str, text: str = "",
     post = JournalPost(commune_id=commune_id, kind=kind, title=title[:TITLE_MAX], body=text, status=PUBLISHED,
                        created_at=at, published_at=at)
     db.add(post)
-    # Where the e-mail follow-up will plug in: the outbox message "nouvel article" to the commune's
-    # followers is to be written here, in this same transaction (and in save() on first publication).
+    # Followers get new entries through the weekly digest (revital.journal.followers).
     return post
 
 

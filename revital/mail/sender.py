@@ -2,13 +2,17 @@
 
 Every worker process starts one (`Sender.start()` in the application's lifespan) and stops it at
 shutdown; they share the outbox safely (see revital.mail.outbox on claiming and leases).
+
+The sender also runs periodic jobs (callables taking `now`) at each tick, before sending: what
+queues e-mails on a schedule (the journal's weekly digest) without this package knowing it. A
+job must be cheap when nothing is due; one that fails is logged and the others still run.
 """
 
 import logging
 import threading
 from dataclasses import dataclass
 
-from revital.db import Database, is_busy
+from revital.db import Database, is_busy, utcnow
 from revital.mail import message as messages
 from revital.mail import outbox
 from revital.mail.smtp import FileTransport, SmtpTransport, TransportError
@@ -33,8 +37,10 @@ class Report:
 
 
 class Sender:
-    def __init__(self, database: Database, transport, sender_address: str, interval: float = 5.0):
+    def __init__(self, database: Database, transport, sender_address: str, interval: float = 5.0,
+                 jobs=()):
         self.database = database
+        self.jobs = list(jobs)
         self.transport = transport
         self.sender_address = sender_address
         self.interval = interval
@@ -74,8 +80,22 @@ class Sender:
             report.sent += 1
         return report
 
+    def run_jobs(self, now=None) -> None:
+        now = now or utcnow()
+        for job in self.jobs:
+            if self.stopping.is_set():
+                return
+            try:
+                job(now)
+            except Exception as error:
+                if is_busy(error):
+                    log.info("periodic job %s: database busy, next try at the next tick", job)
+                else:
+                    log.exception("periodic job %s failed", job)
+
     def run(self) -> None:
         while not self.stopping.is_set():
+            self.run_jobs()
             try:
                 self.send_due()
             except Exception as error:  # the database down or busy: try again at the next tick
@@ -102,6 +122,6 @@ class Sender:
             self.thread = None
 
 
-def sender_for(settings, database: Database) -> Sender:
-    return Sender(database, transport_for(settings), settings.mail_from, settings.mail_interval)
+def sender_for(settings, database: Database, jobs=()) -> Sender:
+    return Sender(database, transport_for(settings), settings.mail_from, settings.mail_interval, jobs)
 
