@@ -11,14 +11,12 @@ schedule of the digest, and the French e-mails. Pure: no database, no framework.
 - The HTML of an e-mail escapes everything the commune wrote.
 """
 
-import base64
-import hashlib
-import hmac
 import html
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from revital import signing
 from revital.formatting import date_fr
 from revital.markdown import plain
 
@@ -28,15 +26,12 @@ CONFIRM_LIFETIME = timedelta(days=7)
 PARIS = ZoneInfo("Europe/Paris")
 DIGEST_HOUR = time(8)
 EXCERPT = 300
-TOKEN_LENGTH = 43  # 32 bytes, url-safe base64 without padding
-MAX_ID = 2**31 - 1
+TOKEN_LENGTH = signing.TOKEN_LENGTH
 
 
 def token(secret: str, purpose: str, follower_id: int, email: str, created_at: datetime) -> str:
     stamp = utc(created_at).strftime("%Y%m%dT%H%M%S.%f")
-    message = f"journal-follower|{purpose}|{follower_id}|{email.strip().lower()}|{stamp}".encode()
-    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return signing.sign(secret, "journal-follower", purpose, follower_id, email.strip().lower(), stamp)
 
 
 def link(secret: str, purpose: str, follower_id: int, email: str, created_at: datetime) -> str:
@@ -46,16 +41,11 @@ def link(secret: str, purpose: str, follower_id: int, email: str, created_at: da
 
 def parse_link(value: str) -> tuple[int, str] | None:
     """(follower id, token) from "{id}-{token}", or None for anything else."""
-    number, _, candidate = value.partition("-")
-    if not number.isascii() or not number.isdigit() or len(number) > 10 or len(candidate) != TOKEN_LENGTH:
-        return None
-    follower_id = int(number)
-    return (follower_id, candidate) if 0 < follower_id <= MAX_ID else None
+    return signing.parse_link(value)
 
 
 def genuine(secret: str, purpose: str, follower_id: int, email: str, created_at: datetime, candidate: str) -> bool:
-    expected = token(secret, purpose, follower_id, email, created_at).encode()
-    return hmac.compare_digest(expected, candidate.encode("utf-8", "surrogateescape"))
+    return signing.genuine(token(secret, purpose, follower_id, email, created_at), candidate)
 
 
 def confirmable(created_at: datetime, now: datetime) -> bool:
