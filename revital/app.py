@@ -76,6 +76,8 @@ from revital.territories.api import TerritoryApiController
 from revital.territories.controllers import CommuneImportController
 from revital.territories.partners import PartnersController
 from revital.web import SecurityHeadersMiddleware, error_response
+from revital.workshops.controllers import CalendarController, WorkshopsController
+from revital.workshops.manage import WorkshopsAdminController
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 ONE_CLICK_STOP = r"^/communes/[^/]+/journal/arreter/[^/]+$"
@@ -93,6 +95,7 @@ def template_environment(auto_reload: bool = True) -> Environment:
     )
     env.filters.update(formatting.FILTERS)
     env.filters.update(markdown.FILTERS)
+    env.globals.update(formatting.GLOBALS)
     return env
 
 
@@ -171,6 +174,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             JournalController,
             FollowController,
             JournalAdminController,
+            WorkshopsController,
+            WorkshopsAdminController,
+            CalendarController,
             FeedsController,
             AccountController,
             PasswordResetController,

@@ -293,6 +293,9 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  journaux de bord suivis par e-mail : {len(found.followed)}")
         for commune, confirmed in found.followed:
             print(f"    {commune}" + ("" if confirmed else " (pas encore confirmé)"))
+        print(f"  inscriptions à des ateliers : {len(found.registrations)}")
+        for number, commune, title, status in found.registrations:
+            print(f"    n° {number} — {commune} — « {title} » ({status})")
         print(f"  candidatures à un appel (comme contact) : {len(found.applications)}")
         for number, commune, call, role in found.applications:
             print(f"    n° {number} — {commune} — « {call} » ({role})")
@@ -309,7 +312,7 @@ def cmd_personal_data(args, settings: Settings) -> int:
                   f"{erased.memberships} inscription(s) à un groupe local, {erased.sessions} session(s), "
                   f"{erased.attempts} compteur(s) de tentatives, {erased.emails} e-mail(s) de la file d’envoi, "
                   f"{erased.links} lien(s) de réinitialisation, le contact de {erased.applications} candidature(s), "
-                  f"le suivi de {erased.followed} journal(aux) de bord.")
+                  f"le suivi de {erased.followed} journal(aux) de bord, {erased.registrations} inscription(s) à des ateliers.")
             if erased.journal_posts:
                 print(f"{erased.journal_posts} article(s) du journal gardé(s), signé(s) par la commune, "
                       "sans plus de lien avec le compte.")

@@ -253,5 +253,8 @@ def load(db: Session) -> bool:
     from revital.calls.demo import load as load_calls
 
     load_calls(db, territory, communes, password_hash)
+    from revital.workshops.demo import load as load_workshops
+
+    load_workshops(db)
     db.flush()
     return True

@@ -38,6 +38,26 @@ def datetime_fr(value: datetime | None) -> str:
     return f"{date_fr(value)} à {local.hour} h {local.minute:02d}"
 
 
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def clock_fr(value: datetime) -> str:
+    local = paris(value)
+    return f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"
+
+
+def span_fr(start: datetime | None, end: datetime | None) -> str:
+    """When a meeting takes place, in France: "jeudi 14 mars 2027, de 18 h 30 à 20 h 30"; over
+    several days, "du samedi 6 mars 2027 à 9 h au dimanche 7 mars 2027 à 17 h"."""
+    if start is None or end is None:
+        return ""
+    first, last = paris(start), paris(end)
+    if first.date() == last.date():
+        return f"{WEEKDAYS[first.weekday()]} {date_fr(start)}, de {clock_fr(start)} à {clock_fr(end)}"
+    return (f"du {WEEKDAYS[first.weekday()]} {date_fr(start)} à {clock_fr(start)} "
+            f"au {WEEKDAYS[last.weekday()]} {date_fr(end)} à {clock_fr(end)}")
+
+
 def number_fr(value: int | float | None) -> str:
     if value is None:
         return ""
@@ -70,4 +90,6 @@ def iso(value: datetime | None) -> str:
 
 
 FILTERS = {"date_fr": date_fr, "day_fr": day_fr, "datetime_fr": datetime_fr, "number_fr": number_fr, "iso": iso,
-           "coords_fr": coords_fr}
+           "coords_fr": coords_fr, "clock_fr": clock_fr}
+# Functions the templates call with several arguments.
+GLOBALS = {"span_fr": span_fr}

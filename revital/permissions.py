@@ -45,6 +45,8 @@ MANAGE_PLACES = "manage_places"
 MODERATE = "moderate"
 MANAGE_TEAM = "manage_team"
 WRITE_JOURNAL = "write_journal"
+MANAGE_WORKSHOPS = "manage_workshops"
+SEE_INTERNAL_MEETINGS = "see_internal_meetings"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -57,6 +59,10 @@ PERMISSIONS = {
     MANAGE_TEAM: {COORDINATOR, COMMUNE_ADMIN},
     # The commune's own voice: written by the commune and its local group's facilitators.
     WRITE_JOURNAL: {COMMUNE_ADMIN, FACILITATOR},
+    # The local group runs the workshops; technical meetings and steering committees are seen by
+    # the local group and the partners only.
+    MANAGE_WORKSHOPS: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
+    SEE_INTERNAL_MEETINGS: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR, PARTNER},
 }
 
 # The commune roles each role may grant (by invitation) and take back, in that commune: the

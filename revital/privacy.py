@@ -35,6 +35,9 @@ from revital.localgroups.models import LocalGroup, Member
 from revital.mail.models import Outbox
 from revital.permissions import ROLE_LABELS
 from revital.photos.models import Photo
+from revital.workshops import services as workshops
+from revital.workshops.models import Registration, Workshop
+from revital.workshops.rules import REGISTRATION_STATUSES
 
 
 @dataclass
@@ -52,6 +55,7 @@ class PersonalData:
     links: int = 0  # single-use links (password reset) sent to them
     applications: list[tuple[int, str, str, str]] = field(default_factory=list)  # id, commune, call, as whom
     followed: list[tuple[str, bool]] = field(default_factory=list)  # commune whose journal they follow, confirmed
+    registrations: list[tuple[int, str, str, str]] = field(default_factory=list)  # id, commune, workshop, status
 
 
 @dataclass
@@ -66,6 +70,7 @@ class Erased:
     links: int = 0
     applications: int = 0  # applications of a commune where the person was the contact: name and e-mail blanked
     followed: int = 0  # journals followed by e-mail
+    registrations: int = 0  # registrations to workshops (their places go to the waiting list)
     account: bool = False
 
 
@@ -130,6 +135,12 @@ def find(db: Session, email: str) -> PersonalData:
     rows = db.execute(select(Commune.name, Follower.confirmed_at).join(Commune, Commune.id == Follower.commune_id)
                       .where(func.lower(Follower.email) == email).order_by(Commune.name)).all()
     found.followed = [(name, confirmed_at is not None) for name, confirmed_at in rows]
+    rows = db.execute(select(Registration.id, Commune.name, Workshop.title, Registration.status)
+                      .join(Workshop, Workshop.id == Registration.workshop_id)
+                      .join(Commune, Commune.id == Workshop.commune_id)
+                      .where(Registration.email == email).order_by(Registration.id)).all()
+    found.registrations = [(number, name, title, REGISTRATION_STATUSES.get(status, status))
+                           for number, name, title, status in rows]
     return found
 
 
@@ -179,6 +190,7 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
     erased.emails = db.execute(delete(Outbox).where(func.lower(Outbox.to_address) == email)).rowcount
     # Their deliveries go with them (ON DELETE CASCADE): nothing says which entries they were sent.
     erased.followed = db.execute(delete(Follower).where(func.lower(Follower.email) == email)).rowcount
+    erased.registrations = workshops.erase_email(db, email)
     # An application belongs to its commune and stays; the person's name and address leave it.
     for application, _, _ in application_rows(db, email):
         for prefix, _ in CONTACTS:

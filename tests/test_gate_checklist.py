@@ -15,9 +15,9 @@ def items(dom):
 
 
 def test_checklist_rules():
-    assert [c.key for c in checklist(phases.DIAGNOSTIC, Facts())] == ["stakes", "diagnostic_synthesis"]
-    assert [c.met for c in checklist(phases.DIAGNOSTIC, Facts(stakes=2))] == [True, False]
-    assert progress(checklist(phases.DIAGNOSTIC, Facts(stakes=2))) == (1, 2)
+    assert [c.key for c in checklist(phases.DIAGNOSTIC, Facts())] == ["workshops", "stakes", "diagnostic_synthesis"]
+    assert [c.met for c in checklist(phases.DIAGNOSTIC, Facts(stakes=2))] == [False, True, False]
+    assert progress(checklist(phases.DIAGNOSTIC, Facts(stakes=2, closed_workshops=1))) == (2, 3)
     assert progress(checklist(phases.EMERGENCE, Facts(axes=1, retained_ideas=1))) == (2, 2)
     assert [c.key for c in checklist(phases.FEASIBILITY, Facts())] == ["reviewed_sheets"]
     assert [c.key for c in checklist(phases.PROGRAMMING, Facts(published_roadmaps=1))] == ["published_roadmap"]
@@ -77,7 +77,9 @@ def test_the_last_phase_has_no_condition(client, db):
 
 
 def test_links_only_to_pages_that_exist(client):
-    assert gates.links_for(client.app, replace_slug(MAIN)) == {}  # none of those parts is served yet
+    # Of those parts, only the workshops are served yet.
+    assert gates.links_for(client.app, replace_slug(MAIN)) == {
+        "workshops": (f"/communes/{MAIN}/ateliers", "Les ateliers et leurs comptes rendus")}
 
 
 def replace_slug(slug):

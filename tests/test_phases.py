@@ -25,6 +25,7 @@ from revital.process.phases import (
 
 GOOD_REASON = "Le conseil municipal l’a décidé."
 ALL_MET = Facts(
+    closed_workshops=1,
     stakes=3,
     has_diagnostic_synthesis=True,
     axes=2,
@@ -33,6 +34,7 @@ ALL_MET = Facts(
     published_roadmaps=1,
 )
 
+NO_WORKSHOP = "Aucun atelier du diagnostic n’est clos avec son compte rendu."
 NO_STAKES = "Aucun enjeu n’a encore été dégagé du diagnostic."
 NO_SYNTHESIS = "La synthèse du diagnostic n’est pas rédigée."
 NO_AXES = "Aucun axe stratégique n’est défini."
@@ -107,19 +109,23 @@ def test_all_met_means_nothing_unmet(phase):
 
 
 def test_emergence_none_met():
-    assert unmet_conditions(EMERGENCE, Facts()) == [NO_STAKES, NO_SYNTHESIS]
+    assert unmet_conditions(EMERGENCE, Facts()) == [NO_WORKSHOP, NO_STAKES, NO_SYNTHESIS]
 
 
 def test_emergence_only_stakes():
-    assert unmet_conditions(EMERGENCE, Facts(stakes=1)) == [NO_SYNTHESIS]
+    assert unmet_conditions(EMERGENCE, Facts(stakes=1, closed_workshops=1)) == [NO_SYNTHESIS]
 
 
 def test_emergence_only_synthesis():
-    assert unmet_conditions(EMERGENCE, Facts(has_diagnostic_synthesis=True)) == [NO_STAKES]
+    assert unmet_conditions(EMERGENCE, Facts(has_diagnostic_synthesis=True, closed_workshops=2)) == [NO_STAKES]
+
+
+def test_emergence_needs_a_closed_workshop():
+    assert unmet_conditions(EMERGENCE, Facts(stakes=1, has_diagnostic_synthesis=True)) == [NO_WORKSHOP]
 
 
 def test_emergence_met():
-    assert unmet_conditions(EMERGENCE, Facts(stakes=1, has_diagnostic_synthesis=True)) == []
+    assert unmet_conditions(EMERGENCE, Facts(stakes=1, has_diagnostic_synthesis=True, closed_workshops=1)) == []
 
 
 def test_feasibility_none_met():

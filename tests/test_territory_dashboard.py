@@ -104,6 +104,22 @@ def test_nothing_to_report():
     assert (item.text, item.url) == ("2 contributions attendent la modération.", "/communes/grandrieu/gestion/moderation")
 
 
+def test_the_yearly_report_counts_the_workshops_held_that_year(client, db):
+    from revital.formatting import paris
+    from revital.workshops.models import Workshop
+
+    with db.session() as session:
+        walk = session.scalar(select(Workshop).where(Workshop.status == "closed"))
+        year = paris(walk.starts_at).year
+    sign_in_as(client, PERSONAS["coordinator"])
+    rows = read_csv(get(client, BILAN, params={"annee": str(year)}))
+    grandrieu = next(r for r in rows if r["insee"] == "48070")
+    assert (grandrieu["workshops"], grandrieu["workshop_attendance"]) == ("1", "18")  # the demo's walk
+    rows = read_csv(get(client, BILAN, params={"annee": str(year - 1)}))
+    assert next(r for r in rows if r["insee"] == "48070")["workshops"] == "0"
+    assert next(r for r in rows if r["insee"] == "48095")["workshops"] == ""  # Mende is not engaged
+
+
 def test_the_yearly_report(client, db):
     add_contribution(db, MAIN, kind="asset", author_name="Marie")
     add_contribution(db, MAIN, kind="asset", author_name="marie")  # the same pseudonym: one participant
@@ -135,7 +151,8 @@ def test_the_yearly_report(client, db):
     assert int(main["contributions"]) == sum(demo.values()) + 3
     assert (main["engaged"], main["phase"], main["phase_label"], main["gate_conditions"], main["roadmap_published"]) == (
         "oui", "emergence", "Émergence et définition du projet", "2", "non")
-    assert all(main[c] == "" for c in ("workshops", "workshop_attendance", "action_sheets", "action_sheets_validated",
+    assert (main["workshops"], main["workshop_attendance"]) == ("0", "0")  # the demo's are to come, or in Grandrieu
+    assert all(main[c] == "" for c in ("action_sheets", "action_sheets_validated",
                                        "estimated_cost", "funding_requested", "funding_granted"))
     mende = next(r for r in rows if r["insee"] == "48095")
     assert (mende["engaged"], mende["phase"], mende["contributions"], mende["participants"]) == ("non", "", "0", "0")

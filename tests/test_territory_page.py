@@ -61,7 +61,8 @@ def test_each_engaged_commune_with_its_figures(client):
     assert main[0] == "2/5 · Émergence et définition du projet"
     assert main[1] == "120 jours"
     assert main[2] == "0 sur 2"
-    assert main[4:7] == ["—", "—", "non"]
+    assert main[4:7] == ["0", "—", "non"]
+    assert cells["Grandrieu"][4] == "1"  # the diagnostic walk
     assert cells["Grandrieu"][0] == "1/5 · Diagnostic partagé" and cells["Grandrieu"][1] == "120 jours"
     assert cells["Mont Lozère et Goulet"][0] == "3/5 · Faisabilité" and cells["Mont Lozère et Goulet"][2] == "0 sur 1"
     with client.app.state.db.session() as session:
@@ -195,4 +196,4 @@ def test_days_in_phase_count_from_the_last_transition():
     commune.published_contributions, commune.updated_at = 4, datetime(2026, 3, 1, tzinfo=UTC)
     process.phase, process.updated_at = "diagnostic", datetime(2026, 2, 27, 23, 30, tzinfo=UTC)  # 28th in Paris
     row = figures_of(None, commune, process, lambda db, c: Facts(stakes=1), date(2026, 3, 3))
-    assert (row.days, row.conditions_met, len(row.checklist), row.contributions, row.phase_number) == (3, 1, 2, 4, 1)
+    assert (row.days, row.conditions_met, len(row.checklist), row.contributions, row.phase_number) == (3, 1, 3, 4, 1)

@@ -50,8 +50,9 @@ def domain_of(sender: str) -> str:
 
 
 def build(*, sender: str, to: str, subject: str, text: str, html: str | None, message_id: str,
-          unsubscribe_url: str | None, date) -> EmailMessage:
-    """multipart/alternative: the French plain text first, then its HTML."""
+          unsubscribe_url: str | None, date, calendar: str | None = None) -> EmailMessage:
+    """multipart/alternative: the French plain text first, then its HTML; with an iCalendar event,
+    multipart/mixed with the event attached (atelier.ics)."""
     message = EmailMessage()
     name, address = parseaddr(sender)
     message["From"] = str(Address(display_name=name, addr_spec=address)) if name else address
@@ -66,4 +67,7 @@ def build(*, sender: str, to: str, subject: str, text: str, html: str | None, me
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(html if html is not None else text_to_html(text), subtype="html")
+    if calendar:
+        message.add_attachment(calendar.encode(), maintype="text", subtype="calendar", filename="atelier.ics",
+                               params={"method": "PUBLISH"})
     return message

@@ -29,9 +29,11 @@ LEASE = timedelta(minutes=10)
 
 
 def queue(db: Session, to: str, subject: str, text: str, html: str | None = None, *,
-          unsubscribe_url: str | None = None, commune_name: str | None = None, kind: str = "") -> Outbox:
+          unsubscribe_url: str | None = None, commune_name: str | None = None, kind: str = "",
+          calendar: bytes | str | None = None) -> Outbox:
     """Add an e-mail to the outbox in the caller's transaction (sent once that transaction commits).
-    unsubscribe_url: for everything that is not a direct answer to the person's own action."""
+    unsubscribe_url: for everything that is not a direct answer to the person's own action;
+    calendar: an iCalendar event sent with it (atelier.ics)."""
     to = to.strip()
     if not valid_address(to):
         raise ValueError(f"Adresse e-mail invalide : {to!r}.")
@@ -39,6 +41,7 @@ def queue(db: Session, to: str, subject: str, text: str, html: str | None = None
         to_address=to, subject=full_subject(subject, commune_name)[:300], text=text, html=html,
         unsubscribe_url=one_line(unsubscribe_url) if unsubscribe_url else None, kind=kind[:40],
         message_id=secrets.token_hex(16), status=WAITING, attempts=0, next_attempt_at=utcnow(),
+        calendar=calendar.decode() if isinstance(calendar, bytes) else calendar,
     )
     db.add(message)
     return message

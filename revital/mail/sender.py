@@ -65,7 +65,7 @@ class Sender:
                 self.transport.send(messages.build(
                     sender=self.sender_address, to=row.to_address, subject=row.subject, text=row.text,
                     html=row.html, message_id=row.message_id, unsubscribe_url=row.unsubscribe_url,
-                    date=row.created_at))
+                    date=row.created_at, calendar=row.calendar))
             except Exception as error:  # refused, unreachable, or a message that cannot be built
                 if not isinstance(error, TransportError):
                     log.exception("e-mail %s could not be sent", row.id)

@@ -1,6 +1,6 @@
 """The public page of a commune: its presentation, and a panel from each part of the workflow (the
 process, the map of contributions with the perimeter and the places, the local group, the
-partners, the last posts of the journal). Anonymous visitors get it from a cache, per version of the commune.
+partners, the next workshops, the last posts of the journal). Anonymous visitors get it from a cache, per version of the commune.
 
 A commune not engaged in the programme (no process) says so plainly: no "Contribuer", no map nor
 list of contributions."""
@@ -21,6 +21,8 @@ from revital.permissions import VIEW_BACKOFFICE, can
 from revital.process.controllers import public_panel as process_panel
 from revital.routes import get, shared_page
 from revital.web import NotFound, page, principal, see_other
+from revital.workshops.controllers import hour
+from revital.workshops.controllers import public_panel as workshops_panel
 
 
 def commune_page(request: Request, db, slug: str) -> Template | Redirect:
@@ -45,6 +47,7 @@ def commune_page(request: Request, db, slug: str) -> Template | Redirect:
         geography=geography_panel(db, commune),
         localgroup=localgroup_panel(db, commune),
         journal=journal_panel(db, commune),
+        workshops=workshops_panel(db, commune) if engaged else None,
         partners=communes.partners_of(db, commune),
         can_manage=can(principal(request), VIEW_BACKOFFICE, communes.scope_of(db, commune)),
     )
@@ -55,7 +58,7 @@ class CommunePageController(Controller):
     async def detail(self, request: Request, slug: FromPath[str]) -> Response:
         versions = request.app.state.versions
         return await shared_page(
-            request, ("commune", slug),
+            request, ("commune", slug, hour()),  # the next workshops move on as the hours pass
             lambda db: getattr(versions.commune(db, slug), "key", None),
             lambda db: commune_page(request, db, slug),
         )

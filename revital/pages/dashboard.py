@@ -18,14 +18,15 @@ from revital.contributions.services import pending_counts, yearly_figures
 from revital.formatting import PARIS, date_fr, iso, paris
 from revital.pages.territory import territory_figures
 from revital.process import phases
+from revital.workshops import services as workshops
 from revital.routes import DB, get
 from revital.web import page
 
 INACTIVE_DAYS = 60
 YEARS_OFFERED = 5
 
-# The columns of the yearly report. Those of the parts of the workflow still to come (workshops,
-# action sheets, funding) are present and empty until those parts exist.
+# The columns of the yearly report. Those of the parts of the workflow still to come (action sheets,
+# funding) are present and empty until those parts exist.
 BILAN_COLUMNS = [
     "insee", "commune", "population", "engaged", "phase", "phase_label", "days_in_phase",
     "gate_conditions_met", "gate_conditions", "participants", "contributions", "contributions_asset",
@@ -35,7 +36,7 @@ BILAN_COLUMNS = [
 ]
 NUMERIC = frozenset({"population", "days_in_phase", "gate_conditions_met", "gate_conditions", "participants",
                      "contributions", "contributions_asset", "contributions_weakness", "contributions_idea",
-                     "supports"})
+                     "supports", "workshops", "workshop_attendance"})
 
 
 @dataclass(frozen=True)
@@ -82,11 +83,12 @@ def calls_attention(db, territory) -> list[Attention]:
     return items
 
 
-def bilan_rows(figures, yearly: dict[int, dict]) -> list[dict]:
+def bilan_rows(figures, yearly: dict[int, dict], held: dict[int, tuple[int, int]]) -> list[dict]:
     rows = []
     for row in figures:
         commune = row.commune
         year = yearly.get(commune.id, {})
+        workshops_held, attendance = held.get(commune.id, (0, 0))
         contributions = sum(year.get(kind, 0) for kind in ("asset", "weakness", "idea"))
         rows.append({
             "insee": commune.insee, "commune": commune.name, "population": commune.population if commune.population is not None else "",
@@ -98,7 +100,8 @@ def bilan_rows(figures, yearly: dict[int, dict]) -> list[dict]:
             "participants": year.get("participants", 0), "contributions": contributions,
             "contributions_asset": year.get("asset", 0), "contributions_weakness": year.get("weakness", 0),
             "contributions_idea": year.get("idea", 0), "supports": year.get("supports", 0),
-            "workshops": "", "workshop_attendance": "", "action_sheets": "", "action_sheets_validated": "",
+            "workshops": workshops_held if row.engaged else "",
+            "workshop_attendance": attendance if row.engaged else "", "action_sheets": "", "action_sheets_validated": "",
             "estimated_cost": "", "funding_requested": "", "funding_granted": "",
             "roadmap_published": "oui" if row.roadmap_published else "non",
             "last_activity": iso(row.last_activity)[:10] if row.last_activity else "",
@@ -141,8 +144,10 @@ class TerritoryDashboardController(Controller):
         year = year_of(annee, this_year)
         figures = territory_figures(db, territory, request.app.state.gate_facts)
         start, end = datetime(year, 1, 1, tzinfo=PARIS), datetime(year + 1, 1, 1, tzinfo=PARIS)
-        yearly = yearly_figures(db, [f.commune.id for f in figures if f.engaged], start, end)
-        body = exports.csv_bytes(BILAN_COLUMNS, bilan_rows(figures, yearly), numeric=NUMERIC)
+        engaged = [f.commune.id for f in figures if f.engaged]
+        yearly = yearly_figures(db, engaged, start, end)
+        held = workshops.held_counts(db, engaged, start, end)
+        body = exports.csv_bytes(BILAN_COLUMNS, bilan_rows(figures, yearly, held), numeric=NUMERIC)
         return Response(body, media_type="text/csv", headers={  # Litestar adds "; charset=utf-8"
             "Content-Disposition": f'attachment; filename="bilan-{territory.slug}-{year}.csv"',
             "Cache-Control": "private, no-store"})

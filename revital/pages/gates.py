@@ -2,17 +2,19 @@
 the parts of the workflow that produce it and handed to the pure phases module; and where each gate
 condition is done, for the checklist's links.
 
-It lives above those parts (stakes, ideas, action sheets, roadmaps), so that the process stays low:
+It lives above those parts (workshops, stakes, ideas, action sheets, roadmaps), so that the process stays low:
 the phase panels receive these facts and links through `app.state.gate_facts` and
 `app.state.gate_links`. Until those parts exist their gates stay closed, and only a written
 override opens them; a condition links to its page only once the application serves that page.
 """
 
 from revital.process import phases
+from revital.workshops import services as workshops
 
 # Where each gate condition is done: the commune's page of the part of the workflow that produces
 # it (addresses of DESIGN.md), and the words of the link.
 PLACES = {
+    "workshops": ("/ateliers", "Les ateliers et leurs comptes rendus"),
     "stakes": ("/diagnostic", "Le diagnostic et ses enjeux"),
     "diagnostic_synthesis": ("/diagnostic", "La synthèse du diagnostic"),
     "axes": ("/pistes", "Les axes et les pistes d’action"),
@@ -23,7 +25,7 @@ PLACES = {
 
 
 def facts_for(db, commune) -> phases.Facts:
-    return phases.Facts()
+    return phases.Facts(closed_workshops=workshops.closed_with_minutes(db, commune.id, phases.DIAGNOSTIC))
 
 
 def served_paths(app) -> set[str]:

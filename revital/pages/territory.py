@@ -22,6 +22,7 @@ from revital.communes.access import load_territory
 from revital.formatting import paris
 from revital.permissions import coordinates
 from revital.process import phases
+from revital.workshops import services as workshops
 from revital.process.services import territories_with_communes
 from revital.routes import get, shared_page
 from revital.text import fold, french_order
@@ -52,8 +53,9 @@ class CommuneFigures:
     days: int | None = None
     checklist: tuple = ()
     contributions: int = 0
+    workshops: int = 0  # held and closed
+    workshop_attendance: int = 0
     # The parts of the workflow still to come: None until they exist ("—" on the page).
-    workshops: int | None = None
     action_sheets: int | None = None
     roadmap_published: bool = False
     last_activity: datetime | None = None
@@ -67,12 +69,12 @@ class CommuneFigures:
         return phases.index(self.phase) + 1 if self.phase else None
 
 
-def figures_of(db, commune, process, gate_facts, today: date) -> CommuneFigures:
+def figures_of(db, commune, process, gate_facts, today: date, held=(0, 0)) -> CommuneFigures:
     if process is None:
         return CommuneFigures(commune, engaged=False, last_activity=commune.updated_at)
     since = process.updated_at
     return CommuneFigures(
-        commune, engaged=True, phase=process.phase, since=since,
+        commune, engaged=True, phase=process.phase, since=since, workshops=held[0], workshop_attendance=held[1],
         days=max(0, (today - paris(since).date()).days),
         checklist=tuple(phases.checklist(process.phase, gate_facts(db, commune))),
         contributions=commune.published_contributions,
@@ -85,7 +87,9 @@ def territory_figures(db, territory, gate_facts, today: date | None = None) -> l
     alphabetical order."""
     today = today or paris(datetime.now().astimezone()).date()
     rows = next((rows for _, rows in territories_with_communes(db, territory_id=territory.id)), [])
-    figures = [figures_of(db, commune, process, gate_facts, today) for commune, process in rows]
+    held = workshops.held_counts(db, [commune.id for commune, process in rows if process is not None])
+    figures = [figures_of(db, commune, process, gate_facts, today, held.get(commune.id, (0, 0)))
+               for commune, process in rows]
     return sorted(figures, key=lambda f: (not f.engaged, french_order(f.commune.name)))
 
 

@@ -37,6 +37,7 @@ MIN_REASON_LENGTH = 10
 class Facts:
     """What a commune's process has produced so far, as far as the gates are concerned."""
 
+    closed_workshops: int = 0  # of the diagnostic, closed with their minutes
     stakes: int = 0
     has_diagnostic_synthesis: bool = False
     axes: int = 0
@@ -86,6 +87,8 @@ def gate(to_phase: str, facts: Facts) -> list[Condition]:
     """Every gate condition for entering to_phase, met or not, in order."""
     if to_phase == EMERGENCE:
         return [
+            Condition("workshops", "Au moins un atelier du diagnostic tenu, avec son compte rendu",
+                      facts.closed_workshops >= 1, "Aucun atelier du diagnostic n’est clos avec son compte rendu."),
             Condition("stakes", "Au moins un enjeu dégagé du diagnostic", facts.stakes >= 1,
                       "Aucun enjeu n’a encore été dégagé du diagnostic."),
             Condition("diagnostic_synthesis", "La synthèse du diagnostic rédigée", facts.has_diagnostic_synthesis,
