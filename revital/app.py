@@ -35,7 +35,7 @@ from revital.accounts.sessions import (
     RedisThrottle,
     Timeouts,
 )
-from revital.caching import PageCache
+from revital.caching import Cache, PageCache
 from revital.calls.controllers import CallsController
 from revital.calls.review import CallsManagementController
 from revital.communes.controllers import DescriptionController
@@ -78,6 +78,7 @@ from revital.territories.partners import PartnersController
 from revital.web import SecurityHeadersMiddleware, error_response
 from revital.workshops.controllers import CalendarController, WorkshopsController
 from revital.workshops.manage import WorkshopsAdminController
+from revital.workshops.kit import KitController
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 ONE_CLICK_STOP = r"^/communes/[^/]+/journal/arreter/[^/]+$"
@@ -171,6 +172,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PhotoController,
             ModerationController,
             PaperEntryController,
+            KitController,
             JournalController,
             FollowController,
             JournalAdminController,
@@ -213,6 +215,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={Exception: error_response},
         state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle,
                      "pages": pages, "versions": Versions(), "mail": mail,
+                     "kits": Cache(size=16),  # workshop kits' PDFs, by version (revital.workshops.kit)
                      # What the phase gates need to know, gathered above the parts that produce it.
                      "gate_facts": facts_for, "gate_links": links_for}),
         on_startup=[startup],

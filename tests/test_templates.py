@@ -8,7 +8,9 @@ import pytest
 from revital.app import TEMPLATES_DIR, template_environment
 
 TEMPLATES = sorted(str(p.relative_to(TEMPLATES_DIR)) for p in Path(TEMPLATES_DIR).rglob("*.html"))
-PAGES = [t for t in TEMPLATES if not Path(t).name.startswith("_") and t != "base.html"]
+# Documents printed by WeasyPrint, not pages of the site: no layout of their own to extend.
+PRINTED = ["workshops/kit.html"]
+PAGES = [t for t in TEMPLATES if not Path(t).name.startswith("_") and t != "base.html" and t not in PRINTED]
 
 
 def test_there_are_templates():
@@ -29,6 +31,13 @@ def test_page_defines_its_title(name):
     assert "{% block title %}" in source
     title = source.split("{% block title %}")[1].split("{% endblock %}")[0]
     assert title.strip()
+
+
+@pytest.mark.parametrize("name", PRINTED)
+def test_printed_document_is_french_and_titled(name):
+    source = (Path(TEMPLATES_DIR) / name).read_text()
+    assert '<html lang="fr">' in source and "<title>" in source
+    assert "http://" not in source and "https://" not in source  # nothing to fetch
 
 
 def test_no_template_marks_user_content_safe():
