@@ -243,10 +243,14 @@ def open_call(database: Database) -> tuple[int, str]:
 
 def applicants(database: Database, count: int) -> list[str]:
     """INSEE codes of count communes of the demo territory that have not applied to the open call:
-    the demo's ten, then new ones."""
+    the demo's (but the one that applied), then new ones."""
+    from revital.calls.models import Application, Call
+
     with database.transaction() as session:
         territory_id = session.scalar(select(Commune.territory_id).where(Commune.slug == MAIN))
-        codes = list(session.scalars(select(Commune.insee).where(Commune.territory_id == territory_id)))
+        applied = select(Application.commune_id).join(Call).where(Call.results_published_at.is_(None))
+        codes = list(session.scalars(select(Commune.insee).where(Commune.territory_id == territory_id,
+                                                                 Commune.id.not_in(applied))))
         for n in range(count - len(codes)):
             session.add(Commune(territory_id=territory_id, insee=f"48{900 + n}", name=f"Commune d’essai {n}",
                                 slug=f"commune-essai-{n}"))
@@ -263,6 +267,7 @@ def apply(client: httpx.Client, form: str, insee: str) -> int:
 
 
 def test_20_communes_apply_at_once_and_one_commune_10_times(served, shared_db):
+    from revital.calls.demo import AGENT
     from revital.calls.models import Application
     from revital.mail.models import Outbox
 
@@ -273,10 +278,48 @@ def test_20_communes_apply_at_once_and_one_commune_10_times(served, shared_db):
     results = at_once(10, lambda i: apply(browsers[i], form, codes[20]))
     assert sorted(results) == [303] + [422] * 9
     with shared_db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Application).where(Application.call_id == call_id)) == 21
+        assert session.scalar(select(func.count()).select_from(Application).where(
+            Application.call_id == call_id, Application.agent_email != AGENT)) == 21  # besides the demo's
         # each one's e-mail was written with it: none lost, none twice
         assert session.scalar(select(func.count(func.distinct(Outbox.to_address)))
                               .where(Outbox.kind == "application")) == 21
         assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "application")) == 21
+    for client in browsers:
+        client.close()
+
+
+def test_50_registrations_at_once_for_20_places(served, shared_db):
+    from datetime import timedelta
+
+    from revital.db import utcnow
+    from revital.mail.models import Outbox
+    from revital.workshops.models import Registration, Workshop
+
+    with shared_db.transaction() as session:
+        commune = session.scalar(select(Commune).where(Commune.slug == MAIN))
+        workshop = Workshop(commune_id=commune.id, phase="emergence", kind="thematic", title="Atelier très demandé",
+                            starts_at=utcnow() + timedelta(days=3), ends_at=utcnow() + timedelta(days=3, hours=2),
+                            address="Salle des fêtes", capacity=20, public=True, registration_open=True)
+        session.add(workshop)
+        session.flush()
+        workshop_id = workshop.id
+    page = f"/communes/{MAIN}/ateliers/{workshop_id}"
+    browsers = [browser(served, page) for _ in range(50)]
+
+    def register(i):
+        client = browsers[i]
+        return client.post(page + "/inscription", data={"_csrf_token": client.cookies["revital_csrf"],
+                                                        "name": f"Personne {i}", "email": f"p{i}@exemple.fr",
+                                                        "people": "1"}).status_code
+
+    assert at_once(50, register) == [303] * 50
+    with shared_db.session() as session:
+        counts = dict(session.execute(select(Registration.status, func.count()).where(
+            Registration.workshop_id == workshop_id).group_by(Registration.status)).all())
+        assert counts == {"confirmed": 20, "waiting": 30}
+        # one e-mail each, written with the registration
+        assert session.scalar(select(func.count()).select_from(Outbox).where(
+            Outbox.kind == "workshop-registration", Outbox.to_address.like("p%@exemple.fr"))) == 50
+    assert browsers[0].get("/health").status_code == 200
     for client in browsers:
         client.close()
