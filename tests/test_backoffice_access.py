@@ -13,7 +13,7 @@ from tests.dom import parse
 SIGNED_IN = ["resident", "student", "facilitator", "partner", "admin", "other_admin", "coordinator"]
 THIRD = "mont-lozere-et-goulet"
 COMMUNES = [MAIN, OTHER, THIRD]
-TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/moderation", "/saisie", "/equipe", "/journal"]
+TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/ateliers", "/moderation", "/saisie", "/equipe", "/journal"]
 TERRITORY = f"/territoires/{DEMO_SLUG}/gestion/communes"
 DASHBOARD = f"/territoires/{DEMO_SLUG}/gestion"
 PARTNERS = f"/territoires/{DEMO_SLUG}/gestion/partenaires"

@@ -34,9 +34,9 @@ GRANTS = {
 }
 
 EXPECTED_TABS = {
-    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "moderation", "saisie", "equipe"],
-    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "moderation", "saisie", "equipe", "journal"],
-    FACILITATOR: ["demarche", "groupe", "lieux", "moderation", "saisie", "journal"],
+    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "moderation", "saisie", "equipe"],
+    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "moderation", "saisie", "equipe", "journal"],
+    FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "moderation", "saisie", "journal"],
     STUDENT: [],
     PARTNER: [],
     RESIDENT: [],

@@ -314,3 +314,21 @@ def test_the_commune_and_territory_feeds_are_valid_icalendar(client, db):
     uids = [str(e["uid"]) for e in territory.walk("VEVENT")]
     assert len(set(uids)) == 2 and all(uid.startswith("atelier-") for uid in uids)
     assert get(client, "/communes/atlantis/ateliers.ics").status_code == 404
+
+
+# --- personal data --------------------------------------------------------------------------------
+
+def test_privacy_shows_and_erases_the_registrations_and_the_line_moves_up(client, db):
+    from revital import privacy
+
+    wid = create(client, db, capacity="1")
+    register(client, wid, "Odette", "odette@exemple.fr")
+    register(client, wid, "Jean", "jean@exemple.fr")
+    with db.session() as session:
+        found = privacy.find(session, "ODETTE@exemple.fr")
+    assert found.registrations == [(found.registrations[0][0], "Saint-Étienne-du-Valdonnez", "Atelier logement", "Inscrit·e")]
+    with db.transaction() as session:
+        assert privacy.erase(session, "odette@exemple.fr").registrations == 1
+    assert statuses(db, wid) == [("Jean", "confirmed")]
+    with db.session() as session:
+        assert privacy.find(session, "odette@exemple.fr").registrations == []
