@@ -69,3 +69,42 @@ def test_the_themes_go_round_with_the_arrow_keys_without_a_letter(page, db):  # 
     page.keyboard.press("ArrowLeft")  # from the first theme round to the last
     last = page.locator('input[name="category"]').last
     assert last.is_checked() and focused(page) == last.get_attribute("id")
+
+
+def walk_of_grandrieu(db):
+    """The demo's closed walk in Grandrieu, and how many of its published outputs have a point."""
+    from sqlalchemy import func, select
+
+    from revital.contributions.models import Contribution
+    from revital.workshops.models import Workshop
+
+    with db.session() as session:
+        walk = session.scalar(select(Workshop).where(Workshop.status == "closed", Workshop.public.is_(True)))
+        located = session.scalar(select(func.count()).select_from(Contribution).where(
+            Contribution.workshop_id == walk.id, Contribution.status == "published", Contribution.lon.is_not(None)))
+        everything = session.scalar(select(func.count()).select_from(Contribution).where(
+            Contribution.commune_id == walk.commune_id, Contribution.status == "published",
+            Contribution.lon.is_not(None)))
+        return walk.id, located, everything
+
+
+def shown(page) -> int:
+    return int(page.locator(".leaflet-container").get_attribute("data-contributions"))
+
+
+def test_the_workshop_page_and_the_commune_map_show_a_workshops_outputs(page, db):  # noqa: F811
+    walk, located, everything = walk_of_grandrieu(db)
+    assert 0 < located < everything  # the filter has something to leave out
+    page.goto(f"/communes/grandrieu/ateliers/{walk}")
+    page.wait_for_selector(".leaflet-container[data-contributions]")
+    assert shown(page) == located
+    page.goto("/communes/grandrieu")
+    page.wait_for_selector(".leaflet-container[data-contributions]")
+    assert shown(page) == everything
+    page.locator("#map-atelier").select_option(str(walk))
+    page.wait_for_function("(n) => document.querySelector('.leaflet-container').dataset.contributions === n",
+                           arg=str(located))
+    page.locator("#map-atelier").select_option("")
+    page.wait_for_function("(n) => document.querySelector('.leaflet-container').dataset.contributions === n",
+                           arg=str(everything))
+    assert page.csp_violations == []

@@ -54,9 +54,12 @@ def contributions_map(settings, commune, workshop_id: int | None = None, **optio
     })
 
 
-def map_panel(settings, commune) -> dict:
-    """The commune's map of contributions, with its filters, on the public commune page."""
+def map_panel(settings, commune, workshops: dict | None = None) -> dict:
+    """The commune's map of contributions, with its filters, on the public commune page;
+    workshops: {id: (title, closed)} of its public workshops (app.state.workshop_choices), the
+    closed ones offered as a filter (the feed's ?atelier=)."""
     return {
+        "workshops": {i: title for i, (title, closed) in (workshops or {}).items() if closed},
         "map": contributions_map(settings, commune, filters="map-filters", count="map-count"),
         "kinds": rules.KINDS,
         "categories": services.categories_of(commune),
