@@ -42,7 +42,7 @@ from revital.communes.controllers import DescriptionController
 from revital.communes.versions import Versions, forget_on_change
 from revital.contributions.api import ContributionsApiController
 from revital.contributions.contribute import ContributeController
-from revital.contributions.moderation import ModerationController, PaperEntryController
+from revital.contributions.moderation import ModerationController
 from revital.contributions.pages import ContributionsController, PhotoController
 from revital.contributions.settings import ParticipationController
 from revital.db import Database
@@ -76,8 +76,10 @@ from revital.territories.api import TerritoryApiController
 from revital.territories.controllers import CommuneImportController
 from revital.territories.partners import PartnersController
 from revital.web import SecurityHeadersMiddleware, error_response
+from revital.workshops import services as workshops
 from revital.workshops.controllers import CalendarController, WorkshopsController
 from revital.workshops.manage import WorkshopsAdminController
+from revital.workshops.entry import PaperEntryController, WorkshopEntryController
 from revital.workshops.kit import KitController
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
@@ -172,6 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PhotoController,
             ModerationController,
             PaperEntryController,
+            WorkshopEntryController,
             KitController,
             JournalController,
             FollowController,
@@ -217,7 +220,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                      "pages": pages, "versions": Versions(), "mail": mail,
                      "kits": Cache(size=16),  # workshop kits' PDFs, by version (revital.workshops.kit)
                      # What the phase gates need to know, gathered above the parts that produce it.
-                     "gate_facts": facts_for, "gate_links": links_for}),
+                     "gate_facts": facts_for, "gate_links": links_for,
+                     # The workshop filter of the contributions' list and map, from the part above.
+                     "workshop_choices": workshops.public_choices}),
         on_startup=[startup],
         on_shutdown=[shutdown],
         debug=settings.debug,

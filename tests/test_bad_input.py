@@ -116,9 +116,13 @@ def test_a_truncated_multipart_body_is_a_french_400(client):
 # The property: whatever is posted to any form, the answer is never a 5xx.
 
 def path_values(db) -> dict:
+    from tests.test_workshop_entry import make_workshop
+
+    held = make_workshop(db)  # started: its paper entry takes sheets
     with db.session() as session:
         commune = session.scalar(select(Commune).where(Commune.slug == MAIN))
         return {
+            "workshop_id": held,
             "slug": MAIN,
             "territory": commune.territory.slug,
             "contribution_id": session.scalar(select(Contribution.id).where(Contribution.commune_id == commune.id)),
@@ -137,6 +141,7 @@ def form_urls(app, values: dict) -> list[str]:
             path = (path.replace("{contribution_id:int}", str(values["contribution_id"]))
                     .replace("{place_id:int}", str(values["place_id"]))
                     .replace("{member_id:int}", str(values["member_id"]))
+                    .replace("{workshop_id:int}", str(values["workshop_id"]))
                     .replace("{action:str}", "publish"))
             urls.append(path)
     return sorted(set(urls))
@@ -145,12 +150,12 @@ def form_urls(app, values: dict) -> list[str]:
 FIELD_NAMES = ["title", "body", "kind", "category", "where", "lon", "lat", "place", "author_name", "author_email",
                "consent", "token", "reason", "direction", "override", "version", "description", "moderation",
                "categories", "need_account", "name", "function", "email", "password", "next", "current_password",
-               "new_password", "confirm_password", "perimeter", "codes", "insee", "departement", "statut", "x"]
+               "new_password", "confirm_password", "perimeter", "codes", "insee", "departement", "statut", "cell", "x"]
 VALUES = st.one_of(
     st.binary(max_size=40),
     st.text(max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass")),
     st.sampled_from([b"", b"1", b"-1", b"0", b"next", b"back", b"map", b"place", b"none", b"idea", b"a_priori",
-                     b"nan", b"inf", b"1e308", b"99999999999999999999", b"\x00", b"\xff\xfe", b"%", b"=SUM(A1)",
+                     b"nan", b"inf", b"1e308", b"C4", b" h6 ", b"I9", b"99999999999999999999", b"\x00", b"\xff\xfe", b"%", b"=SUM(A1)",
                      b'{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}', b"[[[", b"null"]),
 )
 FIELDS = st.lists(st.tuples(st.sampled_from(FIELD_NAMES), VALUES), max_size=8)
@@ -229,14 +234,15 @@ def test_no_page_answers_5xx_whatever_the_address(coordinator_client, db):
                          database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(path=st.sampled_from(paths), segment=SEGMENTS, keep=st.booleans(),
            query=st.lists(st.tuples(st.sampled_from(["page", "kind", "category", "phase", "details", "ok", "statut",
-                                                    "suivant", "numero", "v", "x"]), SEGMENTS), max_size=4))
+                                                    "suivant", "numero", "atelier", "v", "x"]), SEGMENTS), max_size=4))
     def check(path, segment, keep, query):
         from urllib.parse import quote
 
         def fill(match):
             name = match.group(1)
             known = {"slug": values["territory"] if path.startswith("/territoires") else values["slug"],
-                     "contribution_id": values["contribution_id"], "place_id": values["place_id"]}
+                     "contribution_id": values["contribution_id"], "place_id": values["place_id"],
+                     "workshop_id": values["workshop_id"]}
             return str(known[name]) if keep and name in known else quote(segment, safe="%")
 
         import re

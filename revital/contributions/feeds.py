@@ -19,7 +19,7 @@ from revital.communes.models import Commune
 from revital.contributions import rules
 from revital.contributions.models import Contribution
 from revital.contributions.rules import PUBLISHED
-from revital.contributions.services import categories_of
+from revital.contributions.services import categories_of, of_workshop
 
 BODIES = Cache(size=64)
 SUPPORTS_LAG = 30
@@ -46,18 +46,18 @@ FEED_HEAD = (
 )
 
 
-def published_with_position(commune_id: int, phase: str = ""):
-    query = select(*FEED_COLUMNS).where(
-        Contribution.commune_id == commune_id, Contribution.status == PUBLISHED, Contribution.lon.is_not(None)
-    )
+def published_with_position(commune_id: int, phase: str = "", workshop: int | None = None):
+    commune = of_workshop(commune_id, workshop) if workshop is not None else (Contribution.commune_id == commune_id,)
+    query = select(*FEED_COLUMNS).where(*commune, Contribution.status == PUBLISHED, Contribution.lon.is_not(None))
     if phase:
         query = query.where(Contribution.phase == phase)
     return query.order_by(Contribution.id)
 
 
-def map_feed(db: Session, commune: Commune, phase: str = "") -> bytes:
-    """Published contributions that have a position, with 5-decimal coordinates (about a metre)."""
-    rows = db.execute(published_with_position(commune.id, phase)).all()
+def map_feed(db: Session, commune: Commune, phase: str = "", workshop: int | None = None) -> bytes:
+    """Published contributions that have a position, with 5-decimal coordinates (about a metre);
+    `workshop`: those collected in it only (a public workshop of the commune: the caller checks)."""
+    rows = db.execute(published_with_position(commune.id, phase, workshop)).all()
     parts = [
         '{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%.5f,%.5f]},'
         '"properties":{"k":"%s","c":%s}}' % (id_, lon, lat, KIND_LETTERS[kind], json.dumps(category))

@@ -8,6 +8,7 @@ text kept) and inserts the contribution. It returns
 what happened; the two entry points turn that into their own pages.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -44,6 +45,18 @@ PAPER = Entry(rules.WORKSHOP, 7 * 24 * 3600, consent_given=True, guard=False, ph
 WINDOW = timedelta(hours=1)
 
 
+@dataclass(frozen=True)
+class Gathering:
+    """The workshop the paper sheets of an entry were collected in (the workshops part looks it up
+    and hands it here, so that this part never needs to know what a workshop is): each sheet gets
+    its id and its phase, and says where it is by a cell of the kit's grid (`centre_of(label)` ->
+    (lon, lat) or None), by a place of the list, or neither."""
+
+    workshop_id: int
+    phase: str
+    centre_of: Callable[[str], tuple[float, float] | None] | None = None
+
+
 @dataclass
 class Outcome:
     contribution: Contribution | None = None  # created now, or by the same form before
@@ -71,8 +84,9 @@ def refusal_if_not_engaged(db, commune) -> str | None:
 
 
 def receive(db, commune, form, entry: Entry, secret: str, throttle, address: str, limit: int,
-            user_id: int | None = None) -> Outcome:
-    """The request's session starts reading; its one write transaction comes at the end."""
+            user_id: int | None = None, gathering: Gathering | None = None) -> Outcome:
+    """The request's session starts reading; its one write transaction comes at the end. With a
+    gathering (the paper entry of a workshop), the contribution is the workshop's, in its phase."""
     db.read()
     token = form.get("token", "")
     check = rules.check_form_token(token, secret, max_age=entry.token_max_age)
@@ -88,9 +102,12 @@ def receive(db, commune, form, entry: Entry, secret: str, throttle, address: str
     fields = dict(form)
     if entry.consent_given:
         fields["consent"] = "1"
+    if gathering is not None:
+        fields["where"] = rules.where_on_paper(fields)
     values, errors = rules.clean_submission(fields, services.active_categories_of(commune),
                                             lambda: services.place_choices(db, commune.id),
-                                            services.inside_commune(commune))
+                                            services.inside_commune(commune),
+                                            gathering.centre_of if gathering is not None else None)
     errors.update(form.unreadable_errors())
     phase = current_phase(db, commune)
     if phase is None:  # the entry points refuse before: nothing is written for a commune not engaged
@@ -117,6 +134,8 @@ def receive(db, commune, form, entry: Entry, secret: str, throttle, address: str
                        retry_after=int(WINDOW.total_seconds()))
     if form.get("drop_photo") == "1":
         services.drop_pending_photo(db, nonce)
+    if gathering is not None:
+        phase = gathering.phase
     contribution, _ = services.submit(db, commune, phase, values, nonce, source=entry.source, user_id=user_id,
-                                      photo=photo)
+                                      photo=photo, workshop_id=gathering.workshop_id if gathering else None)
     return Outcome(contribution=contribution)

@@ -1,4 +1,5 @@
-"""Facilitators moderate contributions, and enter the paper ones collected in workshops."""
+"""Facilitators moderate contributions; the free entry of paper ones (its page, served by
+revital.workshops.entry with the workshops' own entries)."""
 
 from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
@@ -68,7 +69,10 @@ class ModerationController(Controller):
 
 
 def entry_page(request, db, managed: Managed, status_code=200, values=None, errors=None, ok=None, token=None,
-               notice=None) -> Template:
+               notice=None, workshops=()) -> Template:
+    """The free entry of paper contributions (revital.workshops.entry serves it, at
+    /communes/{slug}/gestion/saisie); workshops: (address, title, detail) of the workshops whose
+    own entry the page links to."""
     settings = request.app.state.settings
     commune = managed.commune
     return page(
@@ -78,7 +82,7 @@ def entry_page(request, db, managed: Managed, status_code=200, values=None, erro
         kinds=rules.KINDS, categories=services.active_categories_of(commune),
         places=services.place_choices(db, commune.id),
         values={"where": "none", "kind": "", "category": "", **(values or {})},
-        errors=errors or {}, ok=ok, notice=notice,
+        errors=errors or {}, ok=ok, notice=notice, workshops=workshops,
         token=token or rules.new_form_token(settings.secret_key),
         map=maps.commune_map(settings, commune, maps.POINT_PICKER, lon="contrib-lon", lat="contrib-lat",
                              check="where-map", markerLabel="Emplacement de la contribution"),
@@ -91,29 +95,3 @@ def engaged(db, managed: Managed) -> Managed:
     if refused:
         raise Forbidden(refused)
     return managed
-
-
-class PaperEntryController(Controller):
-    """Quick entry of paper contributions, one after another: source "atelier", published at once."""
-
-    path = "/communes/{slug:str}/gestion/saisie"
-
-    @get("/")
-    def form(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "",
-             numero: FromQuery[int] = 0) -> Template:
-        managed = engaged(db, managed_commune(request, db, slug, MODERATE))
-        message = f"Contribution n° {numero} enregistrée et publiée. Au suivant !" if ok == "saisie" and numero else None
-        return entry_page(request, db, managed, ok=message)
-
-    @post("/")
-    def save(self, request: Request, db: DB, slug: FromPath[str], form: Form) -> Template | Redirect:
-        db.read()
-        managed = engaged(db, managed_commune(request, db, slug, MODERATE))
-        commune = managed.commune
-        settings = request.app.state.settings
-        outcome = intake.receive(db, commune, form, intake.PAPER, settings.secret_key, request.app.state.throttle,
-                                 "", 0, managed.user.id)
-        if outcome.contribution is not None:
-            return see_other(f"/communes/{commune.slug}/gestion/saisie?ok=saisie&numero={outcome.contribution.id}")
-        return entry_page(request, db, managed, outcome.status_code, values=outcome.values, errors=outcome.errors,
-                          token=outcome.token, notice=outcome.notice)

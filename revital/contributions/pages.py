@@ -40,15 +40,27 @@ VOTER_COOKIE = "revital_voter"
 NOT_PUBLIC = "Cette contribution n’existe pas ou n’est pas publiée."
 
 
-def map_panel(settings, commune) -> dict:
-    """The commune's map of contributions, with its filters, on the public commune page."""
+def contributions_map(settings, commune, workshop_id: int | None = None, **options) -> maps.MapParts | None:
+    """The commune's map with its published contributions (those of one workshop: the feed's
+    ?atelier=), or None while the commune has no outline; options: the filter form's and the
+    counter's ids."""
+    if commune.min_lon is None:
+        return None
+    url = f"/api/communes/{commune.slug}/contributions.geojson"
+    return maps.commune_map(settings, commune, contributions={
+        "url": url if workshop_id is None else f"{url}?atelier={workshop_id}",
+        "popupUrl": f"/communes/{commune.slug}/contributions/{{id}}/carte",
+        "kinds": rules.KINDS, "letters": {letter: kind for kind, letter in feeds.KIND_LETTERS.items()}, **options,
+    })
+
+
+def map_panel(settings, commune, workshops: dict | None = None) -> dict:
+    """The commune's map of contributions, with its filters, on the public commune page;
+    workshops: {id: (title, closed)} of its public workshops (app.state.workshop_choices), the
+    closed ones offered as a filter (the feed's ?atelier=)."""
     return {
-        "map": maps.commune_map(settings, commune, contributions={
-            "url": f"/api/communes/{commune.slug}/contributions.geojson",
-            "popupUrl": f"/communes/{commune.slug}/contributions/{{id}}/carte",
-            "filters": "map-filters", "count": "map-count",
-            "kinds": rules.KINDS, "letters": {letter: kind for kind, letter in feeds.KIND_LETTERS.items()},
-        }) if commune.min_lon is not None else None,
+        "workshops": {i: title for i, (title, closed) in (workshops or {}).items() if closed},
+        "map": contributions_map(settings, commune, filters="map-filters", count="map-count"),
         "kinds": rules.KINDS,
         "categories": services.categories_of(commune),
         "phases": phases.LABELS,
@@ -56,19 +68,29 @@ def map_panel(settings, commune) -> dict:
     }
 
 
-def list_context(db, commune, kind: str, category: str, phase: str, before: int | None, after: int | None) -> dict:
+def list_context(db, commune, kind: str, category: str, phase: str, before: int | None, after: int | None,
+                 workshops: dict | None = None, atelier: int | None = None) -> dict:
+    """workshops: {id: (title, closed)} of the commune's public workshops, given from above
+    (app.state.workshop_choices: the workshops part lives above this one)."""
     categories = services.categories_of(commune)
+    workshops = workshops or {}
     filters = {
         "kind": kind if kind in rules.KINDS else "",
         "category": category if category in categories else "",
         "phase": phase if phase in phases.PHASES else "",
     }
-    rows, newer, older = services.public_page(db, commune.id, before=before, after=after, **filters)
+    workshop = services.public_workshop(workshops, atelier)
+    rows, newer, older = services.public_page(db, commune.id, before=before, after=after, workshop=workshop,
+                                              **filters)
+    shown = dict(filters, atelier=workshop or "")
     return {
         "commune": commune, "territory": commune.territory, "demo": commune.territory.is_demo,
-        "contributions": rows, "total": services.public_count(db, commune, **filters), "cap": services.COUNT_CAP,
+        "contributions": rows, "total": services.public_count(db, commune, workshop=workshop, **filters),
+        "cap": services.COUNT_CAP,
         "newer": rows[0].id if newer and rows else None, "older": rows[-1].id if older and rows else None,
-        "filters": filters, "query": "&".join(f"{k}={v}" for k, v in filters.items() if v),
+        "filters": shown, "query": "&".join(f"{k}={v}" for k, v in shown.items() if v),
+        # The closed ones ("Rencontre"), and the one filtered on even if it is not closed yet.
+        "workshops": {i: title for i, (title, closed) in workshops.items() if closed or i == workshop},
         "kinds": rules.KINDS, "categories": categories,
         "retired_categories": {t.code for t in themes.load(commune.categories) if t.retired},
         "phase_labels": phases.LABELS,
@@ -120,17 +142,20 @@ class ContributionsController(Controller):
 
     @get("/")
     async def list(self, request: Request, slug: FromPath[str], kind: FromQuery[str] = "", category: FromQuery[str] = "",
-                   phase: FromQuery[str] = "", avant: FromQuery[str] = "", apres: FromQuery[str] = "") -> Response:
+                   phase: FromQuery[str] = "", atelier: FromQuery[str] = "", avant: FromQuery[str] = "",
+                   apres: FromQuery[str] = "") -> Response:
         fragment = is_fragment_request(request)
-        before, after = cursor(avant), cursor(apres)
+        before, after, workshop = cursor(avant), cursor(apres), cursor(atelier)
         versions = request.app.state.versions
+        choices = request.app.state.workshop_choices
 
         def build(db) -> Template:
-            context = list_context(db, load_commune(db, slug), kind, category, phase, before, after)
+            commune = load_commune(db, slug)
+            context = list_context(db, commune, kind, category, phase, before, after, choices(db, commune.id), workshop)
             response = page("contributions/_rows.html" if fragment else "contributions/list.html", **context)
             return response
 
-        name = ("contributions", slug, kind, category, phase, before, after, fragment)
+        name = ("contributions", slug, kind, category, phase, workshop, before, after, fragment)
         response = await shared_page(request, name, lambda db: commune_key(versions, db, slug), build)
         response.headers["Vary"] = "HX-Request"
         return response

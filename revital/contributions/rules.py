@@ -67,9 +67,11 @@ def parse_coordinate(value: str) -> float | None:
     return number if number == number and abs(number) != float("inf") else None
 
 
-def clean_submission(data: dict, categories: dict, places, inside) -> tuple[dict, dict]:
+def clean_submission(data: dict, categories: dict, places, inside, cells=None) -> tuple[dict, dict]:
     """Check a contribution form. places: {id: (name, lon, lat)}, or a function that returns them
-    (called only for a place chosen from the list); inside(lon, lat) -> bool.
+    (called only for a place chosen from the list); inside(lon, lat) -> bool; cells(label) ->
+    (lon, lat) or None: the centre of a cell of the workshop kit's grid, for where="cell" (the
+    paper entry of a workshop), or None where no grid is offered.
 
     Returns the values to keep (as typed, for re-rendering) with a "location" entry when it is
     valid, and French errors keyed by field.
@@ -83,6 +85,7 @@ def clean_submission(data: dict, categories: dict, places, inside) -> tuple[dict
         "lon": (data.get("lon") or "").strip(),
         "lat": (data.get("lat") or "").strip(),
         "place": (data.get("place") or "").strip(),
+        "cell": (data.get("cell") or "").strip(),
         "author_name": clean_text(data.get("author_name")),
         "author_email": (data.get("author_email") or "").strip(),
         "wants_news": data.get("wants_news") == "1",
@@ -108,16 +111,37 @@ def clean_submission(data: dict, categories: dict, places, inside) -> tuple[dict
         errors["author_email"] = "Indiquez votre adresse e-mail pour être tenu·e au courant, ou décochez la case."
     if not values["consent"]:
         errors["consent"] = "Cochez la case pour accepter la publication de votre contribution (sans votre adresse e-mail)."
-    location, problem = clean_location(values, places, inside)
+    location, problem = clean_location(values, places, inside, cells)
     if problem:
-        errors["where"] = problem
+        errors["cell" if values["where"] == "cell" and cells is not None else "where"] = problem
     else:
         values["location"] = location
     return values, errors
 
 
-def clean_location(values: dict, places: dict, inside) -> tuple[Location | None, str | None]:
+BAD_CELL = ("La case « {cell} » n’existe pas sur la grille de la carte : une lettre de A à H puis un chiffre "
+            "de 1 à 6, par exemple C4.")
+CELL_AND_PLACE = "Indiquez soit une case de la grille, soit un lieu de la liste, mais pas les deux."
+
+
+def where_on_paper(data: dict) -> str:
+    """Where a sheet of a workshop says it is, from its entry form (no choice to make there): a
+    cell of the grid, a place of the list, both (an error), or neither (the whole commune)."""
+    cell, place = (data.get("cell") or "").strip(), (data.get("place") or "").strip()
+    return "both" if cell and place else "cell" if cell else "place" if place else "none"
+
+
+def clean_location(values: dict, places: dict, inside, cells=None) -> tuple[Location | None, str | None]:
     where = values["where"]
+    if where == "cell" and cells is not None:
+        # The cell written on the paper form: its centre is the point. The grid is drawn over the
+        # study perimeter with a margin, so the centre is not checked against the boundary.
+        centre = cells(values["cell"])
+        if centre is None:
+            return None, BAD_CELL.format(cell=values["cell"][:10])
+        return Location("map", round(centre[0], 6), round(centre[1], 6)), None
+    if where == "both":
+        return None, CELL_AND_PLACE
     if where == "map":
         lon, lat = parse_coordinate(values["lon"]), parse_coordinate(values["lat"])
         if lon is None or lat is None:

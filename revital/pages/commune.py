@@ -43,7 +43,7 @@ def commune_page(request: Request, db, slug: str) -> Template | Redirect:
         demo=commune.territory.is_demo,
         phase=phase,
         engaged=engaged,
-        contributions=map_panel(request.app.state.settings, commune) if engaged else None,
+        contributions=map_panel(state.settings, commune, state.workshop_choices(db, commune.id)) if engaged else None,
         geography=geography_panel(db, commune),
         localgroup=localgroup_panel(db, commune),
         journal=journal_panel(db, commune),

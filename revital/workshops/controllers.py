@@ -19,6 +19,7 @@ from revital import signing
 from revital.communes import services as communes
 from revital.communes.access import load_commune, load_territory
 from revital.contributions.models import Contribution
+from revital.contributions.pages import contributions_map
 from revital.db import utcnow
 from revital.forms import Form
 from revital.permissions import MANAGE_WORKSHOPS, SEE_INTERNAL_MEETINGS, can
@@ -68,8 +69,10 @@ def visible_workshop(request: Request, db, commune, workshop_id: int) -> Worksho
 def detail_page(request: Request, db, commune, workshop: Workshop, status_code: int = 200, values=None,
                 errors=None, ok=None) -> Template:
     count = services.counts(db, [workshop.id]).get(workshop.id, services.Counts())
-    outputs = []
+    outputs, outputs_map = [], None
     if workshop.status == rules.CLOSED:
+        if workshop.public:  # the feed's workshop filter takes public workshops only
+            outputs_map = contributions_map(request.app.state.settings, commune, workshop.id, count="outputs-count")
         outputs = db.execute(select(Contribution.id, Contribution.title, Contribution.kind).where(
             Contribution.workshop_id == workshop.id, Contribution.status == "published")
             .order_by(Contribution.id).limit(200)).all()
@@ -79,7 +82,7 @@ def detail_page(request: Request, db, commune, workshop: Workshop, status_code: 
                 closed_reason=rules.can_register(workshop.status, workshop.registration_open, workshop.public,
                                                  workshop.ends_at, utcnow()),
                 location=calendar.location_of(workshop), values={**BLANK, **(values or {})}, errors=errors or {},
-                ok=ok, outputs=outputs, people_max=rules.PEOPLE_MAX,
+                ok=ok, outputs=outputs, outputs_map=outputs_map, people_max=rules.PEOPLE_MAX,
                 manages=can(principal(request), MANAGE_WORKSHOPS, communes.scope_of(db, commune)))
 
 

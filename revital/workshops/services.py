@@ -60,6 +60,23 @@ def workshop_in(db: Session, commune_id: int, workshop_id: int) -> Workshop | No
                      .options(selectinload(Workshop.place)))
 
 
+def public_choices(db: Session, commune_id: int) -> dict[int, tuple[str, bool]]:
+    """{id: (title, closed)} of the commune's public workshops, the latest first: the workshop
+    filter of the contributions' list and map feed (handed to them as app.state.workshop_choices)."""
+    rows = db.execute(select(Workshop.id, Workshop.title, Workshop.status, Workshop.kind)
+                      .where(Workshop.commune_id == commune_id, Workshop.public.is_(True))
+                      .order_by(Workshop.starts_at.desc(), Workshop.id.desc())).all()
+    return {i: (title, status == rules.CLOSED) for i, title, status, kind in rows if rules.is_public(kind, True)}
+
+
+def held(db: Session, commune_id: int, now: datetime) -> list[Workshop]:
+    """The workshops of the commune (internal ones too) that have started and are not cancelled,
+    the latest first: those whose paper sheets may be entered."""
+    return list(db.scalars(select(Workshop).where(Workshop.commune_id == commune_id, Workshop.starts_at <= now,
+                                                  Workshop.status != rules.CANCELLED)
+                           .order_by(Workshop.starts_at.desc(), Workshop.id.desc()).limit(200)))
+
+
 def counts(db: Session, workshop_ids: list[int]) -> dict[int, Counts]:
     """{workshop id: Counts} in one grouped query."""
     if not workshop_ids:

@@ -2,7 +2,8 @@
  * Leaflet.markercluster (static/vendor/leaflet.markercluster).
  *
  * The feed is minimal (a GeoJSON FeatureCollection of points: the feature's id, "k" the kind's
- * letter — a, w, i — and "c" the category; ?phase=… asks the server for one phase only):
+ * letter — a, w, i — and "c" the category; ?phase=… asks the server for one phase only, and
+ * ?atelier=… for one workshop's contributions):
  * it is fetched once, every marker is built in memory and the cluster group receives them in one
  * bulk addLayers call with chunkedLoading, which keeps 50,000 points usable. Filtering rebuilds
  * the visible set the same way. A contribution's details are fetched on demand when its marker is
@@ -79,10 +80,12 @@
     }
     var category = form.querySelector('[name="category"]');
     var phase = form.querySelector('[name="phase"]');
+    var workshop = form.querySelector('[name="atelier"]');
     return {
       kinds: kinds,
       category: category && category.value ? category.value : "",
-      phase: phase && phase.value ? phase.value : ""
+      phase: phase && phase.value ? phase.value : "",
+      workshop: workshop && workshop.value ? workshop.value : ""
     };
   }
 
@@ -135,14 +138,20 @@
     }
 
     /* markercluster cannot cancel a chunked addLayers: a rebuild waits for the running one.
-     * The phase is filtered by the server: another phase means another feed. */
-    var loadedPhase = null;
+     * The phase and the workshop are filtered by the server: another one means another feed. */
+    var loadedFeed = null;
     var loading = false;
+    function feedOf(filters) {
+      return { phase: filters ? filters.phase : "", workshop: filters ? filters.workshop : "" };
+    }
     function rebuild() {
       if (busy || loading) { dirty = true; return; }
       var filters = readFilters(filterForm());
-      var phase = filters ? filters.phase : "";
-      if (phase !== loadedPhase) { load(phase); return; }
+      var feed = feedOf(filters);
+      if (!loadedFeed || feed.phase !== loadedFeed.phase || feed.workshop !== loadedFeed.workshop) {
+        load(feed);
+        return;
+      }
       var visible = [];
       for (var i = 0; i < markers.length; i++) {
         if (matches(properties[i], filters)) { visible.push(markers[i]); }
@@ -226,9 +235,11 @@
       }
     });
 
-    function load(phase) {
+    function load(feed) {
       loading = true;
-      var url = options.url + (phase ? (options.url.indexOf("?") === -1 ? "?" : "&") + "phase=" + encodeURIComponent(phase) : "");
+      var url = options.url;
+      if (feed.phase) { url += (url.indexOf("?") === -1 ? "?" : "&") + "phase=" + encodeURIComponent(feed.phase); }
+      if (feed.workshop) { url += (url.indexOf("?") === -1 ? "?" : "&") + "atelier=" + encodeURIComponent(feed.workshop); }
       return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
         .then(function (response) {
           if (!response.ok) { throw new Error("HTTP " + response.status); }
@@ -257,7 +268,7 @@
             markers.push(marker);
             properties.push(props);
           }
-          loadedPhase = phase;
+          loadedFeed = feed;
           loading = false;
           dirty = false;
           rebuild();
@@ -270,8 +281,7 @@
         });
     }
 
-    var initial = readFilters(filterForm());
-    return load(initial ? initial.phase : "");
+    return load(feedOf(readFilters(filterForm())));
   }
 
   /* Started by communeLayers, once the document (and its filter form) is parsed. */
