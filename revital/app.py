@@ -76,6 +76,9 @@ from revital.territories.api import TerritoryApiController
 from revital.territories.controllers import CommuneImportController
 from revital.territories.partners import PartnersController
 from revital.web import SecurityHeadersMiddleware, error_response
+from revital.students.controllers import StudentsApiController, StudentsController
+from revital.students.manage import StudentWeeksAdminController
+from revital.students.workspace import WorkspaceController
 from revital.workshops.controllers import CalendarController, WorkshopsController
 from revital.workshops.manage import WorkshopsAdminController
 from revital.workshops.kit import KitController
@@ -179,6 +182,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             WorkshopsController,
             WorkshopsAdminController,
             CalendarController,
+            StudentsController,
+            StudentsApiController,
+            WorkspaceController,
+            StudentWeeksAdminController,
             FeedsController,
             AccountController,
             PasswordResetController,

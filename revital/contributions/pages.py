@@ -40,10 +40,11 @@ VOTER_COOKIE = "revital_voter"
 NOT_PUBLIC = "Cette contribution n’existe pas ou n’est pas publiée."
 
 
-def map_panel(settings, commune) -> dict:
-    """The commune's map of contributions, with its filters, on the public commune page."""
+def map_panel(settings, commune, **layers) -> dict:
+    """The commune's map of contributions, with its filters, on the public commune page; `layers`:
+    the options of other parts' layers on the same map (the students', say)."""
     return {
-        "map": maps.commune_map(settings, commune, contributions={
+        "map": maps.commune_map(settings, commune, **layers, contributions={
             "url": f"/api/communes/{commune.slug}/contributions.geojson",
             "popupUrl": f"/communes/{commune.slug}/contributions/{{id}}/carte",
             "filters": "map-filters", "count": "map-count",
