@@ -366,3 +366,33 @@ def test_personal_data_covers_the_student_weeks(db):
         assert session.scalar(select(func.count()).select_from(Observation)) == 0
         assert session.scalar(select(func.count()).select_from(Proposal).where(Proposal.author_id.is_not(None))) == 0
         assert session.scalar(select(func.count()).select_from(Proposal)) == 4
+
+
+# --- odd input ------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FIELDS = st.dictionaries(
+    st.sampled_from(["kind", "title", "text", "lon", "lat", "token", "where", "area", "version", "decision", "comment", "alt"]),
+    st.one_of(st.text(max_size=30), st.sampled_from(["nan", "1e308", "-1", "point", "area", "approuver", "modifier",
+                                                     '{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}', "null"])),
+    max_size=8)
+
+
+def test_no_workspace_form_answers_5xx_whatever_is_posted(client, db):
+    sign_in_as(client, PERSONAS["student"])
+    draft = proposal(db, DRAFT).id
+    base = workspace(db)
+    urls = [f"{base}/observations", f"{base}/propositions/nouvelle", f"{base}/propositions/{draft}",
+            f"{base}/propositions/{draft}/soumettre", f"{base}/propositions/{draft}/avis",
+            f"{base}/propositions/{draft}/images", f"{base}/propositions/{draft}/planches"]
+
+    @hypothesis_settings(max_examples=60, deadline=None, database=None,
+                         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(url=st.sampled_from(urls), fields=FIELDS)
+    def check(url, fields):
+        assert post(client, url, fields).status_code < 500
+
+    check()
