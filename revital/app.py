@@ -77,6 +77,9 @@ from revital.territories.controllers import CommuneImportController
 from revital.territories.partners import PartnersController
 from revital.web import SecurityHeadersMiddleware, error_response
 from revital.workshops import services as workshops
+from revital.students.controllers import StudentsApiController, StudentsController
+from revital.students.manage import StudentWeeksAdminController
+from revital.students.workspace import WorkspaceController
 from revital.workshops.controllers import CalendarController, WorkshopsController
 from revital.workshops.manage import WorkshopsAdminController
 from revital.workshops.entry import PaperEntryController, WorkshopEntryController
@@ -182,6 +185,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             WorkshopsController,
             WorkshopsAdminController,
             CalendarController,
+            StudentsController,
+            StudentsApiController,
+            WorkspaceController,
+            StudentWeeksAdminController,
             FeedsController,
             AccountController,
             PasswordResetController,

@@ -296,6 +296,15 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  inscriptions à des ateliers : {len(found.registrations)}")
         for number, commune, title, status in found.registrations:
             print(f"    n° {number} — {commune} — « {title} » ({status})")
+        print(f"  semaines d’étudiants (membre de l’équipe) : {len(found.student_weeks)}")
+        for number, commune, title, role in found.student_weeks:
+            print(f"    n° {number} — {commune} — « {title} » ({role})")
+        print(f"  observations des semaines d’étudiants : {len(found.observations)}")
+        for number, commune, title in found.observations:
+            print(f"    n° {number} — {commune} — « {title} »")
+        print(f"  propositions d’étudiants rédigées (œuvre de l’équipe) : {len(found.proposals)}")
+        for number, commune, title in found.proposals:
+            print(f"    n° {number} — {commune} — « {title} »")
         print(f"  candidatures à un appel (comme contact) : {len(found.applications)}")
         for number, commune, call, role in found.applications:
             print(f"    n° {number} — {commune} — « {call} » ({role})")
@@ -312,7 +321,12 @@ def cmd_personal_data(args, settings: Settings) -> int:
                   f"{erased.memberships} inscription(s) à un groupe local, {erased.sessions} session(s), "
                   f"{erased.attempts} compteur(s) de tentatives, {erased.emails} e-mail(s) de la file d’envoi, "
                   f"{erased.links} lien(s) de réinitialisation, le contact de {erased.applications} candidature(s), "
-                  f"le suivi de {erased.followed} journal(aux) de bord, {erased.registrations} inscription(s) à des ateliers.")
+                  f"le suivi de {erased.followed} journal(aux) de bord, {erased.registrations} inscription(s) à des ateliers, "
+                  f"{erased.student_weeks} participation(s) à une semaine d’étudiants, "
+                  f"{erased.observations} observation(s) d’étudiants.")
+            if erased.proposals:
+                print(f"{erased.proposals} proposition(s) d’étudiants gardée(s), œuvre de l’équipe, "
+                      "sans plus de lien avec le compte.")
             if erased.journal_posts:
                 print(f"{erased.journal_posts} article(s) du journal gardé(s), signé(s) par la commune, "
                       "sans plus de lien avec le compte.")

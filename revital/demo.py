@@ -26,6 +26,7 @@ from revital.permissions import (
     PARTNER,
     RESIDENT,
     STUDENT,
+    SUPERVISOR,
 )
 from revital.process.models import PhaseTransition, Process
 from revital.settings import PROJECT_DIR
@@ -112,12 +113,13 @@ ACCOUNTS = [
     ("animation@revital.test", "Lucie (animatrice)", FACILITATOR),
     ("partenaire@revital.test", "Architecte du CAUE", PARTNER),
     ("etudiant@revital.test", "Hugo (étudiant)", STUDENT),
+    ("encadrant@revital.test", "Claire (encadrante, Master Urbanisme)", SUPERVISOR),
     ("habitant@revital.test", "Marc (habitant)", RESIDENT),
 ]
 
 INVITATIONS = [
     ("nouvel-animateur@revital.test", FACILITATOR),
-    ("encadrante@revital.test", STUDENT),
+    ("encadrante@revital.test", SUPERVISOR),
 ]
 
 
@@ -256,5 +258,8 @@ def load(db: Session) -> bool:
     from revital.workshops.demo import load as load_workshops
 
     load_workshops(db)
+    from revital.students.demo import load as load_students
+
+    load_students(db)
     db.flush()
     return True

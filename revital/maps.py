@@ -33,6 +33,7 @@ CLUSTER_JS = [("markercluster", "/static/vendor/leaflet.markercluster/leaflet.ma
 CLUSTER_CSS = [("markercluster_css", "/static/vendor/leaflet.markercluster/MarkerCluster.css"),
                ("markercluster_default_css", "/static/vendor/leaflet.markercluster/MarkerCluster.Default.css"),
                ("contributions_css", "/static/css/contributions.css")]
+STUDENTS_JS = [("revital_students", "/static/js/revital-students.js")]
 
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>'
@@ -154,6 +155,8 @@ def cached_map(tiles: Tiles, bbox: tuple, behaviour: str, options_json: str, map
         extra_js, extra_css = CLUSTER_JS, CLUSTER_CSS
     else:
         extra_js, extra_css = (), ()
+    if "students" in options:  # the students' layer (static/js/revital-students.js)
+        extra_js = [*extra_js, *STUDENTS_JS]
     CommuneLayers(behaviour, base_layers, options, extra_js, extra_css).add_to(m)
     return replace(parts(m), id=map_id, behaviour=behaviour, skip_to=skip_to)
 

@@ -18,6 +18,14 @@ from revital.localgroups.models import LocalGroup, Member
 from revital.mail.models import Outbox
 from revital.photos.models import Photo
 from revital.process.models import PhaseTransition, Process
+from revital.students.models import (
+    Observation,
+    Proposal,
+    ProposalBoard,
+    ProposalImage,
+    StudentWeek,
+    WeekMember,
+)
 from revital.workshops.models import Registration, Workshop
 
 __all__ = [
@@ -37,6 +45,12 @@ __all__ = [
     "LocalGroup",
     "Member",
     "ModerationDecision",
+    "Observation",
+    "Proposal",
+    "ProposalBoard",
+    "ProposalImage",
+    "StudentWeek",
+    "WeekMember",
     "Organisation",
     "Outbox",
     "PhaseTransition",

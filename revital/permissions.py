@@ -1,7 +1,7 @@
 """Who may do what, where. Pure rules: no web framework, no database.
 
 A person holds role grants, each in a scope: a territory (coordinator), a commune
-(commune admin, facilitator, student, resident) or an organisation (technical partner,
+(commune admin, facilitator, student, supervisor, resident) or an organisation (technical partner,
 who acts in every commune that invited the organisation).
 """
 
@@ -11,16 +11,18 @@ COORDINATOR = "coordinator"
 COMMUNE_ADMIN = "commune_admin"
 FACILITATOR = "facilitator"
 STUDENT = "student"
+SUPERVISOR = "supervisor"
 PARTNER = "partner"
 RESIDENT = "resident"
 
-ROLES = (COORDINATOR, COMMUNE_ADMIN, FACILITATOR, STUDENT, PARTNER, RESIDENT)
+ROLES = (COORDINATOR, COMMUNE_ADMIN, FACILITATOR, STUDENT, SUPERVISOR, PARTNER, RESIDENT)
 
 ROLE_LABELS = {
     COORDINATOR: "Chargé·e de mission du territoire",
     COMMUNE_ADMIN: "Commune (élu·e, agent·e)",
     FACILITATOR: "Animateur·rice du groupe local",
-    STUDENT: "Étudiant·e, encadrant·e",
+    STUDENT: "Étudiant·e",
+    SUPERVISOR: "Encadrant·e pédagogique",
     PARTNER: "Partenaire technique",
     RESIDENT: "Habitant·e",
 }
@@ -31,6 +33,7 @@ ROLE_SCOPES = {
     COMMUNE_ADMIN: "commune",
     FACILITATOR: "commune",
     STUDENT: "commune",
+    SUPERVISOR: "commune",
     PARTNER: "organisation",
     RESIDENT: "commune_optional",
 }
@@ -47,6 +50,9 @@ MANAGE_TEAM = "manage_team"
 WRITE_JOURNAL = "write_journal"
 MANAGE_WORKSHOPS = "manage_workshops"
 SEE_INTERNAL_MEETINGS = "see_internal_meetings"
+MANAGE_STUDENT_WEEKS = "manage_student_weeks"
+STUDENT_WORKSPACE = "student_workspace"
+REVIEW_PROPOSALS = "review_proposals"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -63,12 +69,18 @@ PERMISSIONS = {
     # the local group and the partners only.
     MANAGE_WORKSHOPS: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
     SEE_INTERNAL_MEETINGS: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR, PARTNER},
+    # Student weeks: the commune (and the coordinator) set them up, add their members and publish
+    # the approved proposals; students and supervisors work in the workspace of the weeks they are
+    # members of (revital.students.rules says which week); supervisors review the proposals.
+    MANAGE_STUDENT_WEEKS: {COORDINATOR, COMMUNE_ADMIN},
+    STUDENT_WORKSPACE: {STUDENT, SUPERVISOR},
+    REVIEW_PROPOSALS: {SUPERVISOR},
 }
 
 # The commune roles each role may grant (by invitation) and take back, in that commune: the
 # territory's coordinator every role of the commune's team, the commune its facilitators.
 GRANTS = {
-    COORDINATOR: (COMMUNE_ADMIN, FACILITATOR, STUDENT),
+    COORDINATOR: (COMMUNE_ADMIN, FACILITATOR, STUDENT, SUPERVISOR),
     COMMUNE_ADMIN: (FACILITATOR,),
 }
 
@@ -86,6 +98,7 @@ HOLDERS = {
     FACILITATOR: "l’animation du groupe local",
     COORDINATOR: "la coordination du territoire",
     STUDENT: "l’équipe des étudiants",
+    SUPERVISOR: "les encadrants pédagogiques",
     PARTNER: "les partenaires techniques invités",
     RESIDENT: "les habitants",
 }

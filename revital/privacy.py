@@ -14,6 +14,10 @@ is only linked to it (shown to the person here); erasure keeps the post and drop
 applications to a call: they are the commune's, and keep going without the name and address of a
 contact (elected referent or agent) who asks to be erased.
 
+In the student weeks, the person's memberships of a team and the field observations they pinned
+(with their photos) are erased; the proposals they drafted are the team's work and stay, no longer
+linked to the account.
+
 Supports given from a browser without an account carry only a random cookie: nothing links
 them to an address, so they can be neither found nor erased by it.
 """
@@ -35,6 +39,7 @@ from revital.localgroups.models import LocalGroup, Member
 from revital.mail.models import Outbox
 from revital.permissions import ROLE_LABELS
 from revital.photos.models import Photo
+from revital.students import services as students
 from revital.workshops import services as workshops
 from revital.workshops.models import Registration, Workshop
 from revital.workshops.rules import REGISTRATION_STATUSES
@@ -56,6 +61,9 @@ class PersonalData:
     applications: list[tuple[int, str, str, str]] = field(default_factory=list)  # id, commune, call, as whom
     followed: list[tuple[str, bool]] = field(default_factory=list)  # commune whose journal they follow, confirmed
     registrations: list[tuple[int, str, str, str]] = field(default_factory=list)  # id, commune, workshop, status
+    student_weeks: list[tuple[int, str, str, str]] = field(default_factory=list)  # week id, commune, title, role
+    observations: list[tuple[int, str, str]] = field(default_factory=list)  # id, commune, title (student weeks)
+    proposals: list[tuple[int, str, str]] = field(default_factory=list)  # id, commune, title (students' proposals)
 
 
 @dataclass
@@ -71,6 +79,9 @@ class Erased:
     applications: int = 0  # applications of a commune where the person was the contact: name and e-mail blanked
     followed: int = 0  # journals followed by e-mail
     registrations: int = 0  # registrations to workshops (their places go to the waiting list)
+    student_weeks: int = 0  # memberships of a student week's team
+    observations: int = 0  # field observations of a student week (with their photos)
+    proposals: int = 0  # students' proposals kept, no longer linked to the account
     account: bool = False
 
 
@@ -119,6 +130,9 @@ def find(db: Session, email: str) -> PersonalData:
                           .join(Commune, Commune.id == JournalPost.commune_id)
                           .where(JournalPost.author_id == user.id).order_by(JournalPost.id)).all()
         found.journal_posts = [tuple(row) for row in rows]
+        mine = students.personal_rows(db, user.id)
+        found.student_weeks, found.observations, found.proposals = (mine["memberships"], mine["observations"],
+                                                                   mine["proposals"])
     for c in db.scalars(contributions_query(user, email).order_by(Contribution.id)):
         commune = db.get(Commune, c.commune_id)
         found.contributions.append((c.id, commune.name, c.title, c.status))
@@ -182,6 +196,7 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
         erased.supports = len(supported)
         erased.journal_posts = db.execute(update(JournalPost).where(JournalPost.author_id == user.id)
                                           .values(author_id=None)).rowcount
+        erased.student_weeks, erased.observations, erased.proposals = students.erase_user(db, user.id)
         erased.sessions = db.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount
         if account:
             db.delete(user)

@@ -36,6 +36,7 @@ PERSONAS = {
     "facilitator": "animation@revital.test",
     "partner": "partenaire@revital.test",
     "student": "etudiant@revital.test",
+    "supervisor": "encadrant@revital.test",
     "admin": "commune@revital.test",
     "other_admin": "autre-commune@revital.test",
     "coordinator": "coordination@revital.test",

@@ -13,6 +13,7 @@ from revital.permissions import (
     PERMISSIONS,
     RESIDENT,
     STUDENT,
+    SUPERVISOR,
     TERRITORY_PERMISSIONS,
     CommuneScope,
     Grant,
@@ -29,15 +30,18 @@ GRANTS = {
     COMMUNE_ADMIN: Grant(COMMUNE_ADMIN, commune_id=100),
     FACILITATOR: Grant(FACILITATOR, commune_id=100),
     STUDENT: Grant(STUDENT, commune_id=100),
+    SUPERVISOR: Grant(SUPERVISOR, commune_id=100),
     PARTNER: Grant(PARTNER, organisation_id=1000),
     RESIDENT: Grant(RESIDENT, commune_id=100),
 }
 
 EXPECTED_TABS = {
-    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "moderation", "saisie", "equipe"],
-    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "moderation", "saisie", "equipe", "journal"],
+    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "saisie", "equipe"],
+    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "saisie", "equipe",
+                    "journal"],
     FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "moderation", "saisie", "journal"],
     STUDENT: [],
+    SUPERVISOR: [],
     PARTNER: [],
     RESIDENT: [],
 }

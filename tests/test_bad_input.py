@@ -20,6 +20,7 @@ from revital.communes.models import Commune
 from revital.contributions.models import Contribution
 from revital.geography.models import Place
 from revital.localgroups.models import LocalGroup, Member
+from revital.students.models import Proposal, StudentWeek
 from tests.conftest import BASE_URL, MAIN, PERSONAS, csrf_token, sign_in_as, text_of
 from tests.test_contributions import FORM, contributions, form, token
 
@@ -128,6 +129,8 @@ def path_values(db) -> dict:
             "contribution_id": session.scalar(select(Contribution.id).where(Contribution.commune_id == commune.id)),
             "place_id": session.scalar(select(Place.id).where(Place.commune_id == commune.id)),
             "member_id": session.scalar(select(Member.id).join(LocalGroup).where(LocalGroup.commune_id == commune.id)),
+            "week_id": session.scalar(select(StudentWeek.id).where(StudentWeek.commune_id == commune.id)),
+            "proposal_id": session.scalar(select(Proposal.id).where(Proposal.status == "draft")),
         }
 
 
@@ -142,6 +145,8 @@ def form_urls(app, values: dict) -> list[str]:
                     .replace("{place_id:int}", str(values["place_id"]))
                     .replace("{member_id:int}", str(values["member_id"]))
                     .replace("{workshop_id:int}", str(values["workshop_id"]))
+                    .replace("{week_id:int}", str(values["week_id"]))
+                    .replace("{proposal_id:int}", str(values["proposal_id"]))
                     .replace("{action:str}", "publish"))
             urls.append(path)
     return sorted(set(urls))
@@ -150,7 +155,9 @@ def form_urls(app, values: dict) -> list[str]:
 FIELD_NAMES = ["title", "body", "kind", "category", "where", "lon", "lat", "place", "author_name", "author_email",
                "consent", "token", "reason", "direction", "override", "version", "description", "moderation",
                "categories", "need_account", "name", "function", "email", "password", "next", "current_password",
-               "new_password", "confirm_password", "perimeter", "codes", "insee", "departement", "statut", "cell", "x"]
+               "new_password", "confirm_password", "perimeter", "codes", "insee", "departement", "statut", "cell", "x",
+               "starts_on", "ends_on", "school", "programme", "team_name", "brief", "role", "area", "decision", "comment",
+               "action", "text"]
 VALUES = st.one_of(
     st.binary(max_size=40),
     st.text(max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass")),

@@ -8,9 +8,9 @@ from revital.localgroups.models import LocalGroup, Member
 from revital.process.models import Process
 from tests.conftest import MAIN, get, post, text_of
 
-PERSONAS = ["anonymous", "resident", "student", "facilitator", "partner", "admin", "other_admin", "coordinator"]
+PERSONAS = ["anonymous", "resident", "student", "supervisor", "facilitator", "partner", "admin", "other_admin", "coordinator"]
 
-PUBLIC_PAGES = ["/", f"/communes/{MAIN}", "/connexion", "/accessibilite", "/confidentialite"]
+PUBLIC_PAGES = ["/", f"/communes/{MAIN}", f"/communes/{MAIN}/etudiants", "/connexion", "/accessibilite", "/confidentialite"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -44,11 +44,11 @@ SIGNED_IN = {p: 200 for p in PERSONAS if p != "anonymous"}
 GET_PAGES = {
     "/compte": {"anonymous": 303, **SIGNED_IN},
     f"/communes/{MAIN}/gestion": {
-        "anonymous": 303, "resident": 403, "student": 403, "facilitator": 200, "partner": 403,
+        "anonymous": 303, "resident": 403, "student": 403, "supervisor": 403, "facilitator": 200, "partner": 403,
         "admin": 200, "other_admin": 403, "coordinator": 200,
     },
     f"/communes/{MAIN}/gestion/groupe-local": {
-        "anonymous": 303, "resident": 403, "student": 403, "facilitator": 200, "partner": 403,
+        "anonymous": 303, "resident": 403, "student": 403, "supervisor": 403, "facilitator": 200, "partner": 403,
         "admin": 200, "other_admin": 403, "coordinator": 200,
     },
 }

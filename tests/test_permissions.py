@@ -12,15 +12,21 @@ from revital.permissions import (
     MANAGE_PERIMETER,
     MANAGE_PLACES,
     MANAGE_PROCESS,
+    MANAGE_STUDENT_WEEKS,
     MANAGE_TEAM,
+    MANAGE_WORKSHOPS,
     MODERATE,
     PARTNER,
     PERMISSIONS,
     RESIDENT,
+    REVIEW_PROPOSALS,
     ROLE_LABELS,
     ROLE_SCOPES,
     ROLES,
+    SEE_INTERNAL_MEETINGS,
     STUDENT,
+    STUDENT_WORKSPACE,
+    SUPERVISOR,
     VIEW_BACKOFFICE,
     WRITE_JOURNAL,
     CommuneScope,
@@ -44,9 +50,11 @@ OTHER_COMMUNE = CommuneScope(id=OTHER_COMMUNE_ID, territory_id=OTHER_TERRITORY)
 # A commune of the same territory, that did not invite the organisation.
 SIBLING_COMMUNE = CommuneScope(id=300, territory_id=TERRITORY)
 
-ALL_PERMISSIONS = (VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE,
-                   MANAGE_TEAM, WRITE_JOURNAL)
-COMMUNE_ROLES = (COMMUNE_ADMIN, FACILITATOR, STUDENT, RESIDENT)
+# The permissions that manage something of the commune (its back office).
+MANAGING = (VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE,
+            MANAGE_TEAM, WRITE_JOURNAL, MANAGE_WORKSHOPS, MANAGE_STUDENT_WEEKS)
+ALL_PERMISSIONS = MANAGING + (SEE_INTERNAL_MEETINGS, STUDENT_WORKSPACE, REVIEW_PROPOSALS)
+COMMUNE_ROLES = (COMMUNE_ADMIN, FACILITATOR, STUDENT, SUPERVISOR, RESIDENT)
 
 
 def principal(*grants: Grant, user_id: int = 1) -> Principal:
@@ -56,12 +64,14 @@ def principal(*grants: Grant, user_id: int = 1) -> Principal:
 # What each role may do in the commune where it holds.
 EXPECTED = {
     COORDINATOR: {VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE,
-                  MANAGE_TEAM},
+                  MANAGE_TEAM, MANAGE_WORKSHOPS, SEE_INTERNAL_MEETINGS, MANAGE_STUDENT_WEEKS},
     COMMUNE_ADMIN: {VIEW_BACKOFFICE, MANAGE_COMMUNE, MANAGE_PROCESS, MANAGE_LOCAL_GROUP, MANAGE_PERIMETER, MANAGE_PLACES, MODERATE,
-                    MANAGE_TEAM, WRITE_JOURNAL},
-    FACILITATOR: {VIEW_BACKOFFICE, MANAGE_LOCAL_GROUP, MANAGE_PLACES, MODERATE, WRITE_JOURNAL},
-    STUDENT: set(),
-    PARTNER: set(),
+                    MANAGE_TEAM, WRITE_JOURNAL, MANAGE_WORKSHOPS, SEE_INTERNAL_MEETINGS, MANAGE_STUDENT_WEEKS},
+    FACILITATOR: {VIEW_BACKOFFICE, MANAGE_LOCAL_GROUP, MANAGE_PLACES, MODERATE, WRITE_JOURNAL, MANAGE_WORKSHOPS,
+                  SEE_INTERNAL_MEETINGS},
+    STUDENT: {STUDENT_WORKSPACE},
+    SUPERVISOR: {STUDENT_WORKSPACE, REVIEW_PROPOSALS},
+    PARTNER: {SEE_INTERNAL_MEETINGS},
     RESIDENT: set(),
 }
 
@@ -70,6 +80,7 @@ GRANT_HERE = {
     COMMUNE_ADMIN: Grant(COMMUNE_ADMIN, commune_id=COMMUNE_ID),
     FACILITATOR: Grant(FACILITATOR, commune_id=COMMUNE_ID),
     STUDENT: Grant(STUDENT, commune_id=COMMUNE_ID),
+    SUPERVISOR: Grant(SUPERVISOR, commune_id=COMMUNE_ID),
     PARTNER: Grant(PARTNER, organisation_id=INVITED_ORG),
     RESIDENT: Grant(RESIDENT, commune_id=COMMUNE_ID),
 }
@@ -79,6 +90,7 @@ GRANT_ELSEWHERE = {
     COMMUNE_ADMIN: Grant(COMMUNE_ADMIN, commune_id=OTHER_COMMUNE_ID),
     FACILITATOR: Grant(FACILITATOR, commune_id=OTHER_COMMUNE_ID),
     STUDENT: Grant(STUDENT, commune_id=OTHER_COMMUNE_ID),
+    SUPERVISOR: Grant(SUPERVISOR, commune_id=OTHER_COMMUNE_ID),
     PARTNER: Grant(PARTNER, organisation_id=OTHER_ORG),
     RESIDENT: Grant(RESIDENT, commune_id=OTHER_COMMUNE_ID),
 }
@@ -217,7 +229,8 @@ def test_cannot_in_another_commune(role, permission):
 
 def test_coordinator_can_everything_in_own_territory_only():
     p = principal(Grant(COORDINATOR, territory_id=TERRITORY))
-    for permission in set(ALL_PERMISSIONS) - {WRITE_JOURNAL}:
+    # not the journal (the commune's voice), nor the students' workspace and review (a week's team)
+    for permission in set(ALL_PERMISSIONS) - {WRITE_JOURNAL, STUDENT_WORKSPACE, REVIEW_PROPOSALS}:
         assert can(p, permission, COMMUNE)
         assert can(p, permission, SIBLING_COMMUNE)
         assert not can(p, permission, OTHER_COMMUNE)
@@ -246,15 +259,17 @@ def test_commune_admin_manages_its_commune_not_the_neighbour():
     assert not can(p, MANAGE_PROCESS, SIBLING_COMMUNE)
 
 
-def test_invited_partner_holds_no_permission():
+def test_invited_partner_manages_nothing():
     p = principal(Grant(PARTNER, organisation_id=INVITED_ORG))
     assert roles_in_commune(p, COMMUNE) == {PARTNER}  # the role is there...
-    assert not any(can(p, perm, COMMUNE) for perm in ALL_PERMISSIONS)  # ...but no permission
+    assert not any(can(p, perm, COMMUNE) for perm in MANAGING)  # ...but it manages nothing
+    assert can(p, SEE_INTERNAL_MEETINGS, COMMUNE)
 
 
 def test_weak_roles_do_not_add_up_to_a_permission():
-    p = principal(*(Grant(role, commune_id=COMMUNE_ID) for role in (STUDENT, RESIDENT)), Grant(PARTNER, organisation_id=INVITED_ORG))
-    assert not any(can(p, perm, COMMUNE) for perm in ALL_PERMISSIONS)
+    p = principal(*(Grant(role, commune_id=COMMUNE_ID) for role in (STUDENT, SUPERVISOR, RESIDENT)),
+                  Grant(PARTNER, organisation_id=INVITED_ORG))
+    assert not any(can(p, perm, COMMUNE) for perm in MANAGING)
 
 
 def test_one_strong_grant_among_weak_ones_is_enough():
@@ -274,7 +289,7 @@ def test_can_unknown_permission_raises():
 # --- the PERMISSIONS table ------------------------------------------------------------
 
 
-def test_permissions_table_has_exactly_the_four_permissions():
+def test_permissions_table_has_exactly_the_known_permissions():
     assert set(PERMISSIONS) == set(ALL_PERMISSIONS)
 
 
@@ -289,9 +304,15 @@ def test_permissions_table_per_role(role):
     assert held == EXPECTED[role]
 
 
-@pytest.mark.parametrize("role", (PARTNER, STUDENT, RESIDENT))
-def test_partner_student_resident_hold_none_of_the_four(role):
-    assert all(role not in roles for roles in PERMISSIONS.values())
+@pytest.mark.parametrize("role", (PARTNER, STUDENT, SUPERVISOR, RESIDENT))
+def test_partner_student_supervisor_resident_manage_nothing(role):
+    assert all(role not in PERMISSIONS[perm] for perm in MANAGING)
+
+
+def test_supervisor_is_a_role_of_its_own():
+    assert ROLE_LABELS[STUDENT] == "Étudiant·e" and ROLE_LABELS[SUPERVISOR] == "Encadrant·e pédagogique"
+    assert ROLE_SCOPES[SUPERVISOR] == "commune"
+    assert STUDENT not in PERMISSIONS[REVIEW_PROPOSALS] and SUPERVISOR in PERMISSIONS[REVIEW_PROPOSALS]
 
 
 def test_facilitator_in_table():
@@ -327,7 +348,7 @@ def test_coordinates_false_for_anonymous():
     assert coordinates(ANONYMOUS, TERRITORY) is False
 
 
-@pytest.mark.parametrize("role", (COMMUNE_ADMIN, FACILITATOR, STUDENT, PARTNER, RESIDENT))
+@pytest.mark.parametrize("role", (COMMUNE_ADMIN, FACILITATOR, STUDENT, SUPERVISOR, PARTNER, RESIDENT))
 def test_coordinates_false_for_other_roles_even_with_territory_id(role):
     p = principal(Grant(role, territory_id=TERRITORY, commune_id=COMMUNE_ID))
     assert coordinates(p, TERRITORY) is False
@@ -350,6 +371,7 @@ def test_coordinates_with_several_territories():
         Grant(COMMUNE_ADMIN, commune_id=COMMUNE_ID),
         Grant(FACILITATOR, commune_id=COMMUNE_ID),
         Grant(STUDENT, commune_id=COMMUNE_ID),
+        Grant(SUPERVISOR, commune_id=COMMUNE_ID),
         Grant(PARTNER, organisation_id=INVITED_ORG),
         Grant(RESIDENT, commune_id=COMMUNE_ID),
         Grant(RESIDENT),

@@ -12,16 +12,12 @@ from revital.calls import rules
 from revital.calls.models import Application, ApplicationDocument, ApplicationScore, Call
 from revital.communes.models import Commune
 from revital.db import utcnow
+from revital.documents import MAX_DOCUMENT, DocumentRefused, check_pdf  # noqa: F401 - the calls' controllers use them
 from revital.formatting import paris
 
-MAX_DOCUMENT = 20 * 1024 * 1024
 MAX_DOCUMENTS = 10
 ALREADY = ("{commune} a déjà une candidature à cet appel : reprenez-la avec le lien envoyé à l’agent "
            "qui l’a commencée, ou demandez-le au coordinateur du territoire.")
-
-
-class DocumentRefused(Exception):
-    """An attachment that is not accepted; the message is French."""
 
 
 def today() -> date:
@@ -112,25 +108,10 @@ def submit(application: Application) -> None:
     application.submitted_at = application.submitted_at or utcnow()
 
 
-def check_pdf(filename: str, data: bytes) -> str:
-    """The name to keep for an attachment, or DocumentRefused: a PDF (its first bytes say so, not
-    its name), 20 MB at most."""
-    name = "".join(c for c in (filename or "").replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable()).strip()
-    name = name[:200] or "document.pdf"
-    if not data:
-        raise DocumentRefused("Le fichier est vide.")
-    if len(data) > MAX_DOCUMENT:
-        raise DocumentRefused(f"« {name} » dépasse 20 Mo : réduisez-le (export PDF « taille réduite ») avant de le joindre.")
-    if not data[:1024].lstrip(b"\x00\t\r\n ").startswith(b"%PDF-"):
-        raise DocumentRefused(f"« {name} » n’est pas un PDF : seuls les documents PDF sont acceptés "
-                              "(enregistrez la délibération en PDF).")
-    return name if name.lower().endswith(".pdf") else name + ".pdf"
-
-
 def attach(db: Session, application: Application, filename: str, data: bytes) -> ApplicationDocument:
     if len(application.documents) >= MAX_DOCUMENTS:
         raise DocumentRefused(f"{MAX_DOCUMENTS} documents au plus par candidature.")
-    document = ApplicationDocument(application=application, filename=check_pdf(filename, data), size=len(data), data=data)
+    document = ApplicationDocument(application=application, filename=check_pdf(filename, data, "enregistrez la délibération en PDF"), size=len(data), data=data)
     db.add(document)
     return document
 

@@ -40,27 +40,29 @@ VOTER_COOKIE = "revital_voter"
 NOT_PUBLIC = "Cette contribution n’existe pas ou n’est pas publiée."
 
 
-def contributions_map(settings, commune, workshop_id: int | None = None, **options) -> maps.MapParts | None:
+def contributions_map(settings, commune, workshop_id: int | None = None, layers: dict | None = None,
+                      **options) -> maps.MapParts | None:
     """The commune's map with its published contributions (those of one workshop: the feed's
     ?atelier=), or None while the commune has no outline; options: the filter form's and the
-    counter's ids."""
+    counter's ids; layers: the options of other parts' layers on the same map (the students', say)."""
     if commune.min_lon is None:
         return None
     url = f"/api/communes/{commune.slug}/contributions.geojson"
-    return maps.commune_map(settings, commune, contributions={
+    return maps.commune_map(settings, commune, **(layers or {}), contributions={
         "url": url if workshop_id is None else f"{url}?atelier={workshop_id}",
         "popupUrl": f"/communes/{commune.slug}/contributions/{{id}}/carte",
         "kinds": rules.KINDS, "letters": {letter: kind for kind, letter in feeds.KIND_LETTERS.items()}, **options,
     })
 
 
-def map_panel(settings, commune, workshops: dict | None = None) -> dict:
+def map_panel(settings, commune, workshops: dict | None = None, **layers) -> dict:
     """The commune's map of contributions, with its filters, on the public commune page;
     workshops: {id: (title, closed)} of its public workshops (app.state.workshop_choices), the
-    closed ones offered as a filter (the feed's ?atelier=)."""
+    closed ones offered as a filter (the feed's ?atelier=); layers: the options of other parts'
+    layers on the same map (the students', say)."""
     return {
         "workshops": {i: title for i, (title, closed) in (workshops or {}).items() if closed},
-        "map": contributions_map(settings, commune, filters="map-filters", count="map-count"),
+        "map": contributions_map(settings, commune, layers=layers, filters="map-filters", count="map-count"),
         "kinds": rules.KINDS,
         "categories": services.categories_of(commune),
         "phases": phases.LABELS,

@@ -1,6 +1,6 @@
 """The account page: who the person is and their roles (accounts), and their ways into the back
 office — their territory's, each commune's (a coordinator's: each engaged commune's), the moderation queue with what waits in it (communes,
-contributions). Only what the person may open is shown (revital.backoffice)."""
+contributions), and the workspaces of the student weeks they are members of (students). Only what the person may open is shown (revital.backoffice)."""
 
 from dataclasses import dataclass
 
@@ -20,6 +20,9 @@ from revital.forms import Form
 from revital.permissions import COORDINATOR, PARTNER, Principal
 from revital.process.models import Process
 from revital.routes import DB, get, post
+from revital.students import services as students
+from revital.students.access import workspace_url
+from revital.students.rules import MEMBER_ROLES
 from revital.text import count_fr, french_order
 from revital.web import (
     SESSION_COOKIE,
@@ -87,8 +90,11 @@ def access_context(db, principal: Principal, user: User) -> dict:
 
 def account_page(db, current: CurrentUser, status_code: int = 200, errors: dict | None = None, ok: str | None = None) -> Template:
     context = account_context(db, current.id)
+    weeks = [(week, MEMBER_ROLES.get(role, role), workspace_url(week.commune, week))
+             for week, role in students.weeks_of_user(db, current.id)]
     return page("accounts/account.html", status_code=status_code, **context,
-                **access_context(db, current.principal, context["user"]), errors=errors or {}, ok=ok)
+                **access_context(db, current.principal, context["user"]), student_weeks=weeks,
+                errors=errors or {}, ok=ok)
 
 
 class AccountPageController(Controller):

@@ -1,6 +1,7 @@
 """The public page of a commune: its presentation, and a panel from each part of the workflow (the
 process, the map of contributions with the perimeter and the places, the local group, the
-partners, the next workshops, the last posts of the journal). Anonymous visitors get it from a cache, per version of the commune.
+partners, the next workshops, the last posts of the journal, the students' works and their layer
+on the map). Anonymous visitors get it from a cache, per version of the commune and per hour.
 
 A commune not engaged in the programme (no process) says so plainly: no "Contribuer", no map nor
 list of contributions."""
@@ -20,6 +21,7 @@ from revital.localgroups.controllers import public_panel as localgroup_panel
 from revital.permissions import VIEW_BACKOFFICE, can
 from revital.process.controllers import public_panel as process_panel
 from revital.routes import get, shared_page
+from revital.students.controllers import public_panel as students_panel
 from revital.web import NotFound, page, principal, see_other
 from revital.workshops.controllers import hour
 from revital.workshops.controllers import public_panel as workshops_panel
@@ -36,6 +38,8 @@ def commune_page(request: Request, db, slug: str) -> Template | Redirect:
     state = request.app.state
     phase = process_panel(db, commune, state.gate_facts(db, commune), state.gate_links(request.app, commune))
     engaged = phase["process"] is not None
+    students = students_panel(db, commune) if engaged else None
+    layers = {"students": students["layer"]} if students else {}
     return page(
         "pages/commune.html",
         commune=commune,
@@ -43,7 +47,9 @@ def commune_page(request: Request, db, slug: str) -> Template | Redirect:
         demo=commune.territory.is_demo,
         phase=phase,
         engaged=engaged,
-        contributions=map_panel(state.settings, commune, state.workshop_choices(db, commune.id)) if engaged else None,
+        contributions=map_panel(state.settings, commune, state.workshop_choices(db, commune.id), **layers)
+        if engaged else None,
+        students=students,
         geography=geography_panel(db, commune),
         localgroup=localgroup_panel(db, commune),
         journal=journal_panel(db, commune),

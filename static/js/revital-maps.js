@@ -1,7 +1,8 @@
 /* Revital's one map script, on top of Leaflet (and Leaflet.draw for the perimeter editor).
  * A page's small inline script (with its CSP nonce), rendered by folium (revital/maps.py), calls
  * Revital.run(behaviour, map, baseLayers, options) with a registered behaviour: communeLayers,
- * perimeterEditor, pointPicker, territoryCommunes. Layers of other parts of the workflow register themselves with
+ * perimeterEditor (options.blank: start from nothing rather than the commune's perimeter), pointPicker,
+ * territoryCommunes. Layers of other parts of the workflow register themselves with
  * Revital.addLayer(name, start) (static/js/revital-contributions.js does) and are started by
  * communeLayers for each options[name] the page gives; what they need to know from the server
  * (labels, feed letters) comes in those options. Shared helpers are in Revital.util.
@@ -211,7 +212,7 @@
       try { return L.geoJSON(shape); } catch (error) { return null; }
     }
     return communeLayers(map, baseLayers, { url: options.url, skip: ["perimeter"] }).then(function (layers) {
-      var source = fromField() || layers.perimeter;
+      var source = fromField() || (options.blank ? L.featureGroup() : layers.perimeter);   // blank: a new shape
       source.eachLayer(function (layer) {
         var latlngs = layer.getLatLngs();
         (layer instanceof L.Polygon && Array.isArray(latlngs[0]) && Array.isArray(latlngs[0][0]) ? latlngs : [latlngs])
