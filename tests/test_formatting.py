@@ -8,13 +8,16 @@ import pytest
 
 from revital.formatting import (
     FILTERS,
+    GLOBALS,
     MONTHS,
+    clock_fr,
     coords_fr,
     date_fr,
     datetime_fr,
     day_fr,
     iso,
     number_fr,
+    span_fr,
 )
 
 NNBSP = "\u202f"  # narrow no-break space
@@ -227,7 +230,13 @@ def test_iso():
 
 def test_filters_registered():
     assert FILTERS == {"date_fr": date_fr, "day_fr": day_fr, "datetime_fr": datetime_fr, "number_fr": number_fr,
-                       "iso": iso, "coords_fr": coords_fr}
+                       "iso": iso, "coords_fr": coords_fr, "clock_fr": clock_fr}
+    assert GLOBALS == {"span_fr": span_fr}
+
+
+def test_clock_times_in_paris():
+    assert clock_fr(datetime(2027, 1, 10, 17, 0, tzinfo=UTC)) == "18 h"
+    assert clock_fr(datetime(2027, 7, 10, 7, 5, tzinfo=UTC)) == "9 h 05"
 
 
 @pytest.mark.parametrize(("value", "shown"), [(date(2027, 3, 1), "1er mars 2027"), (date(2027, 12, 31), "31 décembre 2027"),
