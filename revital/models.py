@@ -26,7 +26,7 @@ from revital.students.models import (
     StudentWeek,
     WeekMember,
 )
-from revital.workshops.models import Registration, Workshop
+from revital.workshops.models import Registration, Workshop, WorkshopDocument, WorkshopPhoto
 
 __all__ = [
     "AccountToken",
@@ -65,4 +65,6 @@ __all__ = [
     "User",
     "UserSession",
     "Workshop",
+    "WorkshopDocument",
+    "WorkshopPhoto",
 ]

@@ -262,3 +262,13 @@ def error_response(request: Request, exc: Exception) -> Response:
         headers=headers,
         media_type=MediaType.HTML,
     )
+
+
+def pdf_response(filename: str, data: bytes, public: bool = False, inline: bool = False) -> Response:
+    """A PDF people attached, under its own name (ASCII and UTF-8 forms), never sniffed as
+    anything else; cached by browsers only if public."""
+    plain = filename.encode("ascii", "replace").decode().replace('"', "").replace("?", "_")
+    disposition = f"{'inline' if inline else 'attachment'}; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": disposition, "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "public, max-age=3600" if public else "private, no-store"})

@@ -332,3 +332,67 @@ def test_privacy_shows_and_erases_the_registrations_and_the_line_moves_up(client
     assert statuses(db, wid) == [("Jean", "confirmed")]
     with db.session() as session:
         assert privacy.find(session, "odette@exemple.fr").registrations == []
+
+
+# --- photos and documents -------------------------------------------------------------------------
+
+def png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_photos_and_documents_are_added_shown_and_removed(client, db):
+    wid = create(client, db)
+    sign_in_as(client, PERSONAS["facilitator"])
+    response = post(client, f"{ADMIN}/{wid}/photos", {"alt": ""}, files={"photo": ("p.png", png(), "image/png")})
+    assert response.status_code == 422 and "Décrivez la photo" in text_of(response.text)
+    response = post(client, f"{ADMIN}/{wid}/photos", {"alt": "Les tables de travail"},
+                    files={"photo": ("p.png", png(), "image/png")})
+    assert response.status_code == 303
+    response = post(client, f"{ADMIN}/{wid}/documents", {"title": "La présentation"},
+                    files={"document": ("deck.pdf", b"PK\x03\x04 not a pdf", "application/pdf")})
+    assert response.status_code == 422 and "n’est pas un PDF" in text_of(response.text)
+    pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    assert post(client, f"{ADMIN}/{wid}/documents", {"title": "La présentation"},
+                files={"document": ("deck.pdf", pdf, "application/pdf")}).status_code == 303
+    client.cookies.delete("revital_session", domain="testserver.local")
+    page = parse(get(client, f"{PUBLIC}/{wid}").text)
+    image = page.find("img", alt="Les tables de travail")
+    assert image is not None
+    photo = get(client, image.get("src"))
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
+    link = next(href for href in page.hrefs() if "/documents/" in href)
+    document = get(client, link)
+    assert document.content == pdf and document.headers["content-type"] == "application/pdf"
+    sign_in_as(client, PERSONAS["facilitator"])
+    with db.session() as session:
+        workshop = session.get(Workshop, wid)
+        photo_id, document_id = workshop.photos[0].id, workshop.documents[0].id
+    assert post(client, f"{ADMIN}/{wid}/photos/{photo_id}/retirer").status_code == 303
+    assert post(client, f"{ADMIN}/{wid}/documents/{document_id}/retirer").status_code == 303
+    assert get(client, image.get("src")).status_code == 404 and get(client, link).status_code == 404
+
+
+def test_the_files_of_an_internal_meeting_are_the_local_groups(client, db):
+    wid = workshop_id(db, "technical")
+    sign_in_as(client, PERSONAS["facilitator"])
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    post(client, f"{ADMIN}/{wid}/documents", {"title": "Plan de la traversée"},
+         files={"document": ("plan.pdf", pdf, "application/pdf")})
+    with db.session() as session:
+        document_id = session.get(Workshop, wid).documents[0].id
+    url = f"{PUBLIC}/{wid}/documents/{document_id}"
+    assert get(client, url).headers["cache-control"] == "private, no-store"
+    sign_in_as(client, PERSONAS["resident"])
+    assert get(client, url).status_code == 404
+
+
+def test_the_demo_walk_has_its_photos(client, db):
+    page = parse(get(client, f"/communes/grandrieu/ateliers/{workshop_id(db, 'walk')}").text)
+    alts = [img.get("alt") for img in page.find_all("img")]
+    assert any(alt.startswith("Le groupe devant la bascule du foirail") for alt in alts)

@@ -1,10 +1,7 @@
 """The public side of a call: its page, and a commune's application (started, saved as a draft,
 taken up again with its private link, documents attached, submitted while the call is open)."""
 
-from urllib.parse import quote
-
 from litestar import Controller, Request
-
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +13,7 @@ from revital.communes.access import load_territory
 from revital.forms import Form
 from revital.geography import services as geography
 from revital.routes import DB, get, post
-from revital.web import NotFound, confirmation, get_or_404, page, see_other
+from revital.web import NotFound, confirmation, get_or_404, page, pdf_response, see_other
 
 NO_CALL = "Aucun appel à candidatures ne correspond à cette adresse."
 NO_APPLICATION = ("Ce lien ne mène à aucune candidature : vérifiez qu’il est complet (copiez-le depuis l’e-mail "
@@ -210,12 +207,4 @@ class CallsController(Controller):
         call = call_or_404(db, slug, call_id)
         application = get_or_404(services.by_token(db, call, token), NO_APPLICATION)
         document = get_or_404(services.document_of(db, call, application.id, document_id), "Ce document n’existe plus.")
-        return pdf_response(document)
-
-
-def pdf_response(document) -> Response:
-    plain = document.filename.encode("ascii", "replace").decode().replace('"', "").replace("?", "_")
-    disposition = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(document.filename)}"
-    return Response(document.data, media_type="application/pdf",
-                    headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store",
-                             "X-Content-Type-Options": "nosniff"})
+        return pdf_response(document.filename, document.data)

@@ -8,13 +8,13 @@ from litestar.response import Redirect, Response, Template
 
 from revital import backoffice
 from revital.calls import notices, rules, services
-from revital.calls.controllers import NO_CALL, pdf_response
+from revital.calls.controllers import NO_CALL
 from revital.communes.access import managed_territory
 from revital.forms import Form
 from revital.localgroups.services import ensure_group
 from revital.process import services as process_services
 from revital.routes import DB, get, post
-from revital.web import confirmation, get_or_404, page, see_other
+from revital.web import confirmation, get_or_404, page, pdf_response, see_other
 
 MESSAGES = {
     "cree": "Appel créé. Il sera public à sa date d’ouverture ; vous pouvez encore le modifier.",
@@ -181,4 +181,4 @@ class CallsManagementController(Controller):
                  application_id: FromPath[int], document_id: FromPath[int]) -> Response:
         territory, _, call = managed_call(request, db, slug, call_id)
         document = get_or_404(services.document_of(db, call, application_id, document_id), "Ce document n’existe plus.")
-        return pdf_response(document)
+        return pdf_response(document.filename, document.data)

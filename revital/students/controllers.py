@@ -13,7 +13,7 @@ from revital.communes.access import NO_COMMUNE, load_commune
 from revital.routes import DB, get, shared_page, versioned_body
 from revital.students import rules, services
 from revital.students.access import may_see
-from revital.web import NotFound, get_or_404, page
+from revital.web import NotFound, get_or_404, page, pdf_response
 
 BODIES = Cache(size=32)
 GEOJSON = "application/geo+json"
@@ -85,11 +85,7 @@ class StudentsController(Controller):
         board, proposal, week = get_or_404(services.board_of(db, commune.id, board_id), NO_FILE)
         if not may_see(request, db, commune, week, proposal.status):
             raise NotFound(NO_FILE)
-        public = proposal.status == rules.PUBLISHED
-        safe = board.filename.replace('"', "").encode("ascii", "replace").decode()
-        return Response(board.data, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="{safe}"',
-            "Cache-Control": "public, max-age=3600" if public else "private, no-store"})
+        return pdf_response(board.filename, board.data, public=proposal.status == rules.PUBLISHED, inline=True)
 
 
 class StudentsApiController(Controller):

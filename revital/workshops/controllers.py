@@ -24,7 +24,7 @@ from revital.db import utcnow
 from revital.forms import Form
 from revital.permissions import MANAGE_WORKSHOPS, SEE_INTERNAL_MEETINGS, can
 from revital.routes import DB, get, post, shared_page
-from revital.web import NotFound, get_or_404, page, principal, see_other
+from revital.web import NotFound, get_or_404, page, pdf_response, principal, see_other
 from revital.workshops import calendar, notices, rules, services
 from revital.workshops.models import Workshop
 
@@ -38,6 +38,14 @@ MESSAGES = {
     "desinscrit": "Votre inscription est retirée. Merci d’avoir libéré votre place.",
 }
 BLANK = {"name": "", "email": "", "people": "1"}
+
+
+def photo_url(slug: str, workshop_id: int, token: str, thumbnail: bool = False) -> str:
+    return f"/communes/{slug}/ateliers/{workshop_id}/photos/{token}{'-vignette' if thumbnail else ''}.jpg"
+
+
+def document_url(slug: str, workshop_id: int, document_id: int) -> str:
+    return f"/communes/{slug}/ateliers/{workshop_id}/documents/{document_id}"
 
 
 def sees_internal(request: Request, db, commune) -> bool:
@@ -83,6 +91,7 @@ def detail_page(request: Request, db, commune, workshop: Workshop, status_code: 
                                                  workshop.ends_at, utcnow()),
                 location=calendar.location_of(workshop), values={**BLANK, **(values or {})}, errors=errors or {},
                 ok=ok, outputs=outputs, outputs_map=outputs_map, people_max=rules.PEOPLE_MAX,
+                image_url=photo_url, document_url=document_url,
                 manages=can(principal(request), MANAGE_WORKSHOPS, communes.scope_of(db, commune)))
 
 
@@ -160,6 +169,27 @@ class WorkshopsController(Controller):
             notices.tell_registered(db, settings.base_url, settings.secret_key, commune, workshop, promoted, promoted=True)
         db.commit()
         return see_other(f"/communes/{commune.slug}/ateliers/{workshop.id}?ok=desinscrit")
+
+    @get("/{workshop_id:int}/photos/{name:str}")
+    def photo(self, request: Request, db: DB, slug: FromPath[str], workshop_id: FromPath[int],
+              name: FromPath[str]) -> Response:
+        token, _, ext = name.rpartition(".")
+        thumbnail = token.endswith("-vignette")
+        commune = load_commune(db, slug)
+        workshop = visible_workshop(request, db, commune, workshop_id)
+        found = services.photo_by_token(db, workshop, token.removesuffix("-vignette")) if ext == "jpg" else None
+        photo = get_or_404(found, "Cette photo n’existe pas.")
+        cache = "public, max-age=86400" if workshop.public else "private, no-store"
+        return Response(photo.thumbnail if thumbnail else photo.data, media_type=photo.content_type,
+                        headers={"Cache-Control": cache})
+
+    @get("/{workshop_id:int}/documents/{document_id:int}")
+    def document(self, request: Request, db: DB, slug: FromPath[str], workshop_id: FromPath[int],
+                 document_id: FromPath[int]) -> Response:
+        commune = load_commune(db, slug)
+        workshop = visible_workshop(request, db, commune, workshop_id)
+        item = get_or_404(services.document_in(db, workshop, document_id), "Ce document n’existe pas.")
+        return pdf_response(item.filename, item.data, public=workshop.public)
 
     @staticmethod
     def by_link(request: Request, db, slug: str, workshop_id: int, link: str):

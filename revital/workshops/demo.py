@@ -1,7 +1,8 @@
-"""Demo workshops: in Grandrieu, a diagnostic walk held three weeks ago (minutes, attendance, twelve
-paper contributions entered for it); in Saint-Étienne-du-Valdonnez, a themed workshop in ten days
+"""Demo workshops: in Grandrieu, a diagnostic walk held three weeks ago (minutes, attendance, two
+photos, twelve paper contributions entered for it); in Saint-Étienne-du-Valdonnez, a themed workshop in ten days
 with its registrations and its waiting list, and a technical meeting with the partners (internal)."""
 
+import io
 import math
 import secrets
 from datetime import datetime, time, timedelta
@@ -14,8 +15,10 @@ from revital.contributions.services import published_changed
 from revital.db import utcnow
 from revital.formatting import PARIS, paris
 from revital.geography.models import Place
+from revital.photos import store as photo_store
+from revital.photos.processing import process_photo
 from revital.workshops import rules
-from revital.workshops.models import Registration, Workshop
+from revital.workshops.models import Registration, Workshop, WorkshopPhoto
 
 METRES = 111_320.0
 
@@ -65,6 +68,30 @@ Venez avec vos idées ; les enfants sont les bienvenus (coin dessin).
 """
 
 
+def sketch(seed: int) -> bytes:
+    """A drawn picture standing for a photo of the walk (the demo has no real photos): sky,
+    hills, a row of granite houses. PNG bytes, for revital.photos to process like any upload."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (960, 640), (168, 200, 226))
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(0, 400), (240, 300 + 20 * seed), (520, 380), (760, 290), (960, 360), (960, 640), (0, 640)],
+                 fill=(112, 146, 92))
+    for i in range(5):
+        x = 90 + i * 170 + 15 * seed
+        draw.rectangle([x, 380, x + 120, 520], fill=(128, 126, 122))
+        draw.polygon([(x - 10, 380), (x + 60, 330), (x + 130, 380)], fill=(70, 72, 80))
+        draw.rectangle([x + 45, 450, x + 75, 520], fill=(92, 62, 40))
+    draw.rectangle([0, 560, 960, 640], fill=(150, 140, 120))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+PHOTOS = [(0, "Le groupe devant la bascule du foirail, au départ de la marche (dessin de démonstration)"),
+          (1, "Arrêt dans la Grand-Rue, devant les granges fermées (dessin de démonstration)")]
+
+
 def at(day_offset: int, clock: time) -> datetime:
     day = paris(utcnow()).date() + timedelta(days=day_offset)
     return datetime.combine(day, clock, tzinfo=PARIS)
@@ -89,6 +116,8 @@ def load(db) -> int:
         )
         db.add(walk)
         db.flush()
+        for seed, alt in PHOTOS:
+            walk.photos.append(WorkshopPhoto(photo=photo_store.store(db, process_photo(sketch(seed))), alt=alt))
         for i, (kind, category, title, body, place_name, (east, north)) in enumerate(WALK_CONTRIBUTIONS):
             place = places.get(place_name)
             lon = lat = None

@@ -8,6 +8,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from revital import documents
 from revital.communes.access import Managed, managed_commune
 from revital.db import utcnow
 from revital.formatting import paris
@@ -16,9 +17,10 @@ from revital.geography import services as geography
 from revital.permissions import MANAGE_WORKSHOPS
 from revital.process import services as process
 from revital.routes import DB, get, post
-from revital.text import clean_text
+from revital.photos.processing import MAX_BYTES, PhotoError, process_photo
+from revital.text import clean_line, clean_text
 from revital.web import confirmation, get_or_404, page, see_other
-from revital.workshops import notices, rules, services
+from revital.workshops import controllers, notices, rules, services
 from revital.workshops.models import Workshop
 
 MESSAGES = {
@@ -28,7 +30,13 @@ MESSAGES = {
     "annule": "La rencontre est annulée ; les personnes inscrites avec une adresse e-mail sont prévenues.",
     "cloture": "Le compte rendu est publié et la rencontre close ; le journal de la commune l’annonce.",
     "cloture-modifiee": "Le compte rendu est mis à jour.",
+    "photo": "La photo est ajoutée à la rencontre.",
+    "photo-retiree": "La photo est retirée.",
+    "document": "Le document est joint à la rencontre.",
+    "document-retire": "Le document est retiré.",
 }
+MAX_PHOTO_UPLOAD = MAX_BYTES + 256 * 1024
+MAX_DOCUMENT_UPLOAD = documents.MAX_DOCUMENT + 256 * 1024
 NO_WORKSHOP = "Cette rencontre n’existe pas dans cette commune."
 STALE = ("La rencontre a été modifiée par quelqu’un d’autre depuis l’affichage de cette page : rechargez-la avant "
          "de recommencer. Rien n’a été enregistré.")
@@ -63,7 +71,7 @@ def form_page(db, managed: Managed, values: dict, errors=None, status_code=200, 
 
 
 def closing_page(db, managed: Managed, workshop: Workshop, values=None, errors=None, status_code=200,
-                 ok=None) -> Template:
+                 ok=None, file_errors=None, file_values=None) -> Template:
     registrations = services.registrations_of(db, workshop)
     if values is None:
         values = {"minutes": workshop.minutes, "attendance": "" if workshop.attendance is None else str(workshop.attendance),
@@ -72,7 +80,9 @@ def closing_page(db, managed: Managed, workshop: Workshop, values=None, errors=N
     return page("workshops/closing.html", status_code=status_code, **managed.context(), workshop=workshop,
                 registrations=registrations, values=values, errors=errors or {}, ok=ok, base=base(managed.commune),
                 kinds=rules.KINDS, statuses=rules.STATUSES, registration_statuses=rules.REGISTRATION_STATUSES,
-                counts=count, happened=workshop.starts_at <= utcnow())
+                counts=count, happened=workshop.starts_at <= utcnow(), file_errors=file_errors or {},
+                file_values={"alt": "", "title": "", **(file_values or {})}, image_url=controllers.photo_url,
+                document_url=controllers.document_url)
 
 
 class WorkshopsAdminController(Controller):
@@ -178,3 +188,81 @@ class WorkshopsAdminController(Controller):
         services.close(db, workshop, values["minutes"], values["attendance"], attended)
         db.commit()
         return see_other(f"{base(managed.commune)}/{workshop.id}/cloture?ok={'cloture' if first else 'cloture-modifiee'}")
+
+    @post("/{workshop_id:int}/photos", request_max_body_size=MAX_PHOTO_UPLOAD)
+    def add_photo(self, request: Request, db: DB, slug: FromPath[str], workshop_id: FromPath[int],
+                  form: Form) -> Template | Redirect:
+        """The photo is processed outside any transaction (it takes a while), then added in one
+        short write transaction."""
+        db.read()
+        managed = managed_commune(request, db, slug, MANAGE_WORKSHOPS)
+        workshop = load(db, managed, workshop_id)
+        alt = clean_line(form.get("alt"))
+        upload = form.upload("photo")
+        errors = {}
+        if upload is None:
+            errors["photo"] = "Choisissez une photo (JPEG, PNG ou WebP, 10 Mo au plus)."
+        if not alt:
+            errors["alt"] = "Décrivez la photo en quelques mots, pour les personnes qui ne la voient pas."
+        elif len(alt) > 200:
+            errors["alt"] = "La description de la photo dépasse 200 caractères."
+        if errors:
+            if upload is not None:
+                errors["photo"] = "Choisissez de nouveau la photo : elle n’a pas été gardée."
+            return closing_page(db, managed, workshop, status_code=422, file_errors=errors, file_values={"alt": alt})
+        db.commit()
+        try:
+            processed = process_photo(upload.file.read(MAX_BYTES + 1))
+        except PhotoError as error:
+            return closing_page(db, managed, workshop, status_code=422, file_errors={"photo": str(error)},
+                                file_values={"alt": alt})
+        db.write()
+        services.lock(db, workshop)
+        db.refresh(workshop)
+        services.add_photo(db, workshop, processed, alt)
+        db.commit()
+        return see_other(f"{base(managed.commune)}/{workshop.id}/cloture?ok=photo#fichiers")
+
+    @post("/{workshop_id:int}/photos/{item_id:int}/retirer")
+    def remove_photo(self, request: Request, db: DB, slug: FromPath[str], workshop_id: FromPath[int],
+                     item_id: FromPath[int]) -> Redirect:
+        managed = managed_commune(request, db, slug, MANAGE_WORKSHOPS)
+        workshop = load(db, managed, workshop_id)
+        item = get_or_404(next((p for p in workshop.photos if p.id == item_id), None), "Cette photo n’existe plus.")
+        services.remove_photo(db, workshop, item)
+        db.commit()
+        return see_other(f"{base(managed.commune)}/{workshop.id}/cloture?ok=photo-retiree#fichiers")
+
+    @post("/{workshop_id:int}/documents", request_max_body_size=MAX_DOCUMENT_UPLOAD)
+    def add_document(self, request: Request, db: DB, slug: FromPath[str], workshop_id: FromPath[int],
+                     form: Form) -> Template | Redirect:
+        managed = managed_commune(request, db, slug, MANAGE_WORKSHOPS)
+        workshop = load(db, managed, workshop_id)
+        title = clean_line(form.get("title"))
+        upload = form.upload("document")
+        if upload is None:
+            return closing_page(db, managed, workshop, status_code=422, file_values={"title": title},
+                                file_errors={"document": "Choisissez un document PDF à joindre."})
+        if len(title) > 160:
+            return closing_page(db, managed, workshop, status_code=422, file_values={"title": title},
+                                file_errors={"title": "Le titre du document dépasse 160 caractères."})
+        services.lock(db, workshop)
+        try:
+            services.add_document(db, workshop, upload.filename, upload.file.read(documents.MAX_DOCUMENT + 1), title)
+        except documents.DocumentRefused as refusal:
+            db.rollback()
+            return closing_page(db, managed, load(db, managed, workshop_id), status_code=422,
+                                file_values={"title": title}, file_errors={"document": str(refusal)})
+        db.commit()
+        return see_other(f"{base(managed.commune)}/{workshop.id}/cloture?ok=document#fichiers")
+
+    @post("/{workshop_id:int}/documents/{document_id:int}/retirer")
+    def remove_document(self, request: Request, db: DB, slug: FromPath[str], workshop_id: FromPath[int],
+                        document_id: FromPath[int]) -> Redirect:
+        managed = managed_commune(request, db, slug, MANAGE_WORKSHOPS)
+        workshop = load(db, managed, workshop_id)
+        item = get_or_404(next((d for d in workshop.documents if d.id == document_id), None), "Ce document n’existe plus.")
+        workshop.documents.remove(item)
+        workshop.version += 1
+        db.commit()
+        return see_other(f"{base(managed.commune)}/{workshop.id}/cloture?ok=document-retire#fichiers")

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from revital.db import Base, UTCDateTime, utcnow
@@ -45,6 +45,10 @@ class Workshop(Base):
     place = relationship("Place")
     registrations: Mapped[list["Registration"]] = relationship(
         back_populates="workshop", cascade="all, delete-orphan", order_by="Registration.id")
+    photos: Mapped[list["WorkshopPhoto"]] = relationship(
+        back_populates="workshop", cascade="all, delete-orphan", order_by="WorkshopPhoto.id")
+    documents: Mapped[list["WorkshopDocument"]] = relationship(
+        back_populates="workshop", cascade="all, delete-orphan", order_by="WorkshopDocument.id")
 
 
 class Registration(Base):
@@ -71,3 +75,42 @@ class Registration(Base):
     @property
     def versioned_commune_id(self) -> int | None:
         return self.workshop.commune_id if self.workshop is not None else None  # the places left are public
+
+
+class WorkshopPhoto(Base):
+    """A photo of a workshop (revital.photos), with the text that describes it to who cannot see it."""
+
+    __tablename__ = "workshop_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"), unique=True)
+    alt: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="photos")
+    photo = relationship("Photo")
+
+    @property
+    def versioned_commune_id(self) -> int | None:
+        return self.workshop.commune_id if self.workshop is not None else None
+
+
+class WorkshopDocument(Base):
+    """A PDF of a workshop (the presentation shown, the summary boards), kept in the database."""
+
+    __tablename__ = "workshop_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(210))
+    title: Mapped[str] = mapped_column(String(160), default="")
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="documents")
+
+    @property
+    def versioned_commune_id(self) -> int | None:
+        return self.workshop.commune_id if self.workshop is not None else None

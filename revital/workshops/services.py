@@ -7,18 +7,23 @@ writers already), so that two people at once never take the last place twice."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload, undefer
+
+from revital import documents
 
 from revital.communes.models import Commune
 from revital.contributions.models import Contribution
 from revital.db import utcnow
 from revital.journal import services as journal
 from revital.markdown import plain
+from revital.photos import store as photo_store
+from revital.photos.models import Photo
 from revital.workshops import rules
-from revital.workshops.models import Registration, Workshop
+from revital.workshops.models import Registration, Workshop, WorkshopDocument, WorkshopPhoto
 
 ACTIVE = (rules.CONFIRMED, rules.WAITING)
+MAX_DOCUMENTS = 10
 
 
 @dataclass(frozen=True)
@@ -254,3 +259,40 @@ def erase_email(db: Session, email: str) -> int:
         db.flush()
         promote(db, workshop)
     return len(rows)
+
+
+def add_photo(db: Session, workshop: Workshop, processed, alt: str) -> WorkshopPhoto:
+    item = WorkshopPhoto(photo=photo_store.store(db, processed), alt=alt)
+    workshop.photos.append(item)
+    workshop.version += 1
+    return item
+
+
+def remove_photo(db: Session, workshop: Workshop, item: WorkshopPhoto) -> None:
+    photo_id = item.photo_id
+    workshop.photos.remove(item)
+    workshop.version += 1
+    db.flush()
+    db.execute(delete(Photo).where(Photo.id == photo_id))
+
+
+def photo_by_token(db: Session, workshop: Workshop, token: str) -> Photo | None:
+    return db.scalar(select(Photo).join(WorkshopPhoto, WorkshopPhoto.photo_id == Photo.id)
+                     .where(WorkshopPhoto.workshop_id == workshop.id, Photo.token == token))
+
+
+def add_document(db: Session, workshop: Workshop, filename: str, data: bytes, title: str) -> WorkshopDocument:
+    """Attach a PDF (documents.check_pdf refuses anything else, in French)."""
+    if len(workshop.documents) >= MAX_DOCUMENTS:
+        raise documents.DocumentRefused(f"{MAX_DOCUMENTS} documents au plus par rencontre.")
+    name = documents.check_pdf(filename, data, "enregistrez la présentation ou le compte rendu en PDF")
+    item = WorkshopDocument(filename=name, title=title or name.removesuffix(".pdf"), size=len(data), data=data)
+    workshop.documents.append(item)
+    workshop.version += 1
+    return item
+
+
+def document_in(db: Session, workshop: Workshop, document_id: int) -> WorkshopDocument | None:
+    return db.scalar(select(WorkshopDocument).where(WorkshopDocument.id == document_id,
+                                                    WorkshopDocument.workshop_id == workshop.id)
+                     .options(undefer(WorkshopDocument.data)))
