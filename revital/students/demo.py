@@ -41,9 +41,7 @@ OBSERVATIONS = [
     ("asset", "Un chemin le long du Bramont", "Un sentier existe déjà, mal entretenu, jusqu’à la salle polyvalente.", "Pont sur le Bramont", (25, -8)),
 ]
 
-PLACE_TEXT = """## Une place pour s’arrêter
-
-Aujourd’hui la place de l’église est un parking. Nous proposons de **rendre le parvis aux piétons** : les voitures se garent le long de la salle polyvalente (à 200 m), le parvis reçoit des bancs sous le tilleul, un point d’eau et l’espace du marché du samedi.
+PLACE_TEXT = """Aujourd’hui la place de l’église est un parking. Nous proposons de **rendre le parvis aux piétons** : les voitures se garent le long de la salle polyvalente (à 200 m), le parvis reçoit des bancs sous le tilleul, un point d’eau et l’espace du marché du samedi.
 
 - Phase 1 (test, un été) : du mobilier léger, le stationnement interdit le samedi.
 - Phase 2 : un revêtement clair, des plantations.
@@ -51,9 +49,7 @@ Aujourd’hui la place de l’église est un parking. Nous proposons de **rendre
 Coût estimé de la phase 1 : 8 000 €.
 """
 
-CROSSING_TEXT = """## De l’école au Bramont, à pied
-
-La traversée du bourg par la départementale sépare l’école des maisons et de la rivière. Nous proposons une **zone de rencontre** (20 km/h) de l’école à la mairie, avec un plateau surélevé devant l’école, et de rouvrir le sentier du Bramont jusqu’à la salle polyvalente.
+CROSSING_TEXT = """La traversée du bourg par la départementale sépare l’école des maisons et de la rivière. Nous proposons une **zone de rencontre** (20 km/h) de l’école à la mairie, avec un plateau surélevé devant l’école, et de rouvrir le sentier du Bramont jusqu’à la salle polyvalente.
 
 À discuter avec le Département, gestionnaire de la route.
 """
