@@ -67,9 +67,14 @@ def sign_in(page, email):
 def test_commune_map_renders_boundary_perimeter_and_layers(page):
     page.goto("/communes/saint-etienne-du-valdonnez")
     page.wait_for_selector(".leaflet-container[data-loaded=true]")
+    control = page.locator(".leaflet-control-layers")
+    # The students' layers (9 observations, a proposal's area) switch off, leaving boundary and perimeter.
+    page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length == 12")
+    for name in ("Observations des étudiants — Master Urbanisme, Grenoble",
+                 "Propositions des étudiants — Master Urbanisme, Grenoble"):
+        control.get_by_text(name).click(force=True)
     assert page.locator(".leaflet-overlay-pane path").count() == 2  # boundary and perimeter
     assert page.locator("img.leaflet-marker-icon").count() == 5  # the named places (contributions are div icons)
-    control = page.locator(".leaflet-control-layers")
     for name in ("OpenStreetMap", "Plan IGN", "Photographies aériennes IGN", "Périmètre d’étude du centre-bourg", "Lieux"):
         assert control.get_by_text(name).count() == 1, name
     assert page.locator(".leaflet-control-attribution").inner_text().count("OpenStreetMap") == 1

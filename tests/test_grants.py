@@ -9,6 +9,7 @@ from revital.permissions import (
     PARTNER,
     RESIDENT,
     STUDENT,
+    SUPERVISOR,
     CommuneScope,
     Grant,
     Principal,
@@ -24,7 +25,8 @@ def who(*grants):
 
 
 @pytest.mark.parametrize("grant, roles", [
-    (Grant(COORDINATOR, territory_id=10), [COMMUNE_ADMIN, FACILITATOR, STUDENT]),
+    (Grant(COORDINATOR, territory_id=10), [COMMUNE_ADMIN, FACILITATOR, STUDENT, SUPERVISOR]),
+    (Grant(SUPERVISOR, commune_id=100), []),
     (Grant(COMMUNE_ADMIN, commune_id=100), [FACILITATOR]),
     (Grant(FACILITATOR, commune_id=100), []),
     (Grant(STUDENT, commune_id=100), []),
@@ -39,7 +41,7 @@ def test_who_may_grant_what(grant, roles):
 
 def test_roles_add_up_and_nobody_grants_coordinator_or_partner_here():
     both = who(Grant(COMMUNE_ADMIN, commune_id=100), Grant(COORDINATOR, territory_id=10))
-    assert grantable_roles(both, COMMUNE) == [COMMUNE_ADMIN, FACILITATOR, STUDENT]
+    assert grantable_roles(both, COMMUNE) == [COMMUNE_ADMIN, FACILITATOR, STUDENT, SUPERVISOR]
     assert not can_grant(both, COORDINATOR, COMMUNE) and not can_grant(both, PARTNER, COMMUNE)
     assert not can_grant(both, "superuser", COMMUNE)
     assert grantable_roles(Principal(), COMMUNE) == []

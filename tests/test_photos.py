@@ -538,3 +538,22 @@ def test_time_to_process_a_12_megapixel_photo(capsys):
             f"+ {len(result.thumbnail) / 1e3:.0f} kB thumbnail: "
             f"best {min(timings):.3f} s, runs {', '.join(f'{t:.3f}' for t in timings)}"
         )
+
+
+def test_damaged_photos_are_refused_even_after_weasyprint_is_loaded():
+    """Importing WeasyPrint (the workshop kit) sets Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    process: the photo pipeline must not trust that flag."""
+    from PIL import ImageFile
+
+    from revital.workshops import kit
+
+    kit.load_weasyprint()
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False  # set back by the kit's loader
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # whatever another library does
+    try:
+        assert process_photo(photo((640, 480))).width == 640
+        for name in ("truncated jpeg", "truncated png"):
+            with pytest.raises(PhotoError):
+                process_photo(UNREADABLE[name]())
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False

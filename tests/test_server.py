@@ -304,22 +304,25 @@ def test_50_registrations_at_once_for_20_places(served, shared_db):
         session.flush()
         workshop_id = workshop.id
     page = f"/communes/{MAIN}/ateliers/{workshop_id}"
-    browsers = [browser(served, page) for _ in range(50)]
+    browsers = []
+    try:
+        browsers = [browser(served, page) for _ in range(50)]
 
-    def register(i):
-        client = browsers[i]
-        return client.post(page + "/inscription", data={"_csrf_token": client.cookies["revital_csrf"],
-                                                        "name": f"Personne {i}", "email": f"p{i}@exemple.fr",
-                                                        "people": "1"}).status_code
+        def register(i):
+            client = browsers[i]
+            return client.post(page + "/inscription", data={"_csrf_token": client.cookies["revital_csrf"],
+                                                            "name": f"Personne {i}", "email": f"p{i}@exemple.fr",
+                                                            "people": "1"}).status_code
 
-    assert at_once(50, register) == [303] * 50
-    with shared_db.session() as session:
-        counts = dict(session.execute(select(Registration.status, func.count()).where(
-            Registration.workshop_id == workshop_id).group_by(Registration.status)).all())
-        assert counts == {"confirmed": 20, "waiting": 30}
-        # one e-mail each, written with the registration
-        assert session.scalar(select(func.count()).select_from(Outbox).where(
-            Outbox.kind == "workshop-registration", Outbox.to_address.like("p%@exemple.fr"))) == 50
-    assert browsers[0].get("/health").status_code == 200
-    for client in browsers:
-        client.close()
+        assert at_once(50, register) == [303] * 50
+        with shared_db.session() as session:
+            counts = dict(session.execute(select(Registration.status, func.count()).where(
+                Registration.workshop_id == workshop_id).group_by(Registration.status)).all())
+            assert counts == {"confirmed": 20, "waiting": 30}
+            # one e-mail each, written with the registration
+            assert session.scalar(select(func.count()).select_from(Outbox).where(
+                Outbox.kind == "workshop-registration", Outbox.to_address.like("p%@exemple.fr"))) == 50
+        assert browsers[0].get("/health").status_code == 200
+    finally:
+        for client in browsers:
+            client.close()

@@ -29,7 +29,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 MAX_BYTES = 10 * 1024 * 1024  # 10 MB upload
 MAX_PIXELS = 40_000_000  # refuse before decoding
@@ -211,6 +211,8 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
 
 def _decode(content: bytes, kind: str) -> Image.Image:
     """The first frame, upright, in RGB on white, longest side <= MAX_SIDE, in sRGB."""
+    # A damaged file is refused, whatever a library imported meanwhile set (WeasyPrint sets it).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     image: Image.Image
     with Image.open(io.BytesIO(content), formats=[kind]) as image:  # leaving only closes fp
         if image.format not in _PILLOW_FORMATS[kind]:

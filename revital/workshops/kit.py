@@ -21,6 +21,7 @@ import segno
 from litestar import Controller, Request, Response
 from litestar.params import FromPath
 from markupsafe import Markup
+from PIL import ImageFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -70,6 +71,9 @@ def load_weasyprint():
     except (ImportError, OSError) as err:
         log.warning("WeasyPrint cannot be loaded, no workshop kit: %s", err)
         raise KitUnavailable(UNAVAILABLE.format(reason=f"{type(err).__name__} : {err}")) from err
+    # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would
+    # let damaged uploads through revital.photos; the kit draws no raster image: set it back.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     return weasyprint
 
 
