@@ -6,17 +6,22 @@ from revital.calls.models import Application, ApplicationDocument, ApplicationSc
 from revital.communes import versions  # noqa: F401 - registers the version listener
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
 from revital.contributions.models import (
+    AuthorNotice,
     Contribution,
     ModerationDecision,
     Support,
 )
 from revital.db import Base
+from revital.diagnostic.models import Stake, Synthesis
 from revital.geography.models import Place
+from revital.ideas.models import Answer, Axis, Idea
 from revital.journal import automatic  # noqa: F401 - registers the automatic journal entries
 from revital.journal.models import Delivery, Follower, JournalImage, JournalPost
+from revital.lineage.models import Link
 from revital.localgroups.models import LocalGroup, Member
 from revital.mail.models import Outbox
 from revital.photos.models import Photo
+from revital.prioritisation.models import Ballot, BallotChoice, Prioritisation, Score
 from revital.process.models import PhaseTransition, Process
 from revital.students.models import (
     Observation,
@@ -29,6 +34,17 @@ from revital.students.models import (
 from revital.workshops.models import Registration, Workshop, WorkshopDocument, WorkshopPhoto
 
 __all__ = [
+    "Answer",
+    "AuthorNotice",
+    "Axis",
+    "Ballot",
+    "BallotChoice",
+    "Idea",
+    "Link",
+    "Prioritisation",
+    "Score",
+    "Stake",
+    "Synthesis",
     "AccountToken",
     "Application",
     "ApplicationDocument",

@@ -67,13 +67,16 @@ class Contribution(Base):
 
 
 class Support(Base):
-    """A "moi aussi": one per person (account) or browser (cookie) and contribution."""
+    """A "moi aussi": one per person (account) or browser (cookie) and contribution, or idea (one
+    mechanism for both: exactly one of contribution_id and idea_id is set)."""
 
     __tablename__ = "supports"
-    __table_args__ = (UniqueConstraint("contribution_id", "voter"),)
+    __table_args__ = (UniqueConstraint("contribution_id", "voter"),
+                      UniqueConstraint("idea_id", "voter", name="uq_supports_idea_voter"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"))
+    contribution_id: Mapped[int | None] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"))
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
     voter: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -90,3 +93,22 @@ class ModerationDecision(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contribution: Mapped[Contribution] = relationship(back_populates="decisions")
+
+
+class AuthorNotice(Base):
+    """Something to tell the author of a contribution who left an e-mail address (published or
+    refused, linked to a stake, an idea retained…): gathered into one e-mail a day at most per
+    address, then marked sent in the same transaction as that e-mail."""
+
+    __tablename__ = "author_notices"
+    __table_args__ = (Index("ix_author_notices_unsent", "sent_at", "email"),)
+    versioned_commune_id = None
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"))
+    contribution_id: Mapped[int | None] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)  # one French line: what happened, with its link
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

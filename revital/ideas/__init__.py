@@ -1,0 +1,1 @@
+"""Emergence: strategic axes, ideas (pistes d’action), the commune's official answers."""

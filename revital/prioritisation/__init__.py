@@ -1,0 +1,1 @@
+"""Prioritisation of ideas: recorded from a workshop, or an online vote."""
