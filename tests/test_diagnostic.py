@@ -439,3 +439,22 @@ def test_a_hostile_title_is_escaped_everywhere(as_persona, db):
         assert hostile not in html and "<img src=x" not in html, url
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html, url
     assert hostile in [s["title"] for s in get(client, f"/api/communes/{MAIN}/stakes.json").json()["stakes"]]
+
+
+def test_a_published_version_no_longer_names_a_contribution_hidden_since(as_persona, db):
+    client = as_persona("anonymous")
+    version = f"{PUBLIC}/versions/1"
+    with db.session() as session:
+        contribution = session.scalar(select(Contribution).where(Contribution.title == "Plus de médecin depuis 2013"))
+        target = contribution.id
+    assert "Plus de médecin depuis 2013" in parse(get(client, version).text).find(id="contributions-enjeux").text()
+    with db.transaction() as session:
+        session.get(Contribution, target).status = "hidden"
+    page = parse(get(client, version).text)
+    assert "Plus de médecin depuis 2013" not in page.find(id="contributions-enjeux").text()
+    assert f"/communes/{MAIN}/contributions/{target}" not in page.hrefs()
+    # What was published stays: the stake, its counts and its sentence.
+    health = next(a for a in page.find_all("article", **{"class": "stake"})
+                  if a.find("h4").text() == "Le départ des services de santé")
+    assert "Né de 2 contributions" in health.text()
+    assert [a.text() for a in health.find("details").find_all("a")] == ["La boulangerie a fermé"]

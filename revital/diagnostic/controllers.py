@@ -51,7 +51,8 @@ def synthesis_page(request: Request, db, commune, synthesis, status_code: int = 
     published = [v for v in versions if v.status == rules.PUBLISHED]
     if synthesis is not None and synthesis.status == rules.PUBLISHED:
         frozen = services.frozen(synthesis)
-        stakes, figures = frozen["stakes"], frozen["figures"] or services.figures(db, commune)
+        stakes = services.still_public(db, commune.slug, frozen["stakes"])
+        figures = frozen["figures"] or services.figures(db, commune)
     else:
         stakes, figures = services.views(db, commune, services.stakes_of(db, commune.id)), services.figures(db, commune)
     latest = rules.latest_published(versions)

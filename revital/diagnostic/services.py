@@ -246,6 +246,19 @@ def views(db: Session, commune: Commune, stakes: list[Stake]) -> list[dict]:
     return found
 
 
+def still_public(db: Session, slug: str, stakes: list[dict]) -> list[dict]:
+    """Frozen stakes (a snapshot's) with the sources that are still public, as they are now: the
+    counts and the sentence stay as published, but a contribution hidden or erased since (at its
+    author's request, say) is no longer named nor linked."""
+    sources = {i: {kind: [item["id"] for item in items] for kind, items in stake.get("sources", {}).items()}
+               for i, stake in enumerate(stakes)}
+    details = source_details(db, slug, sources)
+    return [{**stake, "sources": {kind: [{**item, **details[(kind, item["id"])], "date": item.get("date")}
+                                         for item in items if (kind, item["id"]) in details]
+                                  for kind, items in stake.get("sources", {}).items()}}
+            for stake in stakes]
+
+
 def figures(db: Session, commune: Commune) -> dict:
     """The figures of participation: published contributions by kind and by theme, the public
     workshops held and closed, the people who came to them, the student weeks and observations."""
