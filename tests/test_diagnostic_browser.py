@@ -96,3 +96,17 @@ def test_drawing_an_area_ticks_the_contributions_inside_it(page, db):  # noqa: F
     assert page.locator("#carte-selection .map-status").inner_text() == (
         f"{n} contribution{'s' if n > 1 else ''} cochée{'s' if n > 1 else ''} dans la zone tracée.")
     assert page.csp_violations == []
+
+
+def test_the_public_page_maps_the_contributions_behind_the_stakes(page):  # noqa: F811
+    page.goto("/communes/saint-etienne-du-valdonnez/diagnostic")
+    container = page.locator("#carte-points .leaflet-container")
+    page.wait_for_selector("#carte-points .leaflet-container[data-loaded=true]")
+    listed = page.locator("#contributions-enjeux li[data-lon]").count()
+    assert listed > 0 and container.get_attribute("data-points") == str(listed)
+    assert page.locator("#carte-points path.leaflet-interactive").count() >= listed
+    page.locator("#carte-points path.leaflet-interactive").last.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.inner_text() in page.locator("#contributions-enjeux").inner_text()
+    assert page.csp_violations == []
