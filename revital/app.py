@@ -46,6 +46,9 @@ from revital.contributions.moderation import ModerationController
 from revital.contributions.pages import ContributionsController, PhotoController
 from revital.contributions.settings import ParticipationController
 from revital.db import Database
+from revital.diagnostic.api import DiagnosticApiController
+from revital.diagnostic.controllers import DiagnosticController
+from revital.diagnostic.manage import DiagnosticAdminController
 from revital.forms import InputMiddleware, provide_form
 from revital.geography.controllers import (
     GeoJSONController,
@@ -189,6 +192,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StudentsApiController,
             WorkspaceController,
             StudentWeeksAdminController,
+            DiagnosticController,
+            DiagnosticAdminController,
+            DiagnosticApiController,
             FeedsController,
             AccountController,
             PasswordResetController,

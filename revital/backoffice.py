@@ -4,6 +4,7 @@ the account page, so that nobody is shown a link that answers 403. Pure: no web,
 from dataclasses import dataclass
 
 from revital.permissions import (
+    MANAGE_DIAGNOSTIC,
     MANAGE_LOCAL_GROUP,
     MANAGE_PERIMETER,
     MANAGE_PLACES,
@@ -40,6 +41,7 @@ COMMUNE_TABS = (
     Tab("ateliers", "Ateliers", "/ateliers", MANAGE_WORKSHOPS),
     Tab("etudiants", "Semaines des étudiants", "/etudiants", MANAGE_STUDENT_WEEKS),
     Tab("moderation", "Modération", "/moderation", MODERATE),
+    Tab("diagnostic", "Diagnostic", "/diagnostic", MANAGE_DIAGNOSTIC),
     Tab("saisie", "Saisie papier", "/saisie", MODERATE),
     Tab("equipe", "Équipe et invitations", "/equipe", MANAGE_TEAM),
     Tab("journal", "Journal", "/journal", WRITE_JOURNAL),

@@ -261,5 +261,8 @@ def load(db: Session) -> bool:
     from revital.students.demo import load as load_students
 
     load_students(db)
+    from revital.diagnostic.demo import load as load_diagnostic
+
+    load_diagnostic(db)
     db.flush()
     return True

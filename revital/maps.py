@@ -45,11 +45,15 @@ VIEW = "communeLayers"
 PERIMETER_EDITOR = "perimeterEditor"
 POINT_PICKER = "pointPicker"
 TERRITORY = "territoryCommunes"
+# Points listed in the page (data-lon, data-lat): shown on the map; areaSelect also ticks the
+# checkboxes of those inside an area drawn with Leaflet.draw.
+POINTS = "pointsList"
+AREA_SELECT = "areaSelect"
 
 # One map per behaviour on a page; the same id in every process, so that any worker's fragment
 # names the map another worker's page holds.
 MAP_IDS = {VIEW: "carte-commune", PERIMETER_EDITOR: "carte-perimetre", POINT_PICKER: "carte-position",
-           TERRITORY: "carte-territoire"}
+           TERRITORY: "carte-territoire", POINTS: "carte-points", AREA_SELECT: "carte-selection"}
 
 
 class LocalMap(folium.Map):
@@ -149,7 +153,7 @@ def cached_map(tiles: Tiles, bbox: tuple, behaviour: str, options_json: str, map
         min_lon, min_lat, max_lon, max_lat = bbox
         m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
     options = json.loads(options_json)
-    if behaviour == PERIMETER_EDITOR:
+    if behaviour in (PERIMETER_EDITOR, AREA_SELECT):
         extra_js, extra_css = [DRAW_JS], [DRAW_CSS]
     elif "contributions" in options:
         extra_js, extra_css = CLUSTER_JS, CLUSTER_CSS

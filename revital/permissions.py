@@ -53,6 +53,7 @@ SEE_INTERNAL_MEETINGS = "see_internal_meetings"
 MANAGE_STUDENT_WEEKS = "manage_student_weeks"
 STUDENT_WORKSPACE = "student_workspace"
 REVIEW_PROPOSALS = "review_proposals"
+MANAGE_DIAGNOSTIC = "manage_diagnostic"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -75,6 +76,9 @@ PERMISSIONS = {
     MANAGE_STUDENT_WEEKS: {COORDINATOR, COMMUNE_ADMIN},
     STUDENT_WORKSPACE: {STUDENT, SUPERVISOR},
     REVIEW_PROPOSALS: {SUPERVISOR},
+    # The stakes and the synthesis of the diagnostic: drawn from the contributions by the local
+    # group's facilitators and the commune (and the coordinator).
+    MANAGE_DIAGNOSTIC: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
 }
 
 # The commune roles each role may grant (by invitation) and take back, in that commune: the

@@ -36,10 +36,10 @@ GRANTS = {
 }
 
 EXPECTED_TABS = {
-    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "saisie", "equipe"],
-    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "saisie", "equipe",
+    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "diagnostic", "saisie", "equipe"],
+    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "diagnostic", "saisie", "equipe",
                     "journal"],
-    FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "moderation", "saisie", "journal"],
+    FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "moderation", "diagnostic", "saisie", "journal"],
     STUDENT: [],
     SUPERVISOR: [],
     PARTNER: [],

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from revital.app import create_app
 from revital.communes.models import Commune
 from revital.contributions.models import Contribution
+from revital.diagnostic.models import Stake
 from revital.geography.models import Place
 from revital.localgroups.models import LocalGroup, Member
 from revital.students.models import Proposal, StudentWeek
@@ -131,6 +132,7 @@ def path_values(db) -> dict:
             "member_id": session.scalar(select(Member.id).join(LocalGroup).where(LocalGroup.commune_id == commune.id)),
             "week_id": session.scalar(select(StudentWeek.id).where(StudentWeek.commune_id == commune.id)),
             "proposal_id": session.scalar(select(Proposal.id).where(Proposal.status == "draft")),
+            "stake_id": session.scalar(select(Stake.id).where(Stake.commune_id == commune.id)),
         }
 
 
@@ -147,6 +149,7 @@ def form_urls(app, values: dict) -> list[str]:
                     .replace("{workshop_id:int}", str(values["workshop_id"]))
                     .replace("{week_id:int}", str(values["week_id"]))
                     .replace("{proposal_id:int}", str(values["proposal_id"]))
+                    .replace("{stake_id:int}", str(values["stake_id"]))
                     .replace("{action:str}", "publish"))
             urls.append(path)
     return sorted(set(urls))
@@ -157,7 +160,7 @@ FIELD_NAMES = ["title", "body", "kind", "category", "where", "lon", "lat", "plac
                "categories", "need_account", "name", "function", "email", "password", "next", "current_password",
                "new_password", "confirm_password", "perimeter", "codes", "insee", "departement", "statut", "cell", "x",
                "starts_on", "ends_on", "school", "programme", "team_name", "brief", "role", "area", "decision", "comment",
-               "action", "text"]
+               "action", "text", "theme", "afom", "priority", "contribution", "stake", "source", "introduction", "note"]
 VALUES = st.one_of(
     st.binary(max_size=40),
     st.text(max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass")),

@@ -77,9 +77,11 @@ def test_the_last_phase_has_no_condition(client, db):
 
 
 def test_links_only_to_pages_that_exist(client):
-    # Of those parts, only the workshops are served yet.
+    # Of those parts, only the workshops and the diagnostic are served yet.
     assert gates.links_for(client.app, replace_slug(MAIN)) == {
-        "workshops": (f"/communes/{MAIN}/ateliers", "Les ateliers et leurs comptes rendus")}
+        "workshops": (f"/communes/{MAIN}/ateliers", "Les ateliers et leurs comptes rendus"),
+        "stakes": (f"/communes/{MAIN}/diagnostic", "Le diagnostic et ses enjeux"),
+        "diagnostic_synthesis": (f"/communes/{MAIN}/diagnostic", "La synthèse du diagnostic")}
 
 
 def replace_slug(slug):

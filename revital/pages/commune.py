@@ -1,6 +1,6 @@
 """The public page of a commune: its presentation, and a panel from each part of the workflow (the
 process, the map of contributions with the perimeter and the places, the local group, the
-partners, the next workshops, the last posts of the journal, the students' works and their layer
+partners, the next workshops, the diagnostic's stakes and synthesis, the last posts of the journal, the students' works and their layer
 on the map). Anonymous visitors get it from a cache, per version of the commune and per hour.
 
 A commune not engaged in the programme (no process) says so plainly: no "Contribuer", no map nor
@@ -15,6 +15,7 @@ from revital.communes import services as communes
 from revital.communes.access import NO_COMMUNE
 from revital.communes.models import Commune
 from revital.contributions.pages import map_panel
+from revital.diagnostic.controllers import public_panel as diagnostic_panel
 from revital.geography.controllers import public_panel as geography_panel
 from revital.journal.controllers import public_panel as journal_panel
 from revital.localgroups.controllers import public_panel as localgroup_panel
@@ -54,6 +55,7 @@ def commune_page(request: Request, db, slug: str) -> Template | Redirect:
         localgroup=localgroup_panel(db, commune),
         journal=journal_panel(db, commune),
         workshops=workshops_panel(db, commune) if engaged else None,
+        diagnostic=diagnostic_panel(db, commune) if engaged else None,
         partners=communes.partners_of(db, commune),
         can_manage=can(principal(request), VIEW_BACKOFFICE, communes.scope_of(db, commune)),
     )

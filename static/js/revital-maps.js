@@ -2,7 +2,8 @@
  * A page's small inline script (with its CSP nonce), rendered by folium (revital/maps.py), calls
  * Revital.run(behaviour, map, baseLayers, options) with a registered behaviour: communeLayers,
  * perimeterEditor (options.blank: start from nothing rather than the commune's perimeter), pointPicker,
- * territoryCommunes. Layers of other parts of the workflow register themselves with
+ * territoryCommunes, pointsList (points listed in the page) and areaSelect (those points, and an
+ * area drawn to tick their checkboxes). Layers of other parts of the workflow register themselves with
  * Revital.addLayer(name, start) (static/js/revital-contributions.js does) and are started by
  * communeLayers for each options[name] the page gives; what they need to know from the server
  * (labels, feed letters) comes in those options. Shared helpers are in Revital.util.
@@ -224,6 +225,120 @@
     });
   }
 
+  /* The points a page lists (elements with data-lon and data-lat, inside the element whose id is
+   * options.list), as circle markers whose popup names them (the text of their data-label, or
+   * of the element itself). The list is the map's accessible alternative. */
+  var POINT_STYLE = { radius: 7, color: "#1f4e79", weight: 2, fillColor: "#4f8fc6", fillOpacity: 0.8 };
+  var CHOSEN_STYLE = { color: "#7a2e00", fillColor: "#f28c28" };
+
+  function listedPoints(map, options) {
+    var list = document.getElementById(options.list);
+    var found = [];
+    if (!list) { return found; }
+    var items = list.querySelectorAll("[data-lon][data-lat]");
+    for (var i = 0; i < items.length; i++) {
+      var lon = parseFloat(items[i].getAttribute("data-lon")), lat = parseFloat(items[i].getAttribute("data-lat"));
+      if (!isFinite(lon) || !isFinite(lat)) { continue; }
+      var marker = L.circleMarker([lat, lon], L.extend({}, POINT_STYLE)).addTo(map);
+      marker.bindPopup(element("p", items[i].getAttribute("data-label") || items[i].textContent.trim()));
+      found.push({ item: items[i], marker: marker, latlng: L.latLng(lat, lon) });
+    }
+    return found;
+  }
+
+  function pointsList(map, baseLayers, options) {
+    var points = listedPoints(map, options);
+    return communeLayers(map, baseLayers, { url: options.url, fit: points.length === 0 }).then(function (layers) {
+      if (points.length) {
+        map.fitBounds(L.latLngBounds(points.map(function (p) { return p.latlng; })), { padding: [24, 24], maxZoom: 17, animate: false });
+      }
+      map.getContainer().setAttribute("data-points", String(points.length));
+      return layers;
+    });
+  }
+
+  /* Ray casting: is the point inside the ring (an array of LatLng)? */
+  function insideRing(latlng, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i].lng, yi = ring[i].lat, xj = ring[j].lng, yj = ring[j].lat;
+      if (((yi > latlng.lat) !== (yj > latlng.lat)) &&
+          (latlng.lng < (xj - xi) * (latlng.lat - yi) / (yj - yi) + xi)) { inside = !inside; }
+    }
+    return inside;
+  }
+
+  function insideShape(latlng, layer) {
+    var rings = layer.getLatLngs();
+    while (rings.length && Array.isArray(rings[0]) && Array.isArray(rings[0][0])) { rings = rings[0]; }
+    if (!rings.length) { return false; }
+    if (!Array.isArray(rings[0])) { rings = [rings]; }
+    if (!insideRing(latlng, rings[0])) { return false; }
+    for (var k = 1; k < rings.length; k++) { if (insideRing(latlng, rings[k])) { return false; } }
+    return true;   // inside the outer ring, in no hole
+  }
+
+  /* The contributions of the page's selection list on the map; drawing an area (polygon or
+   * rectangle, Leaflet.draw as in perimeterEditor) ticks the checkbox of each one inside it, and
+   * says how many in the map's status line. The checkboxes alone work without the map. */
+  function areaSelect(map, baseLayers, options) {
+    frenchDrawTexts();
+    L.drawLocal.draw.toolbar.buttons.polygon = "Tracer une zone de sélection";
+    L.drawLocal.draw.toolbar.buttons.rectangle = "Sélectionner dans un rectangle";
+    L.drawLocal.draw.handlers.polygon.tooltip.end = "Cliquez sur le premier point pour fermer la zone.";
+    var points = listedPoints(map, options);
+    var drawn = new L.FeatureGroup().addTo(map);
+    var live = map.getContainer().closest(".map-live");
+    var status = live && live.querySelector(".map-status");
+    function restyle() {
+      points.forEach(function (p) {
+        var box = p.item.matches("input") ? p.item : p.item.querySelector("input[type=checkbox]");
+        p.marker.setStyle(box && box.checked ? CHOSEN_STYLE : POINT_STYLE);
+      });
+    }
+    map.addControl(new L.Control.Draw({
+      position: "topleft",
+      draw: {
+        polygon: { allowIntersection: false, showArea: false, shapeOptions: STYLES.perimeter },
+        rectangle: { shapeOptions: STYLES.perimeter },
+        polyline: false, circle: false, marker: false, circlemarker: false
+      },
+      edit: false
+    }));
+    map.on(L.Draw.Event.CREATED, function (event) {
+      drawn.clearLayers();
+      drawn.addLayer(event.layer);
+      var ticked = 0;
+      points.forEach(function (p) {
+        if (!insideShape(p.latlng, event.layer)) { return; }
+        var box = p.item.matches("input") ? p.item : p.item.querySelector("input[type=checkbox]");
+        if (box && !box.checked) {
+          box.checked = true;
+          box.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+        ticked += 1;
+      });
+      restyle();
+      if (status) {
+        status.textContent = ticked === 0 ? "Aucune contribution dans la zone tracée." :
+          (ticked === 1 ? "1 contribution cochée dans la zone tracée." : ticked + " contributions cochées dans la zone tracée.");
+      }
+      map.getContainer().setAttribute("data-ticked", String(ticked));
+    });
+    document.addEventListener("change", function (event) {
+      if (event.target && event.target.type === "checkbox") { restyle(); }
+    });
+    restyle();
+    return communeLayers(map, baseLayers, { url: options.url, fit: points.length === 0 }).then(function (layers) {
+      if (points.length) {
+        map.fitBounds(L.latLngBounds(points.map(function (p) { return p.latlng; })), { padding: [24, 24], maxZoom: 18, animate: false });
+      }
+      map.getContainer().setAttribute("data-points", String(points.length));
+      map.getContainer().setAttribute("data-editor", "ready");
+      return layers;
+    });
+  }
+
   /* A picker map is one Tab stop, the map itself, worked with the keys of pointPicker. Its controls
    * (zoom, layers, credits) stay for pointers and leave the Tab order, which Leaflet fills again
    * whenever it redraws them (the credits at each change of base layer). */
@@ -393,7 +508,9 @@
     communeLayers: whenReady(communeLayers),
     perimeterEditor: whenReady(perimeterEditor),
     pointPicker: whenReady(pointPicker),
-    territoryCommunes: whenReady(territoryCommunes)
+    territoryCommunes: whenReady(territoryCommunes),
+    pointsList: whenReady(pointsList),
+    areaSelect: whenReady(areaSelect)
   };
 
   window.Revital = {
