@@ -53,6 +53,7 @@ SEE_INTERNAL_MEETINGS = "see_internal_meetings"
 MANAGE_STUDENT_WEEKS = "manage_student_weeks"
 STUDENT_WORKSPACE = "student_workspace"
 REVIEW_PROPOSALS = "review_proposals"
+MANAGE_PRIORITIES = "manage_priorities"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -75,6 +76,8 @@ PERMISSIONS = {
     MANAGE_STUDENT_WEEKS: {COORDINATOR, COMMUNE_ADMIN},
     STUDENT_WORKSPACE: {STUDENT, SUPERVISOR},
     REVIEW_PROPOSALS: {SUPERVISOR},
+    # The local group and the commune prioritise the ideas: a workshop's scores, or an online vote.
+    MANAGE_PRIORITIES: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
 }
 
 # The commune roles each role may grant (by invitation) and take back, in that commune: the

@@ -18,7 +18,9 @@ def test_checklist_rules():
     assert [c.key for c in checklist(phases.DIAGNOSTIC, Facts())] == ["workshops", "stakes", "diagnostic_synthesis"]
     assert [c.met for c in checklist(phases.DIAGNOSTIC, Facts(stakes=2))] == [False, True, False]
     assert progress(checklist(phases.DIAGNOSTIC, Facts(stakes=2, closed_workshops=1))) == (2, 3)
-    assert progress(checklist(phases.EMERGENCE, Facts(axes=1, retained_ideas=1))) == (2, 2)
+    assert progress(checklist(phases.EMERGENCE, Facts(axes=1, retained_ideas=1))) == (2, 3)
+    assert progress(checklist(phases.EMERGENCE, Facts(axes=1, retained_ideas=1, prioritisations_done=1))) == (3, 3)
+    assert [c.key for c in checklist(phases.EMERGENCE, Facts())] == ["axes", "retained_ideas", "prioritisations"]
     assert [c.key for c in checklist(phases.FEASIBILITY, Facts())] == ["reviewed_sheets"]
     assert [c.key for c in checklist(phases.PROGRAMMING, Facts(published_roadmaps=1))] == ["published_roadmap"]
     assert checklist(phases.IMPLEMENTATION, Facts()) == [] and progress([]) == (0, 0)

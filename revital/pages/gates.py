@@ -8,6 +8,7 @@ the phase panels receive these facts and links through `app.state.gate_facts` an
 override opens them; a condition links to its page only once the application serves that page.
 """
 
+from revital.prioritisation import services as prioritisation
 from revital.process import phases
 from revital.workshops import services as workshops
 
@@ -19,13 +20,17 @@ PLACES = {
     "diagnostic_synthesis": ("/diagnostic", "La synthèse du diagnostic"),
     "axes": ("/pistes", "Les axes et les pistes d’action"),
     "retained_ideas": ("/pistes", "Les pistes d’action"),
+    "prioritisations": ("/priorites", "La hiérarchisation des pistes"),
     "reviewed_sheets": ("/fiches", "Les fiches actions"),
     "published_roadmap": ("/feuille-de-route", "La feuille de route"),
 }
 
 
 def facts_for(db, commune) -> phases.Facts:
-    return phases.Facts(closed_workshops=workshops.closed_with_minutes(db, commune.id, phases.DIAGNOSTIC))
+    return phases.Facts(
+        closed_workshops=workshops.closed_with_minutes(db, commune.id, phases.DIAGNOSTIC),
+        prioritisations_done=prioritisation.done_count(db, commune.id),
+    )
 
 
 def served_paths(app) -> set[str]:
