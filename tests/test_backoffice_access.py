@@ -13,8 +13,8 @@ from tests.dom import parse
 SIGNED_IN = ["resident", "student", "facilitator", "partner", "admin", "other_admin", "coordinator"]
 THIRD = "mont-lozere-et-goulet"
 COMMUNES = [MAIN, OTHER, THIRD]
-TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/ateliers", "/etudiants", "/moderation", "/saisie",
-                "/equipe", "/journal"]
+TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/ateliers", "/etudiants", "/priorites", "/moderation",
+                "/saisie", "/equipe", "/journal"]
 TERRITORY = f"/territoires/{DEMO_SLUG}/gestion/communes"
 DASHBOARD = f"/territoires/{DEMO_SLUG}/gestion"
 PARTNERS = f"/territoires/{DEMO_SLUG}/gestion/partenaires"
