@@ -139,11 +139,9 @@ class PrioritiesAdminController(Controller):
     @post("/{prioritisation_id:int}/{action:str}")
     def act(self, request: Request, db: DB, slug: FromPath[str], prioritisation_id: FromPath[int],
             action: FromPath[str], form: Form) -> Template | Redirect:
-        """ouvrir, clore, publier; scores: a workshop's scores."""
+        """ouvrir, clore, publier."""
         managed = managed_commune(request, db, slug, MANAGE_PRIORITIES)
         p = load(db, managed, prioritisation_id)
-        if action == "scores":
-            return self.record(db, managed, p, form)
         steps = {"ouvrir": (services.open_vote, "ouvert"), "clore": (services.close_vote, "clos"),
                  "publier": (services.publish, "publie")}
         if action not in steps:
@@ -167,7 +165,11 @@ class PrioritiesAdminController(Controller):
                              status_code=404)
         return scores_page(db, managed, p, ok=confirmation(MESSAGES, ok))
 
-    def record(self, db, managed: Managed, p: Prioritisation, form) -> Template | Redirect:
+    @post("/{prioritisation_id:int}/scores")
+    def record(self, request: Request, db: DB, slug: FromPath[str], prioritisation_id: FromPath[int],
+               form: Form) -> Template | Redirect:
+        managed = managed_commune(request, db, slug, MANAGE_PRIORITIES)
+        p = load(db, managed, prioritisation_id)
         if p.method != rules.WORKSHOP:
             return list_page(db, managed, error="Un vote en ligne se compte de lui-même : pas de scores à saisir.",
                              status_code=409)
