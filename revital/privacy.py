@@ -184,6 +184,8 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
     email = normalise(email)
     erased = Erased()
     user = account_of(db, email)
+    # Before the contributions, whose notices would go with them unseen (ON DELETE CASCADE).
+    erased.author_notices = db.execute(delete(AuthorNotice).where(func.lower(AuthorNotice.email) == email)).rowcount
     contributions = db.scalars(contributions_query(user, email)).all()
     photo_ids = [c.photo_id for c in contributions if c.photo_id]
     public = Counter(c.commune_id for c in contributions if c.status == PUBLISHED)
@@ -216,7 +218,6 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
     # Their deliveries go with them (ON DELETE CASCADE): nothing says which entries they were sent.
     erased.followed = db.execute(delete(Follower).where(func.lower(Follower.email) == email)).rowcount
     erased.registrations = workshops.erase_email(db, email)
-    erased.author_notices = db.execute(delete(AuthorNotice).where(func.lower(AuthorNotice.email) == email)).rowcount
     erased.ballots = prioritisation.erase_email(db, email, user.id if user is not None else None)
     # An application belongs to its commune and stays; the person's name and address leave it.
     for application, _, _ in application_rows(db, email):

@@ -382,3 +382,17 @@ def test_the_demo_vote_is_held_over_the_commune_s_ideas(db, ideas):
         assert services.state_of(vote) == "published" and services.voters_count(session, vote) == 12
         assert sum(r.total for r in services.results(session, vote)) <= 120
         assert services.done_count(session, commune_id(db)) == 1
+
+
+def test_erasure_deletes_the_ballots_of_an_address(client, db, ideas):
+    from revital import privacy
+
+    pid = make_vote(db)
+    post(client, f"{PUBLIC}/{pid}/bulletin", {**ballot(ideas, 3, 0, 0), "email": "odette@exemple.fr"})
+    post(client, f"{PUBLIC}/{pid}/bulletin", {**ballot(ideas, 0, 3, 0), "email": "jean@exemple.fr"})
+    with db.session() as session:
+        assert privacy.find(session, "odette@exemple.fr").ballots == 1
+    with db.transaction() as session:
+        assert privacy.erase(session, "odette@exemple.fr").ballots == 1
+    with db.session() as session:
+        assert session.scalars(select(Ballot.voter).where(Ballot.prioritisation_id == pid)).all() == ["email:jean@exemple.fr"]
