@@ -133,6 +133,7 @@ def test_a_ballot_over_the_budget_is_refused_with_what_was_typed(client, db, ide
     response = post(client, f"{PUBLIC}/{pid}/bulletin", ballot(ideas, 7, 4, 0))
     assert response.status_code == 422
     assert "Vous avez réparti 11 points : vous en avez 10 au plus." in text_of(response.text)
+    assert "Ce bulletin en répartit 11 : 1 de trop." in parse(response.text).find(id="budget-left").text()
     form = parse(response.text).find("form", id="ballot-form")
     assert [i.get("value") for i in form.find_all("input") if i.get("type") == "number"] == ["7", "4", "0"]
     assert ballots_count(db, pid) == 0
@@ -149,6 +150,7 @@ def test_an_account_ballot_counts_at_once_and_voting_again_replaces_it(client, d
     assert counted(db, pid) == {voter_of(db, "resident"): {ideas[0]: 6, ideas[1]: 4}}
     page = parse(get(client, f"{PUBLIC}/{pid}").text).find("form", id="ballot-form")
     assert [i.get("value") for i in page.find_all("input") if i.get("type") == "number"] == ["6", "4", ""]
+    assert "Ce bulletin en répartit 10 : il vous en reste 0." in page.find(id="budget-left").text()
     response = post(client, f"{PUBLIC}/{pid}/bulletin", ballot(ideas, 0, 0, 3))
     assert response.headers["location"] == f"{PUBLIC}/{pid}?ok=remplace#bulletin"
     assert counted(db, pid) == {voter_of(db, "resident"): {ideas[2]: 3}}

@@ -58,10 +58,12 @@ def detail_page(request: Request, db, commune, p: Prioritisation, status_code: i
         values = {field_name(i.id): str(mine[i.id]) if i.id in mine else "" for i in ideas}
         values["email"] = ""
     shown = state in (rules.PUBLISHED, rules.RECORDED)
+    typed = [values.get(field_name(i.id), "").strip() for i in ideas]
+    used = sum(int(v) for v in typed if v.isascii() and v.isdigit() and len(v) < 7)
     return page("prioritisation/detail.html", status_code=status_code, commune=commune, territory=commune.territory,
                 demo=commune.territory.is_demo, p=p, state=state, states=rules.STATES, modes=rules.MODES,
                 methods=rules.METHODS, ideas=ideas, values=values, errors=errors or {}, ok=ok,
-                field_name=field_name, signed_in=user is not None, open=rules.accepts_ballots(state),
+                field_name=field_name, signed_in=user is not None, used=used, open=rules.accepts_ballots(state),
                 results=services.results(db, p) if shown else [],
                 voters=services.voters_count(db, p) if shown and p.method == rules.VOTE else 0,
                 rank_options=[(str(n), f"{n}") for n in range(1, min(p.budget, len(ideas)) + 1)],
