@@ -316,6 +316,8 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  candidatures à un appel (comme contact) : {len(found.applications)}")
         for number, commune, call, role in found.applications:
             print(f"    n° {number} — {commune} — « {call} » ({role})")
+        print(f"  nouvelles de leurs contributions (à envoyer ou envoyées) : {found.author_notices}")
+        print(f"  bulletins de vote sur les pistes d’action : {found.ballots}")
         if args.personal_command == "erase":
             if not args.yes:
                 print("Rien n’a été effacé : ajoutez --yes pour effacer tout cela"
@@ -332,6 +334,9 @@ def cmd_personal_data(args, settings: Settings) -> int:
                   f"le suivi de {erased.followed} journal(aux) de bord, {erased.registrations} inscription(s) à des ateliers, "
                   f"{erased.student_weeks} participation(s) à une semaine d’étudiants, "
                   f"{erased.observations} observation(s) d’étudiants.")
+            if erased.author_notices or erased.ballots:
+                print(f"Effacé aussi : {erased.author_notices} nouvelle(s) de leurs contributions, "
+                      f"{erased.ballots} bulletin(s) de vote.")
             if erased.proposals:
                 print(f"{erased.proposals} proposition(s) d’étudiants gardée(s), œuvre de l’équipe, "
                       "sans plus de lien avec le compte.")

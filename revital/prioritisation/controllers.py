@@ -100,11 +100,11 @@ class PrioritiesController(Controller):
         user = current_user(request)
         email, email_error = (None, None) if user else rules.clean_email(form.get("email"))
         values["email"] = email or ""
-        errors = {}
+        errors, status_code = {}, 422
         if form.unreadable:
             errors["form"] = UNREADABLE
         elif not rules.accepts_ballots(services.state_of(p)):
-            errors["form"] = "Ce vote n’est pas ouvert : votre bulletin n’a pas été enregistré."
+            errors["form"], status_code = "Ce vote n’est pas ouvert : votre bulletin n’a pas été enregistré.", 409
         else:
             try:
                 choices = rules.read_ballot(p.mode, typed, [i.id for i in ideas], p.budget)
@@ -113,8 +113,7 @@ class PrioritiesController(Controller):
             if email_error:
                 errors["email"] = email_error
         if errors:
-            return detail_page(request, db, commune, p, 409 if "pas ouvert" in errors.get("form", "") else 422,
-                               values, errors)
+            return detail_page(request, db, commune, p, status_code, values, errors)
         voter = services.user_voter(user.id) if user else services.email_voter(email)
         try:
             cast = services.cast(db, p, voter, choices, email=email)
