@@ -15,6 +15,7 @@ from revital.accounts.models import User
 from revital.communes.models import Commune
 from revital.db import utcnow
 from revital.ideas.models import Idea
+from revital.journal.models import JournalPost
 from revital.mail.models import Outbox
 from revital.pages import gates
 from revital.prioritisation import demo as prioritisation_demo
@@ -341,6 +342,9 @@ def test_a_vote_from_creation_to_published_results(client, db, ideas):
     with db.session() as session:
         assert gates.facts_for(session, session.get(Commune, commune_id(db))).prioritisations_done == 1
     assert post(client, f"{ADMIN}/{pid}/publier").status_code == 409
+    with db.session() as session:  # the journal announces it, once
+        assert session.scalars(select(JournalPost.body).where(JournalPost.kind == "prioritisation")).all() == [
+            f"2 bulletins ont été comptés.\n\n[Les résultats]({PUBLIC}/{pid})"]
 
 
 def test_a_workshop_s_scores(client, db, ideas):

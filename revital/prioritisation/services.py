@@ -19,12 +19,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from revital import signing
+from revital.communes.models import Commune
 from revital.db import utcnow
 from revital.ideas.models import OPEN as IDEA_OPEN
 from revital.ideas.models import RETAINED, Idea
+from revital.journal import services as journal
 from revital.mail import outbox
 from revital.prioritisation import rules
 from revital.prioritisation.models import Ballot, BallotChoice, Prioritisation, Score
+from revital.text import count_fr
 from revital.workshops.models import Workshop
 
 CONFIRMATION = "ballot-confirmation"
@@ -115,6 +118,14 @@ def publish(db: Session, p: Prioritisation, now: datetime | None = None) -> None
         raise rules.BallotRefused("Les résultats se publient une fois le vote clos, une seule fois.")
     p.status = rules.CLOSED
     p.results_published_at = p.updated_at = now or utcnow()
+    tell_journal(db, p, count_fr(voters_count(db, p), "bulletin a été compté.", "bulletins ont été comptés."))
+
+
+def tell_journal(db: Session, p: Prioritisation, what: str) -> None:
+    """The commune's journal announces the results (once: when they are first published)."""
+    slug = db.scalar(select(Commune.slug).where(Commune.id == p.commune_id))
+    journal.record(db, p.commune_id, "prioritisation", f"Hiérarchisation des pistes : {p.title}",
+                   f"{what}\n\n[Les résultats](/communes/{slug}/priorites/{p.id})")
 
 
 def scores_of(db: Session, p: Prioritisation) -> dict[int, int]:
@@ -129,7 +140,9 @@ def record_scores(db: Session, p: Prioritisation, scores: dict[int, int]) -> Non
     db.add_all([Score(prioritisation_id=p.id, idea_id=idea, value=value) for idea, value in scores.items()])
     now = utcnow()
     p.status, p.updated_at = rules.CLOSED, now
-    p.results_published_at = p.results_published_at or now
+    if p.results_published_at is None:
+        p.results_published_at = now
+        tell_journal(db, p, "Les scores de l’atelier de priorisation sont publiés.")
 
 
 # --- ballots --------------------------------------------------------------------------------------
