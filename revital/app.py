@@ -43,6 +43,8 @@ from revital.communes.versions import Versions, forget_on_change
 from revital.contributions.api import ContributionsApiController
 from revital.contributions.contribute import ContributeController
 from revital.contributions.moderation import ModerationController
+from revital.contributions.notices import AuthorDigestJob
+from revital.contributions.unsubscribe import AuthorNoticesController
 from revital.contributions.pages import ContributionsController, PhotoController
 from revital.contributions.settings import ParticipationController
 from revital.db import Database
@@ -71,6 +73,8 @@ from revital.pages.overview import OverviewController
 from revital.pages.partner import PartnerPageController
 from revital.pages.places import PlaceDeletionController
 from revital.pages.territory import TerritoryPageController
+from revital.prioritisation.controllers import PrioritiesController
+from revital.prioritisation.manage import PrioritiesAdminController
 from revital.process.controllers import PhaseController
 from revital.routes import provide_db
 from revital.settings import PROJECT_DIR, Settings
@@ -90,6 +94,7 @@ from revital.workshops.kit import KitController
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 ONE_CLICK_STOP = r"^/communes/[^/]+/journal/arreter/[^/]+$"
+AUTHOR_STOP = r"^/contributions/arreter/[^/]+$"
 STATIC_DIR = PROJECT_DIR / "static"
 
 
@@ -136,8 +141,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         sessions, throttle = DatabaseSessions(db, timeouts), DatabaseThrottle(db)
 
     pages = PageCache()
-    # The sender's loop also queues the journal's weekly digests (revital.journal.followers).
-    mail = sender_for(settings, db, jobs=[DigestJob(db, settings)])
+    # The sender's loop also queues the journal's weekly digests (revital.journal.followers) and
+    # the authors' daily digests (revital.contributions.notices).
+    mail = sender_for(settings, db, jobs=[DigestJob(db, settings), AuthorDigestJob(db, settings)])
     forget_on_change(pages.recent)  # a change made by this process shows at once in its own pages
 
     def startup() -> None:
@@ -179,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ContributionsApiController,
             PhotoController,
             ModerationController,
+            AuthorNoticesController,
             PaperEntryController,
             WorkshopEntryController,
             KitController,
@@ -195,6 +202,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DiagnosticController,
             DiagnosticAdminController,
             DiagnosticApiController,
+            PrioritiesController,
+            PrioritiesAdminController,
             FeedsController,
             AccountController,
             PasswordResetController,
@@ -222,7 +231,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_samesite="lax",
             # Mail clients stop a digest in one click (RFC 8058: a POST without any token of ours);
             # the signed link in the address is the proof (revital.journal.controllers).
-            exclude=[ONE_CLICK_STOP],
+            exclude=[ONE_CLICK_STOP, AUTHOR_STOP],
         ),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=allowed_hosts(settings)),
         template_config=TemplateConfig(

@@ -83,6 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     digest.add_argument("--force", action="store_true",
                         help="whatever the weekly schedule (an entry is still never sent twice)")
 
+    contributions = commands.add_parser("contributions", help="the contributions and their authors")
+    contributions_commands = contributions.add_subparsers(dest="contributions_command", required=True)
+    author_notices = contributions_commands.add_parser(
+        "notices", help="queue the authors' daily digests due now (the background sender does it too)")
+    author_notices.add_argument("--force", action="store_true",
+                                help="whatever the 24 hours since the last digest (a notice is still never sent twice)")
+
     args = parser.parse_args(argv)
     import revital.models  # noqa: F401 - every model, and the version listener, once at start-up
 
@@ -97,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         "personal-data": cmd_personal_data,
         "mail": cmd_mail,
         "journal": cmd_journal,
+        "contributions": cmd_contributions,
     }[args.command]
     return handler(args, settings) or 0
 
@@ -308,6 +316,8 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  candidatures à un appel (comme contact) : {len(found.applications)}")
         for number, commune, call, role in found.applications:
             print(f"    n° {number} — {commune} — « {call} » ({role})")
+        print(f"  nouvelles de leurs contributions (à envoyer ou envoyées) : {found.author_notices}")
+        print(f"  bulletins de vote sur les pistes d’action : {found.ballots}")
         if args.personal_command == "erase":
             if not args.yes:
                 print("Rien n’a été effacé : ajoutez --yes pour effacer tout cela"
@@ -324,6 +334,9 @@ def cmd_personal_data(args, settings: Settings) -> int:
                   f"le suivi de {erased.followed} journal(aux) de bord, {erased.registrations} inscription(s) à des ateliers, "
                   f"{erased.student_weeks} participation(s) à une semaine d’étudiants, "
                   f"{erased.observations} observation(s) d’étudiants.")
+            if erased.author_notices or erased.ballots:
+                print(f"Effacé aussi : {erased.author_notices} nouvelle(s) de leurs contributions, "
+                      f"{erased.ballots} bulletin(s) de vote.")
             if erased.proposals:
                 print(f"{erased.proposals} proposition(s) d’étudiants gardée(s), œuvre de l’équipe, "
                       "sans plus de lien avec le compte.")
@@ -383,6 +396,19 @@ def cmd_journal(args, settings: Settings) -> int:
     finally:
         database.dispose()
     print(f"{queued} e-mail(s) de nouvelles du journal mis dans la file d’envoi.")
+    return 0
+
+
+def cmd_contributions(args, settings: Settings) -> int:
+    from revital.contributions.notices import send_author_digests
+    from revital.db import Database
+
+    database = Database(settings.database_url)
+    try:
+        queued = send_author_digests(database, settings, force=args.force)
+    finally:
+        database.dispose()
+    print(f"{queued} e-mail(s) aux auteurs de contributions mis dans la file d’envoi.")
     return 0
 
 

@@ -265,4 +265,9 @@ def load(db: Session) -> bool:
 
     load_diagnostic(db)
     db.flush()
+    # After the demos that write ideas: the vote is held over the commune's ideas as loaded.
+    from revital.prioritisation.demo import load as load_prioritisation
+
+    load_prioritisation(db)
+    db.flush()
     return True

@@ -54,6 +54,7 @@ MANAGE_STUDENT_WEEKS = "manage_student_weeks"
 STUDENT_WORKSPACE = "student_workspace"
 REVIEW_PROPOSALS = "review_proposals"
 MANAGE_DIAGNOSTIC = "manage_diagnostic"
+MANAGE_PRIORITIES = "manage_priorities"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -79,6 +80,8 @@ PERMISSIONS = {
     # The stakes and the synthesis of the diagnostic: drawn from the contributions by the local
     # group's facilitators and the commune (and the coordinator).
     MANAGE_DIAGNOSTIC: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
+    # The local group and the commune prioritise the ideas: a workshop's scores, or an online vote.
+    MANAGE_PRIORITIES: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
 }
 
 # The commune roles each role may grant (by invitation) and take back, in that commune: the

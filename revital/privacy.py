@@ -7,7 +7,9 @@ contributions, their open sign-in sessions and the sign-in attempts counted unde
 address. Erasure deletes all of it but the account, which goes too when asked; the counts of the
 contributions they supported go down, and the open-data feeds are told what changed. The e-mails
 of the outbox addressed to them, waiting or sent, and the password-reset links sent to them, are
-found and erased too. So are the journals they follow by e-mail (with the entries sent to them).
+found and erased too. So are the journals they follow by e-mail (with the entries sent to them),
+the notices kept to tell them what became of their contributions, and their ballots in the votes
+on ideas (by address, or by account).
 
 Journal posts are the commune's publication, signed by the commune: the account that wrote one
 is only linked to it (shown to the person here); erasure keeps the post and drops the link. So do
@@ -31,7 +33,7 @@ from sqlalchemy.orm import Session
 from revital.accounts.models import AccountToken, Throttle, User, UserSession
 from revital.calls.models import Application, Call
 from revital.communes.models import Commune
-from revital.contributions.models import Contribution, Support
+from revital.contributions.models import AuthorNotice, Contribution, Support
 from revital.contributions.rules import PUBLISHED
 from revital.contributions.services import published_changed
 from revital.journal.models import Follower, JournalPost
@@ -39,6 +41,7 @@ from revital.localgroups.models import LocalGroup, Member
 from revital.mail.models import Outbox
 from revital.permissions import ROLE_LABELS
 from revital.photos.models import Photo
+from revital.prioritisation import services as prioritisation
 from revital.students import services as students
 from revital.workshops import services as workshops
 from revital.workshops.models import Registration, Workshop
@@ -64,6 +67,8 @@ class PersonalData:
     student_weeks: list[tuple[int, str, str, str]] = field(default_factory=list)  # week id, commune, title, role
     observations: list[tuple[int, str, str]] = field(default_factory=list)  # id, commune, title (student weeks)
     proposals: list[tuple[int, str, str]] = field(default_factory=list)  # id, commune, title (students' proposals)
+    author_notices: int = 0  # what to tell them of their contributions, sent or waiting
+    ballots: int = 0  # their ballots in the votes on ideas
 
 
 @dataclass
@@ -82,6 +87,8 @@ class Erased:
     student_weeks: int = 0  # memberships of a student week's team
     observations: int = 0  # field observations of a student week (with their photos)
     proposals: int = 0  # students' proposals kept, no longer linked to the account
+    author_notices: int = 0
+    ballots: int = 0
     account: bool = False
 
 
@@ -155,6 +162,9 @@ def find(db: Session, email: str) -> PersonalData:
                       .where(Registration.email == email).order_by(Registration.id)).all()
     found.registrations = [(number, name, title, REGISTRATION_STATUSES.get(status, status))
                            for number, name, title, status in rows]
+    found.author_notices = db.scalar(select(func.count()).select_from(AuthorNotice)
+                                     .where(func.lower(AuthorNotice.email) == email))
+    found.ballots = prioritisation.ballots_count(db, email, user.id if user is not None else None)
     return found
 
 
@@ -174,6 +184,8 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
     email = normalise(email)
     erased = Erased()
     user = account_of(db, email)
+    # Before the contributions, whose notices would go with them unseen (ON DELETE CASCADE).
+    erased.author_notices = db.execute(delete(AuthorNotice).where(func.lower(AuthorNotice.email) == email)).rowcount
     contributions = db.scalars(contributions_query(user, email)).all()
     photo_ids = [c.photo_id for c in contributions if c.photo_id]
     public = Counter(c.commune_id for c in contributions if c.status == PUBLISHED)
@@ -206,6 +218,7 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
     # Their deliveries go with them (ON DELETE CASCADE): nothing says which entries they were sent.
     erased.followed = db.execute(delete(Follower).where(func.lower(Follower.email) == email)).rowcount
     erased.registrations = workshops.erase_email(db, email)
+    erased.ballots = prioritisation.erase_email(db, email, user.id if user is not None else None)
     # An application belongs to its commune and stays; the person's name and address leave it.
     for application, _, _ in application_rows(db, email):
         for prefix, _ in CONTACTS:

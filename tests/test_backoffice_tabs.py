@@ -36,10 +36,11 @@ GRANTS = {
 }
 
 EXPECTED_TABS = {
-    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "diagnostic", "saisie", "equipe"],
-    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "diagnostic", "saisie", "equipe",
-                    "journal"],
-    FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "moderation", "diagnostic", "saisie", "journal"],
+    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "saisie", "moderation", "etudiants",
+                  "diagnostic", "priorites", "equipe"],
+    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "saisie", "moderation", "etudiants",
+                    "diagnostic", "priorites", "equipe", "journal"],
+    FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "saisie", "moderation", "diagnostic", "priorites", "journal"],
     STUDENT: [],
     SUPERVISOR: [],
     PARTNER: [],

@@ -7,6 +7,7 @@ form of the application.
 
 import os
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -121,9 +122,22 @@ def path_values(db) -> dict:
     from tests.test_workshop_entry import make_workshop
 
     held = make_workshop(db)  # started: its paper entry takes sheets
+    with db.transaction() as session:  # two ideas and an open vote on them (revital.prioritisation)
+        from revital.db import utcnow
+        from revital.ideas.models import Idea
+        from revital.prioritisation.models import Prioritisation
+
+        commune = session.scalar(select(Commune).where(Commune.slug == MAIN))
+        session.add_all([Idea(commune_id=commune.id, title=f"Piste {n}", status="open") for n in (1, 2)])
+        vote = Prioritisation(commune_id=commune.id, method="vote", title="Vote", mode="points", budget=5, status="open",
+                              opens_at=utcnow(), closes_at=utcnow() + timedelta(days=3))
+        session.add(vote)
+        session.flush()
+        vote_id = vote.id
     with db.session() as session:
         commune = session.scalar(select(Commune).where(Commune.slug == MAIN))
         return {
+            "prioritisation_id": vote_id,
             "workshop_id": held,
             "slug": MAIN,
             "territory": commune.territory.slug,
@@ -150,6 +164,7 @@ def form_urls(app, values: dict) -> list[str]:
                     .replace("{week_id:int}", str(values["week_id"]))
                     .replace("{proposal_id:int}", str(values["proposal_id"]))
                     .replace("{stake_id:int}", str(values["stake_id"]))
+                    .replace("{prioritisation_id:int}", str(values["prioritisation_id"]))
                     .replace("{action:str}", "publish"))
             urls.append(path)
     return sorted(set(urls))
@@ -160,7 +175,9 @@ FIELD_NAMES = ["title", "body", "kind", "category", "where", "lon", "lat", "plac
                "categories", "need_account", "name", "function", "email", "password", "next", "current_password",
                "new_password", "confirm_password", "perimeter", "codes", "insee", "departement", "statut", "cell", "x",
                "starts_on", "ends_on", "school", "programme", "team_name", "brief", "role", "area", "decision", "comment",
-               "action", "text", "theme", "afom", "priority", "contribution", "stake", "source", "introduction", "note"]
+               "action", "text", "theme", "afom", "priority", "contribution", "stake", "source", "introduction", "note",
+               "method", "mode", "budget", "workshop", "opens_date", "opens_time", "closes_date", "closes_time",
+               "idea-1", "idea-2"]
 VALUES = st.one_of(
     st.binary(max_size=40),
     st.text(max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass")),
@@ -252,7 +269,7 @@ def test_no_page_answers_5xx_whatever_the_address(coordinator_client, db):
             name = match.group(1)
             known = {"slug": values["territory"] if path.startswith("/territoires") else values["slug"],
                      "contribution_id": values["contribution_id"], "place_id": values["place_id"],
-                     "workshop_id": values["workshop_id"]}
+                     "workshop_id": values["workshop_id"], "prioritisation_id": values["prioritisation_id"]}
             return str(known[name]) if keep and name in known else quote(segment, safe="%")
 
         import re

@@ -18,7 +18,9 @@ def test_checklist_rules():
     assert [c.key for c in checklist(phases.DIAGNOSTIC, Facts())] == ["workshops", "stakes", "diagnostic_synthesis"]
     assert [c.met for c in checklist(phases.DIAGNOSTIC, Facts(stakes=2))] == [False, True, False]
     assert progress(checklist(phases.DIAGNOSTIC, Facts(stakes=2, closed_workshops=1))) == (2, 3)
-    assert progress(checklist(phases.EMERGENCE, Facts(axes=1, retained_ideas=1))) == (2, 2)
+    assert progress(checklist(phases.EMERGENCE, Facts(axes=1, retained_ideas=1))) == (2, 3)
+    assert progress(checklist(phases.EMERGENCE, Facts(axes=1, retained_ideas=1, prioritisations_done=1))) == (3, 3)
+    assert [c.key for c in checklist(phases.EMERGENCE, Facts())] == ["axes", "retained_ideas", "prioritisations"]
     assert [c.key for c in checklist(phases.FEASIBILITY, Facts())] == ["reviewed_sheets"]
     assert [c.key for c in checklist(phases.PROGRAMMING, Facts(published_roadmaps=1))] == ["published_roadmap"]
     assert checklist(phases.IMPLEMENTATION, Facts()) == [] and progress([]) == (0, 0)
@@ -32,11 +34,14 @@ def test_on_the_public_commune_page(as_persona, persona):
     dom = parse(get(as_persona(persona), f"/communes/{MAIN}").text)
     box = dom.find(id="conditions")
     assert box.find("h3").text() == "Conditions pour passer à « Faisabilité »"
-    assert "0 sur 2 condition remplie." in box.text()
+    assert "0 sur 3 condition remplie." in box.text()
     assert items(dom) == [
         ("unmet", "○ Pas encore remplie : Au moins un axe stratégique défini (cette étape arrive bientôt dans Revital)"),
         ("unmet", "○ Pas encore remplie : Au moins une piste d’action retenue (cette étape arrive bientôt dans Revital)"),
+        ("unmet", "○ Pas encore remplie : Une hiérarchisation des pistes faite (atelier ou vote) — La hiérarchisation "
+                  "des pistes"),
     ]
+    assert box.hrefs() == [f"/communes/{MAIN}/priorites"]
 
 
 def test_in_the_back_office(client):
@@ -53,12 +58,12 @@ def test_met_conditions_and_their_links(client, monkeypatch):
     monkeypatch.setattr(client.app.state, "served_paths", {"/communes/{slug:str}/pistes"}, raising=False)
     sign_in_as(client, PERSONAS["resident"])
     dom = parse(get(client, f"/communes/{MAIN}").text)
-    assert "1 sur 2 condition remplie." in dom.find(id="conditions").text()
+    assert "1 sur 3 condition remplie." in dom.find(id="conditions").text()
     assert items(dom)[0] == ("met", "✓ Remplie : Au moins un axe stratégique défini — Les axes et les pistes d’action")
     assert dom.find(id="conditions").hrefs() == [f"/communes/{MAIN}/pistes", f"/communes/{MAIN}/pistes"]
     territory = parse(get(client, "/territoires/pays-des-sources-demo").text)
     row = next(tr for tr in territory.find("tbody").find_all("tr") if tr.find("th").find("a").text() == "Saint-Étienne-du-Valdonnez")
-    assert [td.text() for td in row.find_all("td")][2] == "1 sur 2"
+    assert [td.text() for td in row.find_all("td")][2] == "1 sur 3"
 
 
 def test_the_last_phase_has_no_condition(client, db):
@@ -77,11 +82,12 @@ def test_the_last_phase_has_no_condition(client, db):
 
 
 def test_links_only_to_pages_that_exist(client):
-    # Of those parts, only the workshops and the diagnostic are served yet.
+    # Of those parts, the workshops, the diagnostic and the prioritisations are served yet.
     assert gates.links_for(client.app, replace_slug(MAIN)) == {
         "workshops": (f"/communes/{MAIN}/ateliers", "Les ateliers et leurs comptes rendus"),
         "stakes": (f"/communes/{MAIN}/diagnostic", "Le diagnostic et ses enjeux"),
-        "diagnostic_synthesis": (f"/communes/{MAIN}/diagnostic", "La synthèse du diagnostic")}
+        "diagnostic_synthesis": (f"/communes/{MAIN}/diagnostic", "La synthèse du diagnostic"),
+        "prioritisations": (f"/communes/{MAIN}/priorites", "La hiérarchisation des pistes")}
 
 
 def replace_slug(slug):

@@ -30,6 +30,7 @@ ALL_MET = Facts(
     has_diagnostic_synthesis=True,
     axes=2,
     retained_ideas=4,
+    prioritisations_done=1,
     reviewed_sheets=1,
     published_roadmaps=1,
 )
@@ -39,6 +40,7 @@ NO_STAKES = "Aucun enjeu n’a encore été dégagé du diagnostic."
 NO_SYNTHESIS = "La synthèse du diagnostic n’est pas rédigée."
 NO_AXES = "Aucun axe stratégique n’est défini."
 NO_IDEAS = "Aucune piste d’action n’est retenue."
+NO_PRIORITIES = "Les pistes d’action n’ont pas encore été hiérarchisées (atelier ou vote)."
 NO_REVIEW = "Aucune fiche action n’a reçu l’avis d’un partenaire technique."
 NO_ROADMAP = "La feuille de route n’est pas publiée."
 
@@ -129,21 +131,24 @@ def test_emergence_met():
 
 
 def test_feasibility_none_met():
-    assert unmet_conditions(FEASIBILITY, Facts()) == [NO_AXES, NO_IDEAS]
+    assert unmet_conditions(FEASIBILITY, Facts()) == [NO_AXES, NO_IDEAS, NO_PRIORITIES]
 
 
 def test_feasibility_partly_met():
-    assert unmet_conditions(FEASIBILITY, Facts(axes=1)) == [NO_IDEAS]
-    assert unmet_conditions(FEASIBILITY, Facts(retained_ideas=2)) == [NO_AXES]
+    assert unmet_conditions(FEASIBILITY, Facts(axes=1)) == [NO_IDEAS, NO_PRIORITIES]
+    assert unmet_conditions(FEASIBILITY, Facts(retained_ideas=2)) == [NO_AXES, NO_PRIORITIES]
+    assert unmet_conditions(FEASIBILITY, Facts(axes=1, retained_ideas=1)) == [NO_PRIORITIES]
+    assert unmet_conditions(FEASIBILITY, Facts(prioritisations_done=1)) == [NO_AXES, NO_IDEAS]
 
 
 def test_feasibility_met():
-    assert unmet_conditions(FEASIBILITY, Facts(axes=1, retained_ideas=1)) == []
+    assert unmet_conditions(FEASIBILITY, Facts(axes=1, retained_ideas=1, prioritisations_done=1)) == []
 
 
 def test_feasibility_ignores_emergence_facts():
     # Each gate only looks at its own facts.
-    assert unmet_conditions(FEASIBILITY, Facts(stakes=5, has_diagnostic_synthesis=True)) == [NO_AXES, NO_IDEAS]
+    assert unmet_conditions(FEASIBILITY, Facts(stakes=5, has_diagnostic_synthesis=True)) == [NO_AXES, NO_IDEAS,
+                                                                                             NO_PRIORITIES]
 
 
 def test_programming_not_met():
@@ -209,7 +214,7 @@ def test_refusal_names_only_the_unmet_conditions():
     "current, unmet",
     [
         (DIAGNOSTIC, [NO_STAKES, NO_SYNTHESIS]),
-        (EMERGENCE, [NO_AXES, NO_IDEAS]),
+        (EMERGENCE, [NO_AXES, NO_IDEAS, NO_PRIORITIES]),
         (FEASIBILITY, [NO_REVIEW]),
         (PROGRAMMING, [NO_ROADMAP]),
     ],
@@ -335,6 +340,7 @@ facts_strategy = st.builds(
     has_diagnostic_synthesis=st.booleans(),
     axes=st.integers(min_value=-3, max_value=5),
     retained_ideas=st.integers(min_value=-3, max_value=5),
+    prioritisations_done=st.integers(min_value=-3, max_value=5),
     reviewed_sheets=st.integers(min_value=-3, max_value=5),
     published_roadmaps=st.integers(min_value=-3, max_value=5),
 )

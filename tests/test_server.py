@@ -326,3 +326,44 @@ def test_50_registrations_at_once_for_20_places(served, shared_db):
     finally:
         for client in browsers:
             client.close()
+
+
+def test_32_ballots_at_once_then_one_address_10_times(served, shared_db):
+    from datetime import timedelta
+
+    from revital.db import utcnow
+    from revital.ideas.models import Idea
+    from revital.mail.models import Outbox
+    from revital.prioritisation.models import Ballot, BallotChoice, Prioritisation
+
+    with shared_db.transaction() as session:
+        commune = session.scalar(select(Commune).where(Commune.slug == MAIN))
+        ideas = [Idea(commune_id=commune.id, title=f"Piste {n}", status="open") for n in range(3)]
+        vote = Prioritisation(commune_id=commune.id, method="vote", title="Vote très suivi", mode="points", budget=10,
+                              status="open", opens_at=utcnow() - timedelta(days=1), closes_at=utcnow() + timedelta(days=3))
+        session.add_all([*ideas, vote])
+        session.flush()
+        vote_id, idea_ids = vote.id, [i.id for i in ideas]
+    page = f"/communes/{MAIN}/priorites/{vote_id}"
+    browsers = []
+    try:
+        browsers = [browser(served, page) for _ in range(32)]
+
+        def vote_as(client, email, points):
+            return client.post(page + "/bulletin", data={"_csrf_token": client.cookies["revital_csrf"], "email": email,
+                                                         f"idea-{idea_ids[0]}": str(points)}).status_code
+
+        assert at_once(32, lambda i: vote_as(browsers[i], f"votant{i}@exemple.fr", 1 + i % 10)) == [303] * 32
+        assert at_once(10, lambda i: vote_as(browsers[i], "meme@exemple.fr", 1 + i)) == [303] * 10
+        with shared_db.session() as session:
+            voters = session.scalars(select(Ballot.voter).where(Ballot.prioritisation_id == vote_id)).all()
+            assert len(voters) == 33 and voters.count("email:meme@exemple.fr") == 1
+            same = session.scalar(select(Ballot.id).where(Ballot.voter == "email:meme@exemple.fr"))
+            assert session.scalar(select(func.count()).select_from(BallotChoice)
+                                  .where(BallotChoice.ballot_id == same)) == 1
+            assert session.scalar(select(func.count()).select_from(Outbox).where(
+                Outbox.kind == "ballot-confirmation")) == 42  # each ballot asks for its confirmation
+        assert browsers[0].get("/health").status_code == 200
+    finally:
+        for client in browsers:
+            client.close()

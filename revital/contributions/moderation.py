@@ -7,7 +7,7 @@ from litestar.response import Redirect, Template
 
 from revital import maps
 from revital.communes.access import Managed, managed_commune
-from revital.contributions import intake, rules, services
+from revital.contributions import intake, notices, rules, services
 from revital.contributions.rules import PENDING, QUEUE_TABS
 from revital.forms import UNREADABLE, Form
 from revital.permissions import MODERATE
@@ -60,6 +60,8 @@ class ModerationController(Controller):
             if "reason" in form.unreadable:
                 raise rules.ModerationRefused(UNREADABLE)
             services.moderate(db, contribution, action, reason, managed.user)
+            # The author who left an address hears of it in their next daily digest.
+            notices.moderated(db, request.app.state.settings.base_url, commune, contribution, action, reason)
         except rules.ModerationRefused as refused:
             db.rollback()
             return queue_page(managed, db, back, 422, error=str(refused), error_id=contribution_id,

@@ -9,6 +9,7 @@ override opens them; a condition links to its page only once the application ser
 """
 
 from revital.diagnostic import services as diagnostic
+from revital.prioritisation import services as prioritisation
 from revital.process import phases
 from revital.workshops import services as workshops
 
@@ -20,15 +21,19 @@ PLACES = {
     "diagnostic_synthesis": ("/diagnostic", "La synthèse du diagnostic"),
     "axes": ("/pistes", "Les axes et les pistes d’action"),
     "retained_ideas": ("/pistes", "Les pistes d’action"),
+    "prioritisations": ("/priorites", "La hiérarchisation des pistes"),
     "reviewed_sheets": ("/fiches", "Les fiches actions"),
     "published_roadmap": ("/feuille-de-route", "La feuille de route"),
 }
 
 
 def facts_for(db, commune) -> phases.Facts:
-    return phases.Facts(closed_workshops=workshops.closed_with_minutes(db, commune.id, phases.DIAGNOSTIC),
-                        stakes=diagnostic.stake_count(db, commune.id),
-                        has_diagnostic_synthesis=diagnostic.has_published(db, commune.id))
+    return phases.Facts(
+        closed_workshops=workshops.closed_with_minutes(db, commune.id, phases.DIAGNOSTIC),
+        stakes=diagnostic.stake_count(db, commune.id),
+        has_diagnostic_synthesis=diagnostic.has_published(db, commune.id),
+        prioritisations_done=prioritisation.done_count(db, commune.id),
+    )
 
 
 def served_paths(app) -> set[str]:

@@ -42,6 +42,7 @@ class Facts:
     has_diagnostic_synthesis: bool = False
     axes: int = 0
     retained_ideas: int = 0
+    prioritisations_done: int = 0  # workshops' recorded scores, or votes with published results
     reviewed_sheets: int = 0
     published_roadmaps: int = 0
 
@@ -100,6 +101,9 @@ def gate(to_phase: str, facts: Facts) -> list[Condition]:
                       "Aucun axe stratégique n’est défini."),
             Condition("retained_ideas", "Au moins une piste d’action retenue", facts.retained_ideas >= 1,
                       "Aucune piste d’action n’est retenue."),
+            Condition("prioritisations", "Une hiérarchisation des pistes faite (atelier ou vote)",
+                      facts.prioritisations_done >= 1,
+                      "Les pistes d’action n’ont pas encore été hiérarchisées (atelier ou vote)."),
         ]
     if to_phase == PROGRAMMING:
         return [Condition("reviewed_sheets", "Au moins une fiche action examinée par un partenaire technique",

@@ -49,3 +49,30 @@
     }
   });
 })();
+
+// A points ballot (revital.prioritisation): the points left, said as they are typed. Without
+// JavaScript the page says the budget, and the server refuses a ballot over it.
+(function () {
+  function update(form) {
+    var budget = parseInt(form.getAttribute("data-budget"), 10);
+    var used = 0;
+    form.querySelectorAll('input[type="number"]').forEach(function (input) {
+      var value = parseInt(input.value, 10);
+      if (value > 0) { used += value; }
+    });
+    var left = budget - used;
+    var out = document.getElementById("budget-left");
+    if (!out) { return; }
+    out.textContent = left >= 0
+      ? "Il vous reste " + left + " point" + (left > 1 ? "s" : "") + " sur " + budget + "."
+      : "Vous dépassez de " + (-left) + " point" + (-left > 1 ? "s" : "") + " : " + budget + " au plus.";
+  }
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-budget]");
+    if (form && document.getElementById("budget-left")) { update(form); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form[data-budget]");
+    if (form && document.getElementById("budget-left")) { update(form); }
+  });
+})();
