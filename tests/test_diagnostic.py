@@ -458,3 +458,18 @@ def test_a_published_version_no_longer_names_a_contribution_hidden_since(as_pers
                   if a.find("h4").text() == "Le départ des services de santé")
     assert "Né de 2 contributions" in health.text()
     assert [a.text() for a in health.find("details").find_all("a")] == ["La boulangerie a fermé"]
+
+
+def test_a_contribution_s_page_says_what_it_became(client, db):
+    """The chain back on the contribution's page: the stake it fed, named once the synthesis is
+    published (the demo's Saint-Étienne-du-Valdonnez has one)."""
+    with db.session() as session:
+        main = session.scalar(select(Commune.id).where(Commune.slug == MAIN))
+        link = session.scalars(select(Link).join(Stake, Stake.id == Link.target_id).where(
+            Link.target_kind == "stake", Link.source_kind == "contribution", Stake.commune_id == main)).first()
+        stake = session.get(Stake, link.target_id)
+        contribution_id, title = link.source_id, stake.title
+    page = parse(get(client, f"/communes/{MAIN}/contributions/{contribution_id}").text)
+    section = page.find(id="devenir").parent
+    assert f"A nourri l’enjeu « {title} » du diagnostic." in section.text()
+    assert f"/communes/{MAIN}/diagnostic#enjeu-{stake.id}" in section.hrefs()
