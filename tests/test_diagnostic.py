@@ -473,3 +473,23 @@ def test_a_contribution_s_page_says_what_it_became(client, db):
     section = page.find(id="devenir").parent
     assert f"A nourri l’enjeu « {title} » du diagnostic." in section.text()
     assert f"/communes/{MAIN}/diagnostic#enjeu-{stake.id}" in section.hrefs()
+
+
+def test_an_author_who_left_an_address_is_told_the_stake_once(as_persona, db):
+    from revital.contributions.models import AuthorNotice
+
+    client = as_persona("facilitator")
+    chosen = published_ids(db)[:2]
+    with db.transaction() as session:
+        session.get(Contribution, chosen[0]).author_email = "odette@exemple.fr"
+        session.get(Contribution, chosen[1]).author_email = ""
+    assert create(client, chosen, title="Le pain manque au bourg").status_code == 303
+    stake = last_stake(db)
+    response = post_pairs(client, f"{ADMIN}/selection", [("contribution", str(chosen[0])), ("action", "add"),
+                                                         ("stake", str(stake.id))])
+    assert response.headers["location"].endswith("?ok=deja")  # linked already: nothing new to tell
+    with db.session() as session:
+        notices = session.scalars(select(AuthorNotice).where(AuthorNotice.kind == "stake")).all()
+    assert [(n.email, n.contribution_id) for n in notices] == [("odette@exemple.fr", chosen[0])]
+    assert "nourrit un enjeu du diagnostic : « Le pain manque au bourg »" in notices[0].text
+    assert f"https://testserver.local/communes/{MAIN}/contributions/{chosen[0]}" in notices[0].text

@@ -148,7 +148,7 @@ class DiagnosticAdminController(Controller):
                                   status_code=422)
         if action == "new":
             return stake_page(db, managed, {}, selected=ids)
-        added = services.add_contributions(db, stake, ids, managed.user.id)
+        added = services.add_contributions(db, stake, ids, managed.user.id, request.app.state.settings.base_url)
         db.commit()
         return see_other(f"{base(commune)}/enjeux/{stake.id}?ok={'ajoutees' if added else 'deja'}")
 
@@ -171,7 +171,8 @@ class DiagnosticAdminController(Controller):
         if errors:
             return stake_page(db, managed, {name: form.get(name, "") for name in BLANK},
                               selected=[i for i in ids if i > 0], errors=errors, status_code=422)
-        stake = services.create_stake(db, commune.id, fields, ids, managed.user.id)
+        stake = services.create_stake(db, commune.id, fields, ids, managed.user.id,
+                                      request.app.state.settings.base_url)
         db.commit()
         return see_other(f"{base(commune)}/enjeux/{stake.id}?ok=cree")
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from revital.communes.models import Commune
+from revital.contributions import notices
 from revital.contributions import rules as contribution_rules
 from revital.contributions.models import Contribution
 from revital.contributions.services import categories_of
@@ -104,19 +105,28 @@ def write_stake(stake: Stake, fields: rules.StakeFields) -> None:
 
 
 def create_stake(db: Session, commune_id: int, fields: rules.StakeFields, contribution_ids: list[int],
-                 user_id: int | None) -> Stake:
+                 user_id: int | None, base_url: str | None = None) -> Stake:
     """A new stake with these contributions as sources (checked by the caller: check_selection)."""
     stake = Stake(commune_id=commune_id, created_by=user_id, version=0)
     write_stake(stake, fields)
     db.add(stake)
     db.flush()
-    add_contributions(db, stake, contribution_ids, user_id)
+    add_contributions(db, stake, contribution_ids, user_id, base_url)
     return stake
 
 
-def add_contributions(db: Session, stake: Stake, contribution_ids: list[int], user_id: int | None) -> int:
-    """Link contributions (checked by the caller) to the stake; how many were new."""
-    added = sum(lineage.link(db, stake.commune_id, STAKE, stake.id, CONTRIBUTION, i, user_id) for i in contribution_ids)
+def add_contributions(db: Session, stake: Stake, contribution_ids: list[int], user_id: int | None,
+                      base_url: str | None = None) -> int:
+    """Link contributions (checked by the caller) to the stake; how many were new. With base_url,
+    the authors of the newly linked ones who left an address are told (their daily digest)."""
+    new = [i for i in contribution_ids if lineage.link(db, stake.commune_id, STAKE, stake.id, CONTRIBUTION, i, user_id)]
+    added = len(new)
+    if new and base_url:
+        slug = db.scalar(select(Commune.slug).where(Commune.id == stake.commune_id))
+        for contribution in db.scalars(select(Contribution).where(Contribution.id.in_(new))):
+            notices.notify(db, contribution, notices.STAKE,
+                           f"« {contribution.title} » nourrit un enjeu du diagnostic : « {stake.title} ». "
+                           f"{notices.contribution_url(base_url, slug, contribution.id)}")
     if added:
         stake.updated_at = utcnow()
         stake.version += 1
