@@ -4,6 +4,7 @@ the account page, so that nobody is shown a link that answers 403. Pure: no web,
 from dataclasses import dataclass
 
 from revital.permissions import (
+    MANAGE_IDEAS,
     MANAGE_LOCAL_GROUP,
     MANAGE_PERIMETER,
     MANAGE_PLACES,
@@ -41,6 +42,7 @@ COMMUNE_TABS = (
     Tab("etudiants", "Semaines des étudiants", "/etudiants", MANAGE_STUDENT_WEEKS),
     Tab("moderation", "Modération", "/moderation", MODERATE),
     Tab("saisie", "Saisie papier", "/saisie", MODERATE),
+    Tab("pistes", "Axes et pistes", "/pistes", MANAGE_IDEAS),
     Tab("equipe", "Équipe et invitations", "/equipe", MANAGE_TEAM),
     Tab("journal", "Journal", "/journal", WRITE_JOURNAL),
 )

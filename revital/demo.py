@@ -261,5 +261,8 @@ def load(db: Session) -> bool:
     from revital.students.demo import load as load_students
 
     load_students(db)
+    from revital.ideas.demo import load as load_ideas
+
+    load_ideas(db)
     db.flush()
     return True

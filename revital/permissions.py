@@ -53,6 +53,8 @@ SEE_INTERNAL_MEETINGS = "see_internal_meetings"
 MANAGE_STUDENT_WEEKS = "manage_student_weeks"
 STUDENT_WORKSPACE = "student_workspace"
 REVIEW_PROPOSALS = "review_proposals"
+MANAGE_IDEAS = "manage_ideas"
+ANSWER_OFFICIALLY = "answer_officially"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -75,6 +77,10 @@ PERMISSIONS = {
     MANAGE_STUDENT_WEEKS: {COORDINATOR, COMMUNE_ADMIN},
     STUDENT_WORKSPACE: {STUDENT, SUPERVISOR},
     REVIEW_PROPOSALS: {SUPERVISOR},
+    # Emergence: the local group writes the axes and the ideas; the commune decides which ideas
+    # are retained and gives its official answers on contributions and ideas.
+    MANAGE_IDEAS: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
+    ANSWER_OFFICIALLY: {COORDINATOR, COMMUNE_ADMIN},
 }
 
 # The commune roles each role may grant (by invitation) and take back, in that commune: the

@@ -32,11 +32,13 @@ def test_on_the_public_commune_page(as_persona, persona):
     dom = parse(get(as_persona(persona), f"/communes/{MAIN}").text)
     box = dom.find(id="conditions")
     assert box.find("h3").text() == "Conditions pour passer à « Faisabilité »"
-    assert "0 sur 2 condition remplie." in box.text()
+    # The demo commune has its axes and three retained ideas (revital.ideas.demo), linked to /pistes.
+    assert "2 sur 2 conditions remplies." in box.text()
     assert items(dom) == [
-        ("unmet", "○ Pas encore remplie : Au moins un axe stratégique défini (cette étape arrive bientôt dans Revital)"),
-        ("unmet", "○ Pas encore remplie : Au moins une piste d’action retenue (cette étape arrive bientôt dans Revital)"),
+        ("met", "✓ Remplie : Au moins un axe stratégique défini — Les axes et les pistes d’action"),
+        ("met", "✓ Remplie : Au moins une piste d’action retenue — Les pistes d’action"),
     ]
+    assert box.hrefs() == [f"/communes/{MAIN}/pistes", f"/communes/{MAIN}/pistes"]
 
 
 def test_in_the_back_office(client):
@@ -77,9 +79,11 @@ def test_the_last_phase_has_no_condition(client, db):
 
 
 def test_links_only_to_pages_that_exist(client):
-    # Of those parts, only the workshops are served yet.
+    # Of those parts, only the workshops and the ideas are served yet.
     assert gates.links_for(client.app, replace_slug(MAIN)) == {
-        "workshops": (f"/communes/{MAIN}/ateliers", "Les ateliers et leurs comptes rendus")}
+        "workshops": (f"/communes/{MAIN}/ateliers", "Les ateliers et leurs comptes rendus"),
+        "axes": (f"/communes/{MAIN}/pistes", "Les axes et les pistes d’action"),
+        "retained_ideas": (f"/communes/{MAIN}/pistes", "Les pistes d’action")}
 
 
 def replace_slug(slug):

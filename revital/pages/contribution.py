@@ -9,6 +9,7 @@ from litestar.response import Template
 
 from revital.communes.access import load_commune
 from revital.contributions.pages import VOTER_COOKIE, contribution_key, detail_context
+from revital.ideas.controllers import contribution_panel
 from revital.routes import get, shared_page
 from revital.web import page
 
@@ -22,7 +23,8 @@ def contribution_page(request: Request, db, slug: str, contribution_id: int) -> 
     commune = load_commune(db, slug)
     context = detail_context(request, db, commune, contribution_id)
     return page("pages/contribution.html", commune=commune, territory=commune.territory,
-                demo=commune.territory.is_demo, lineage=lineage(db, context["contribution"]), **context)
+                demo=commune.territory.is_demo, lineage=lineage(db, context["contribution"]),
+                emergence=contribution_panel(request, db, commune, context["contribution"]), **context)
 
 
 class ContributionPageController(Controller):

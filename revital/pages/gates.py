@@ -8,6 +8,7 @@ the phase panels receive these facts and links through `app.state.gate_facts` an
 override opens them; a condition links to its page only once the application serves that page.
 """
 
+from revital.ideas import services as ideas
 from revital.process import phases
 from revital.workshops import services as workshops
 
@@ -25,7 +26,8 @@ PLACES = {
 
 
 def facts_for(db, commune) -> phases.Facts:
-    return phases.Facts(closed_workshops=workshops.closed_with_minutes(db, commune.id, phases.DIAGNOSTIC))
+    return phases.Facts(closed_workshops=workshops.closed_with_minutes(db, commune.id, phases.DIAGNOSTIC),
+                        **ideas.counts(db, commune.id))
 
 
 def served_paths(app) -> set[str]:
