@@ -36,10 +36,11 @@ GRANTS = {
 }
 
 EXPECTED_TABS = {
-    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "saisie", "equipe"],
-    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "saisie", "equipe",
-                    "journal"],
-    FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "moderation", "saisie", "journal"],
+    COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "saisie", "pistes",
+                  "equipe"],
+    COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "etudiants", "moderation", "saisie", "pistes",
+                    "equipe", "journal"],
+    FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "moderation", "saisie", "pistes", "journal"],
     STUDENT: [],
     SUPERVISOR: [],
     PARTNER: [],

@@ -19,6 +19,7 @@ from revital.app import create_app
 from revital.communes.models import Commune
 from revital.contributions.models import Contribution
 from revital.geography.models import Place
+from revital.ideas.models import Axis, Idea
 from revital.localgroups.models import LocalGroup, Member
 from revital.students.models import Proposal, StudentWeek
 from tests.conftest import BASE_URL, MAIN, PERSONAS, csrf_token, sign_in_as, text_of
@@ -131,6 +132,8 @@ def path_values(db) -> dict:
             "member_id": session.scalar(select(Member.id).join(LocalGroup).where(LocalGroup.commune_id == commune.id)),
             "week_id": session.scalar(select(StudentWeek.id).where(StudentWeek.commune_id == commune.id)),
             "proposal_id": session.scalar(select(Proposal.id).where(Proposal.status == "draft")),
+            "idea_id": session.scalar(select(Idea.id).where(Idea.commune_id == commune.id)),
+            "axis_id": session.scalar(select(Axis.id).where(Axis.commune_id == commune.id)),
         }
 
 
@@ -147,6 +150,9 @@ def form_urls(app, values: dict) -> list[str]:
                     .replace("{workshop_id:int}", str(values["workshop_id"]))
                     .replace("{week_id:int}", str(values["week_id"]))
                     .replace("{proposal_id:int}", str(values["proposal_id"]))
+                    .replace("{idea_id:int}", str(values["idea_id"]))
+                    .replace("{axis_id:int}", str(values["axis_id"]))
+                    .replace("{move:str}", "monter")
                     .replace("{action:str}", "publish"))
             urls.append(path)
     return sorted(set(urls))
@@ -157,7 +163,7 @@ FIELD_NAMES = ["title", "body", "kind", "category", "where", "lon", "lat", "plac
                "categories", "need_account", "name", "function", "email", "password", "next", "current_password",
                "new_password", "confirm_password", "perimeter", "codes", "insee", "departement", "statut", "cell", "x",
                "starts_on", "ends_on", "school", "programme", "team_name", "brief", "role", "area", "decision", "comment",
-               "action", "text"]
+               "action", "text", "axis", "stakes", "source", "status"]
 VALUES = st.one_of(
     st.binary(max_size=40),
     st.text(max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass")),
