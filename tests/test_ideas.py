@@ -544,3 +544,13 @@ def test_user_text_is_escaped_everywhere(client, db):
         body = get(client, path).text
         assert "<script>alert(1)</script>" not in body, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body, path
+
+
+def test_the_ideas_map_layer_builds_no_html_from_data(client, db):
+    from revital.settings import PROJECT_DIR
+
+    source = (PROJECT_DIR / "static" / "js" / "revital-ideas.js").read_text()
+    assert "innerHTML" not in source and "insertAdjacentHTML" not in source and "document.write" not in source
+    page = parse(get(client, f"{PUBLIC}/{idea_id(db, 'Un café associatif avec dépôt de pain')}").text)
+    assert "/static/js/revital-ideas.js" in [s.get("src") for s in page.find_all("script") if s.get("src")]
+    assert get(client, "/static/js/revital-ideas.js").status_code == 200
