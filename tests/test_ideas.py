@@ -554,3 +554,21 @@ def test_the_ideas_map_layer_builds_no_html_from_data(client, db):
     page = parse(get(client, f"{PUBLIC}/{idea_id(db, 'Un café associatif avec dépôt de pain')}").text)
     assert "/static/js/revital-ideas.js" in [s.get("src") for s in page.find_all("script") if s.get("src")]
     assert get(client, "/static/js/revital-ideas.js").status_code == 200
+
+
+def test_erasing_a_person_takes_back_their_supports_on_ideas(client, db):
+    from revital import privacy
+
+    wid = idea_id(db, "Des logements pour les jeunes ménages")
+    cid = contribution_id(db, "Les berges du Bramont")
+    before = supports_of(db, wid)[0]
+    sign_in_as(client, PERSONAS["resident"])
+    assert post(client, f"{PUBLIC}/{wid}/soutenir").status_code == 303
+    assert post(client, f"/communes/{MAIN}/contributions/{cid}/soutenir").status_code == 303
+    with db.session() as session:
+        contribution_supports = session.scalar(select(Contribution.supports_count).where(Contribution.id == cid))
+    with db.transaction() as session:
+        assert privacy.erase(session, PERSONAS["resident"]).supports == 2
+    assert supports_of(db, wid) == (before, 0)
+    with db.session() as session:
+        assert session.scalar(select(Contribution.supports_count).where(Contribution.id == cid)) == contribution_supports - 1
