@@ -572,3 +572,36 @@ def test_erasing_a_person_takes_back_their_supports_on_ideas(client, db):
     assert supports_of(db, wid) == (before, 0)
     with db.session() as session:
         assert session.scalar(select(Contribution.supports_count).where(Contribution.id == cid)) == contribution_supports - 1
+
+
+def test_eight_facilitators_turning_one_contribution_at_once_make_one_idea(settings, db):
+    with db.transaction() as session:
+        session.execute(update(Contribution).where(Contribution.title == "Un marché de producteurs le samedi")
+                        .values(status="published"))
+    cid = contribution_id(db, "Un marché de producteurs le samedi")
+    clients = []
+    for _ in range(8):
+        c = make_client(settings).__enter__()
+        sign_in_as(c, PERSONAS["facilitator"])
+        csrf_token(c)
+        clients.append(c)
+    statuses, errors = [], []
+
+    def turn(i):
+        try:
+            statuses.append(post(clients[i], f"{ADMIN}/depuis-contribution/{cid}").status_code)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=turn, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for c in clients:
+        c.__exit__(None, None, None)
+    assert errors == [] and statuses == [303] * 8
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Idea).where(Idea.title == "Un marché de producteurs le samedi")) == 1
+        assert session.scalar(select(func.count()).select_from(Link).where(Link.source_kind == "contribution",
+                                                                            Link.source_id == cid)) == 1

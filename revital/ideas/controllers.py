@@ -23,7 +23,7 @@ from revital.contributions.feeds import LICENCE, SUPPORTS_LAG, support_period
 from revital.contributions.models import Support
 from revital.contributions.pages import VOTER_COOKIE, support_voter, voter_of
 from revital.ideas import rules, services
-from revital.ideas.models import NOT_RETAINED, Idea
+from revital.ideas.models import NOT_RETAINED, RETAINED, Idea
 from revital.lineage.models import CONTRIBUTION, PROPOSAL, STAKE, WORKSHOP
 from revital.permissions import ANSWER_OFFICIALLY, MANAGE_IDEAS, can
 from revital.routes import DB, get, post, shared_page, versioned_body
@@ -83,7 +83,7 @@ def list_page(request: Request, db, commune) -> Template:
     ideas = services.ideas_of(db, commune.id)
     return page("ideas/list.html", commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
                 groups=services.by_axis(axes, ideas), statuses=rules.STATUSES, count=len(ideas),
-                retained=sum(1 for i in ideas if i.status == "retained"),
+                retained=sum(1 for i in ideas if i.status == RETAINED),
                 supported=supported_among(db, ideas, voter_of(request)),
                 map=ideas_map(request.app.state.settings, commune) if any(i.lon is not None for i in ideas) else None)
 

@@ -153,6 +153,8 @@ def from_contribution(db: Session, contribution: Contribution, user_id: int | No
     """A published contribution of kind idea made into an idea of the commune, with its title, text
     and location, and the link that keeps where it came from; the one it already became, if any.
     Returns (idea, created)."""
+    # Its row locked first (PostgreSQL; SQLite serialises writers): two clicks at once make one idea.
+    db.scalar(select(Contribution.id).where(Contribution.id == contribution.id).with_for_update())
     if contribution.kind != "idea" or contribution.status != PUBLISHED:
         raise Refused("Seule une contribution « idée » publiée peut devenir une piste d’action.")
     already = targets_of(db, CONTRIBUTION, contribution.id, IDEA)
@@ -182,6 +184,7 @@ def source_choices(db: Session, commune_id: int) -> dict[str, str]:
 
 
 def add_source(db: Session, idea: Idea, kind: str, source_id: int, user_id: int | None) -> None:
+    lock(db, idea)  # two people adding the same source at once make one link
     if f"{kind}:{source_id}" not in source_choices(db, idea.commune_id):
         raise Refused("Choisissez un atelier public ou une proposition publiée des étudiants de la commune.")
     link(db, idea.commune_id, (IDEA, idea.id), (kind, source_id), user_id)
@@ -244,6 +247,7 @@ def idea_contributions(db: Session, commune_id: int) -> list[tuple[Contribution,
 
 def decide(db: Session, idea: Idea, status: str, reason: str) -> None:
     """The commune's decision (raises rules.DecisionRefused)."""
+    lock(db, idea)
     idea.status, idea.decision_reason = rules.decide(status, idea.axis_id, reason)
     idea.decided_at = utcnow() if status != OPEN else None
     idea.updated_at = utcnow()
@@ -282,8 +286,10 @@ def answer_of(db: Session, target_kind: str, target_id: int) -> Answer | None:
 
 def answer(db: Session, commune_id: int, target_kind: str, target_id: int, status: str, text: str,
            user_id: int | None) -> Answer:
-    found = db.scalar(select(Answer).where(Answer.target_kind == target_kind, Answer.target_id == target_id)
-                      .with_for_update())
+    # The answered row locked first (PostgreSQL; SQLite serialises writers): one answer per target.
+    model = Contribution if target_kind == CONTRIBUTION else Idea
+    db.scalar(select(model.id).where(model.id == target_id).with_for_update())
+    found = db.scalar(select(Answer).where(Answer.target_kind == target_kind, Answer.target_id == target_id))
     if found is None:
         found = Answer(commune_id=commune_id, target_kind=target_kind, target_id=target_id)
         db.add(found)
