@@ -57,6 +57,8 @@ from revital.geography.controllers import (
     PerimeterController,
     PlacesController,
 )
+from revital.ideas.controllers import IdeasApiController, IdeasController
+from revital.ideas.manage import IdeasAdminController
 from revital.journal.controllers import FollowController, JournalController
 from revital.journal.feeds import FeedsController
 from revital.journal.followers import DigestJob
@@ -204,6 +206,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DiagnosticApiController,
             PrioritiesController,
             PrioritiesAdminController,
+            IdeasController,
+            IdeasApiController,
+            IdeasAdminController,
             FeedsController,
             AccountController,
             PasswordResetController,

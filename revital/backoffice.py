@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from revital.permissions import (
     MANAGE_DIAGNOSTIC,
+    MANAGE_IDEAS,
     MANAGE_LOCAL_GROUP,
     MANAGE_PERIMETER,
     MANAGE_PLACES,
@@ -44,6 +45,7 @@ COMMUNE_TABS = (
     Tab("moderation", "Modération", "/moderation", MODERATE),
     Tab("etudiants", "Semaines des étudiants", "/etudiants", MANAGE_STUDENT_WEEKS),
     Tab("diagnostic", "Diagnostic", "/diagnostic", MANAGE_DIAGNOSTIC),
+    Tab("pistes", "Axes et pistes", "/pistes", MANAGE_IDEAS),
     Tab("priorites", "Priorisation", "/priorites", MANAGE_PRIORITIES),
     Tab("equipe", "Équipe et invitations", "/equipe", MANAGE_TEAM),
     Tab("journal", "Journal", "/journal", WRITE_JOURNAL),

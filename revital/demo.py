@@ -264,6 +264,9 @@ def load(db: Session) -> bool:
     from revital.diagnostic.demo import load as load_diagnostic
 
     load_diagnostic(db)
+    from revital.ideas.demo import load as load_ideas
+
+    load_ideas(db)
     db.flush()
     # After the demos that write ideas: the vote is held over the commune's ideas as loaded.
     from revital.prioritisation.demo import load as load_prioritisation

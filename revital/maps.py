@@ -34,6 +34,7 @@ CLUSTER_CSS = [("markercluster_css", "/static/vendor/leaflet.markercluster/Marke
                ("markercluster_default_css", "/static/vendor/leaflet.markercluster/MarkerCluster.Default.css"),
                ("contributions_css", "/static/css/contributions.css")]
 STUDENTS_JS = [("revital_students", "/static/js/revital-students.js")]
+IDEAS_JS = [("revital_ideas", "/static/js/revital-ideas.js")]
 
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>'
@@ -161,6 +162,8 @@ def cached_map(tiles: Tiles, bbox: tuple, behaviour: str, options_json: str, map
         extra_js, extra_css = (), ()
     if "students" in options:  # the students' layer (static/js/revital-students.js)
         extra_js = [*extra_js, *STUDENTS_JS]
+    if "ideas" in options:  # the ideas' layer (static/js/revital-ideas.js)
+        extra_js = [*extra_js, *IDEAS_JS]
     CommuneLayers(behaviour, base_layers, options, extra_js, extra_css).add_to(m)
     return replace(parts(m), id=map_id, behaviour=behaviour, skip_to=skip_to)
 

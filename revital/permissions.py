@@ -55,6 +55,8 @@ STUDENT_WORKSPACE = "student_workspace"
 REVIEW_PROPOSALS = "review_proposals"
 MANAGE_DIAGNOSTIC = "manage_diagnostic"
 MANAGE_PRIORITIES = "manage_priorities"
+MANAGE_IDEAS = "manage_ideas"
+ANSWER_OFFICIALLY = "answer_officially"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -82,6 +84,10 @@ PERMISSIONS = {
     MANAGE_DIAGNOSTIC: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
     # The local group and the commune prioritise the ideas: a workshop's scores, or an online vote.
     MANAGE_PRIORITIES: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
+    # Emergence: the local group writes the axes and the ideas; the commune decides which ideas
+    # are retained and gives its official answers on contributions and ideas.
+    MANAGE_IDEAS: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
+    ANSWER_OFFICIALLY: {COORDINATOR, COMMUNE_ADMIN},
 }
 
 # The commune roles each role may grant (by invitation) and take back, in that commune: the

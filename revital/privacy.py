@@ -36,6 +36,7 @@ from revital.communes.models import Commune
 from revital.contributions.models import AuthorNotice, Contribution, Support
 from revital.contributions.rules import PUBLISHED
 from revital.contributions.services import published_changed
+from revital.ideas.models import Idea
 from revital.journal.models import Follower, JournalPost
 from revital.localgroups.models import LocalGroup, Member
 from revital.mail.models import Outbox
@@ -200,12 +201,17 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
     erased.memberships = db.execute(delete(Member).where(func.lower(Member.email) == email)).rowcount
     erased.links = db.execute(delete(AccountToken).where(tokens_of(user, email))).rowcount
     if user is not None:
-        supported = db.scalars(select(Support.contribution_id).where(Support.voter == voter(user))).all()
+        given = db.execute(select(Support.contribution_id, Support.idea_id).where(Support.voter == voter(user))).all()
+        supported = [c for c, _ in given if c is not None]
+        ideas = [i for _, i in given if i is not None]  # supports on ideas: the same mechanism
         if supported:
             db.execute(update(Contribution).where(Contribution.id.in_(supported))
                        .values(supports_count=Contribution.supports_count - 1))
+        if ideas:
+            db.execute(update(Idea).where(Idea.id.in_(ideas)).values(supports_count=Idea.supports_count - 1))
+        if given:
             db.execute(delete(Support).where(Support.voter == voter(user)))
-        erased.supports = len(supported)
+        erased.supports = len(given)
         erased.journal_posts = db.execute(update(JournalPost).where(JournalPost.author_id == user.id)
                                           .values(author_id=None)).rowcount
         erased.student_weeks, erased.observations, erased.proposals = students.erase_user(db, user.id)

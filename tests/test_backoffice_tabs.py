@@ -37,10 +37,11 @@ GRANTS = {
 
 EXPECTED_TABS = {
     COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "saisie", "moderation", "etudiants",
-                  "diagnostic", "priorites", "equipe"],
+                  "diagnostic", "pistes", "priorites", "equipe"],
     COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "saisie", "moderation", "etudiants",
-                    "diagnostic", "priorites", "equipe", "journal"],
-    FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "saisie", "moderation", "diagnostic", "priorites", "journal"],
+                    "diagnostic", "pistes", "priorites", "equipe", "journal"],
+    FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "saisie", "moderation", "diagnostic", "pistes", "priorites",
+                  "journal"],
     STUDENT: [],
     SUPERVISOR: [],
     PARTNER: [],

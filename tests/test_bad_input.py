@@ -21,6 +21,7 @@ from revital.communes.models import Commune
 from revital.contributions.models import Contribution
 from revital.diagnostic.models import Stake
 from revital.geography.models import Place
+from revital.ideas.models import Axis, Idea
 from revital.localgroups.models import LocalGroup, Member
 from revital.students.models import Proposal, StudentWeek
 from tests.conftest import BASE_URL, MAIN, PERSONAS, csrf_token, sign_in_as, text_of
@@ -147,6 +148,8 @@ def path_values(db) -> dict:
             "week_id": session.scalar(select(StudentWeek.id).where(StudentWeek.commune_id == commune.id)),
             "proposal_id": session.scalar(select(Proposal.id).where(Proposal.status == "draft")),
             "stake_id": session.scalar(select(Stake.id).where(Stake.commune_id == commune.id)),
+            "idea_id": session.scalar(select(Idea.id).where(Idea.commune_id == commune.id)),
+            "axis_id": session.scalar(select(Axis.id).where(Axis.commune_id == commune.id)),
         }
 
 
@@ -165,6 +168,9 @@ def form_urls(app, values: dict) -> list[str]:
                     .replace("{proposal_id:int}", str(values["proposal_id"]))
                     .replace("{stake_id:int}", str(values["stake_id"]))
                     .replace("{prioritisation_id:int}", str(values["prioritisation_id"]))
+                    .replace("{idea_id:int}", str(values["idea_id"]))
+                    .replace("{axis_id:int}", str(values["axis_id"]))
+                    .replace("{move:str}", "monter")
                     .replace("{action:str}", "publish"))
             urls.append(path)
     return sorted(set(urls))
@@ -177,7 +183,7 @@ FIELD_NAMES = ["title", "body", "kind", "category", "where", "lon", "lat", "plac
                "starts_on", "ends_on", "school", "programme", "team_name", "brief", "role", "area", "decision", "comment",
                "action", "text", "theme", "afom", "priority", "contribution", "stake", "source", "introduction", "note",
                "method", "mode", "budget", "workshop", "opens_date", "opens_time", "closes_date", "closes_time",
-               "idea-1", "idea-2"]
+               "idea-1", "idea-2", "axis", "stakes", "status"]
 VALUES = st.one_of(
     st.binary(max_size=40),
     st.text(max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass")),

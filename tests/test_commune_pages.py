@@ -9,6 +9,18 @@ from revital.process.models import PhaseTransition, Process
 from tests.conftest import MAIN, OTHER, PERSONAS, get, post, sign_in_as, text_of
 
 
+def without_emergence(db, slug=MAIN) -> None:
+    """The commune's emergence has produced nothing yet: no axis, no idea (the demo has some), so
+    that its gate to feasibility is unmet."""
+    from revital.ideas.models import Axis, Idea
+
+    with db.transaction() as session:
+        commune_id = session.scalar(select(Commune.id).where(Commune.slug == slug))
+        for model in (Idea, Axis):
+            for row in session.scalars(select(model).where(model.commune_id == commune_id)):
+                session.delete(row)
+
+
 def test_home_shows_every_commune_with_its_phase(client):
     response = get(client, "/")
     text = text_of(response.text)
@@ -54,7 +66,8 @@ def test_commune_page_shows_management_link_to_managers(client):
     assert "Gérer la démarche" not in text_of(get(client, f"/communes/{OTHER}").text)
 
 
-def test_admin_page_shows_gate_conditions(client):
+def test_admin_page_shows_gate_conditions(client, db):
+    without_emergence(db)
     sign_in_as(client, PERSONAS["admin"])
     text = text_of(get(client, f"/communes/{MAIN}/gestion").text)
     assert "Passer à « Faisabilité »" in text
@@ -77,6 +90,7 @@ def current(db, slug=MAIN):
 
 
 def test_advance_refused_when_gate_unmet(client, db):
+    without_emergence(db)
     sign_in_as(client, PERSONAS["admin"])
     version = current(db).version
     response = post(client, f"/communes/{MAIN}/gestion/phase", {"direction": "next", "reason": "", "version": version})
@@ -87,6 +101,7 @@ def test_advance_refused_when_gate_unmet(client, db):
 
 
 def test_override_needs_a_reason_and_keeps_what_was_typed(client, db):
+    without_emergence(db)
     sign_in_as(client, PERSONAS["admin"])
     version = current(db).version
     response = post(client, f"/communes/{MAIN}/gestion/phase",
@@ -98,6 +113,7 @@ def test_override_needs_a_reason_and_keeps_what_was_typed(client, db):
 
 
 def test_override_with_reason_moves_and_records_who_when_why(client, db):
+    without_emergence(db)
     sign_in_as(client, PERSONAS["coordinator"])
     version = current(db).version
     reason = "Les axes ont été arrêtés en conseil municipal, la saisie suivra."

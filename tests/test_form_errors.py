@@ -114,6 +114,9 @@ def test_participation_settings(client, db):
 
 
 def test_phase(client, db):
+    from tests.test_commune_pages import without_emergence
+
+    without_emergence(db)  # the demo's axes and retained ideas would open the gate
     sign_in_as(client, PERSONAS["admin"])
     action = f"{ADMIN}/phase"
     forms = parse(get(client, ADMIN).text).find_all("form", action=action)

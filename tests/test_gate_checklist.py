@@ -34,14 +34,15 @@ def test_on_the_public_commune_page(as_persona, persona):
     dom = parse(get(as_persona(persona), f"/communes/{MAIN}").text)
     box = dom.find(id="conditions")
     assert box.find("h3").text() == "Conditions pour passer à « Faisabilité »"
-    assert "0 sur 3 condition remplie." in box.text()
+    # The demo commune has its axes, three retained ideas (revital.ideas.demo) and a closed vote whose
+    # results are published (revital.prioritisation.demo).
+    assert "3 sur 3 conditions remplies." in box.text()
     assert items(dom) == [
-        ("unmet", "○ Pas encore remplie : Au moins un axe stratégique défini (cette étape arrive bientôt dans Revital)"),
-        ("unmet", "○ Pas encore remplie : Au moins une piste d’action retenue (cette étape arrive bientôt dans Revital)"),
-        ("unmet", "○ Pas encore remplie : Une hiérarchisation des pistes faite (atelier ou vote) — La hiérarchisation "
-                  "des pistes"),
+        ("met", "✓ Remplie : Au moins un axe stratégique défini — Les axes et les pistes d’action"),
+        ("met", "✓ Remplie : Au moins une piste d’action retenue — Les pistes d’action"),
+        ("met", "✓ Remplie : Une hiérarchisation des pistes faite (atelier ou vote) — La hiérarchisation des pistes"),
     ]
-    assert box.hrefs() == [f"/communes/{MAIN}/priorites"]
+    assert box.hrefs() == [f"/communes/{MAIN}/pistes", f"/communes/{MAIN}/pistes", f"/communes/{MAIN}/priorites"]
 
 
 def test_in_the_back_office(client):
@@ -82,11 +83,13 @@ def test_the_last_phase_has_no_condition(client, db):
 
 
 def test_links_only_to_pages_that_exist(client):
-    # Of those parts, the workshops, the diagnostic and the prioritisations are served yet.
+    # Of those parts, the workshops, the diagnostic, the ideas and the prioritisations are served yet.
     assert gates.links_for(client.app, replace_slug(MAIN)) == {
         "workshops": (f"/communes/{MAIN}/ateliers", "Les ateliers et leurs comptes rendus"),
         "stakes": (f"/communes/{MAIN}/diagnostic", "Le diagnostic et ses enjeux"),
         "diagnostic_synthesis": (f"/communes/{MAIN}/diagnostic", "La synthèse du diagnostic"),
+        "axes": (f"/communes/{MAIN}/pistes", "Les axes et les pistes d’action"),
+        "retained_ideas": (f"/communes/{MAIN}/pistes", "Les pistes d’action"),
         "prioritisations": (f"/communes/{MAIN}/priorites", "La hiérarchisation des pistes")}
 
 

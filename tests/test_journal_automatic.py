@@ -8,7 +8,7 @@ from revital.accounts.models import User
 from revital.journal import services
 from revital.journal.models import JournalPost
 from tests.conftest import MAIN, PERSONAS, get, post, sign_in_as
-from tests.test_commune_pages import current
+from tests.test_commune_pages import current, without_emergence
 from tests.test_journal_manage import commune_id
 
 
@@ -19,6 +19,7 @@ def automatic(db, slug=MAIN) -> list[JournalPost]:
 
 
 def test_a_phase_change_writes_its_entry_in_the_same_transaction(client, db):
+    without_emergence(db)
     sign_in_as(client, PERSONAS["admin"])
     before = automatic(db)
     assert [p.title for p in before] == ["La démarche commence : phase « Diagnostic partagé »",
@@ -39,6 +40,7 @@ def test_a_phase_change_writes_its_entry_in_the_same_transaction(client, db):
 
 
 def test_a_refused_change_writes_nothing(client, db):
+    without_emergence(db)
     sign_in_as(client, PERSONAS["admin"])
     before = len(automatic(db))
     response = post(client, f"/communes/{MAIN}/gestion/phase", {"direction": "next", "reason": "", "version": current(db).version})

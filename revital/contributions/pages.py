@@ -112,6 +112,17 @@ def voter_of(request: Request) -> str | None:
     return f"browser:{cookie}" if cookie and len(cookie) < 60 else None
 
 
+def support_voter(request: Request) -> tuple[str, list[Cookie]]:
+    """Who supports, for a "moi aussi" on a contribution or an idea: the account, or the browser's
+    cookie, given now (the cookies to set) if it has none."""
+    voter = voter_of(request)
+    if voter is not None:
+        return voter, []
+    token = secrets.token_urlsafe(24)
+    return f"browser:{token}", [Cookie(key=VOTER_COOKIE, value=token, max_age=365 * 24 * 3600, httponly=True,
+                                       secure=request.app.state.settings.secure_cookies, samesite="lax", path="/")]
+
+
 def visible(request, db, commune, contribution_id: int, public_only: bool = False) -> Contribution:
     """A published contribution, or any contribution of the commune for its moderators."""
     contribution = get_or_404(services.contribution_in(db, commune.id, contribution_id), NOT_PUBLIC)
@@ -177,13 +188,7 @@ class ContributionsController(Controller):
     def support(self, request: Request, db: DB, slug: FromPath[str], contribution_id: FromPath[int]) -> Template | Redirect:
         commune = load_commune(db, slug)
         contribution = visible(request, db, commune, contribution_id, public_only=True)
-        voter = voter_of(request)
-        cookies = []
-        if voter is None:
-            token = secrets.token_urlsafe(24)
-            voter = f"browser:{token}"
-            cookies.append(Cookie(key=VOTER_COOKIE, value=token, max_age=365 * 24 * 3600, httponly=True,
-                                  secure=request.app.state.settings.secure_cookies, samesite="lax", path="/"))
+        voter, cookies = support_voter(request)
         count, counted = services.support(db, contribution, voter)
         for name in (("contribution", slug, contribution_id), ("popup", slug, contribution_id)):
             request.app.state.pages.drop(name)

@@ -158,24 +158,31 @@ def submit(db: Session, commune: Commune, phase: str, values: dict, token: str, 
     return contribution, True
 
 
-def support(db: Session, contribution: Contribution, voter: str) -> tuple[int, bool]:
-    """Count one support per voter; returns (supports, counted). Commits."""
-    db.add(Support(contribution_id=contribution.id, voter=voter))
+# What a support counts on: the supports table's column for each table that takes supports.
+SUPPORTED = {"contributions": "contribution_id", "ideas": "idea_id"}
+
+
+def support(db: Session, target, voter: str) -> tuple[int, bool]:
+    """Count one support per voter on a contribution or an idea (any model whose table is in
+    SUPPORTED, with a supports_count): one mechanism for both. Returns (supports, counted). Commits."""
+    model = type(target)
+    db.add(Support(voter=voter, **{SUPPORTED[model.__tablename__]: target.id}))
     try:
         db.flush()
     except IntegrityError:
         db.rollback()
-        return db.scalar(select(Contribution.supports_count).where(Contribution.id == contribution.id)), False
-    db.execute(update(Contribution).where(Contribution.id == contribution.id)
-               .values(supports_count=Contribution.supports_count + 1))
+        return db.scalar(select(model.supports_count).where(model.id == target.id)), False
+    db.execute(update(model).where(model.id == target.id).values(supports_count=model.supports_count + 1))
     db.commit()
-    return db.scalar(select(Contribution.supports_count).where(Contribution.id == contribution.id)), True
+    return db.scalar(select(model.supports_count).where(model.id == target.id)), True
 
 
-def has_supported(db: Session, contribution_id: int, voter: str | None) -> bool:
+def has_supported(db: Session, target_id: int, voter: str | None, target=Contribution) -> bool:
+    """Whether this voter supports the contribution (or, target: the model, the idea) of that id."""
     if not voter:
         return False
-    return db.scalar(select(Support.id).where(Support.contribution_id == contribution_id, Support.voter == voter)) is not None
+    column = getattr(Support, SUPPORTED[target.__tablename__])
+    return db.scalar(select(Support.id).where(column == target_id, Support.voter == voter)) is not None
 
 
 def moderate(db: Session, contribution: Contribution, action: str, reason: str, user) -> ModerationDecision:

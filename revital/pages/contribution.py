@@ -15,6 +15,7 @@ from revital.diagnostic import services as diagnostic
 from revital.diagnostic.models import Stake
 from revital.ideas.models import NOT_RETAINED, RETAINED, Idea
 from revital.lineage.models import CONTRIBUTION, IDEA, STAKE, Link
+from revital.ideas.controllers import contribution_panel
 from revital.routes import get, shared_page
 from revital.web import page
 
@@ -62,7 +63,8 @@ def contribution_page(request: Request, db, slug: str, contribution_id: int) -> 
     commune = load_commune(db, slug)
     context = detail_context(request, db, commune, contribution_id)
     return page("pages/contribution.html", commune=commune, territory=commune.territory,
-                demo=commune.territory.is_demo, lineage=lineage(db, commune, context["contribution"]), **context)
+                demo=commune.territory.is_demo, lineage=lineage(db, commune, context["contribution"]),
+                emergence=contribution_panel(request, db, commune, context["contribution"]), **context)
 
 
 class ContributionPageController(Controller):

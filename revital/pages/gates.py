@@ -10,6 +10,7 @@ override opens them; a condition links to its page only once the application ser
 
 from revital.diagnostic import services as diagnostic
 from revital.prioritisation import services as prioritisation
+from revital.ideas import services as ideas
 from revital.process import phases
 from revital.workshops import services as workshops
 
@@ -33,6 +34,7 @@ def facts_for(db, commune) -> phases.Facts:
         stakes=diagnostic.stake_count(db, commune.id),
         has_diagnostic_synthesis=diagnostic.has_published(db, commune.id),
         prioritisations_done=prioritisation.done_count(db, commune.id),
+        **ideas.counts(db, commune.id),
     )
 
 
