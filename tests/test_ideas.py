@@ -287,8 +287,9 @@ def test_the_stakes_an_idea_answers(client, db):
         other = session.scalar(select(Commune.id).where(Commune.slug == OTHER))
         session.add_all([Stake(commune_id=main, theme="mobilite", afom="weakness", title="Une traversée dangereuse"),
                          Stake(commune_id=other, theme="logement", afom="weakness", title="Des granges vides")])
-    with db.session() as session:
-        ours, theirs = session.scalars(select(Stake.id).order_by(Stake.id)).all()
+    with db.session() as session:  # the demo has stakes of its own
+        ours = session.scalar(select(Stake.id).where(Stake.title == "Une traversée dangereuse"))
+        theirs = session.scalar(select(Stake.id).where(Stake.title == "Des granges vides"))
     wid = idea_id(db, "Un plateau ralentisseur devant l’école")
     sign_in_as(client, PERSONAS["facilitator"])
     values = form_values(parse(get(client, f"{ADMIN}/{wid}").text).find("form", id="piste"))

@@ -38,6 +38,18 @@ def commune_id(db, slug=MAIN) -> int:
         return session.scalar(select(Commune.id).where(Commune.slug == slug))
 
 
+@pytest.fixture(autouse=True)
+def without_the_demo_s_ideas_and_vote(db):
+    """These tests make their own ideas and votes: the demo's (revital.ideas.demo, and the vote
+    revital.prioritisation.demo holds over them) are taken out first."""
+    from sqlalchemy import delete
+
+    cid = commune_id(db)
+    with db.transaction() as session:
+        session.execute(delete(Prioritisation).where(Prioritisation.commune_id == cid))
+        session.execute(delete(Idea).where(Idea.commune_id == cid))
+
+
 @pytest.fixture
 def ideas(db) -> list[int]:
     cid = commune_id(db)

@@ -60,7 +60,7 @@ def test_each_engaged_commune_with_its_figures(client):
     main = cells["Saint-Étienne-du-Valdonnez"]
     assert main[0] == "2/5 · Émergence et définition du projet"
     assert main[1] == "120 jours"
-    assert main[2] == "2 sur 2"  # its axes and retained ideas (revital.ideas.demo)
+    assert main[2] == "3 sur 3"  # its axes, retained ideas (revital.ideas.demo) and closed vote (prioritisation)
     assert main[4:7] == ["0", "—", "non"]
     assert cells["Grandrieu"][4] == "1"  # the diagnostic walk
     assert cells["Grandrieu"][0] == "1/5 · Diagnostic partagé" and cells["Grandrieu"][1] == "120 jours"
