@@ -9,7 +9,7 @@ from datetime import timedelta
 from functools import cache
 
 from shapely.geometry import shape
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from revital.accounts import tokens
@@ -121,6 +121,19 @@ INVITATIONS = [
     ("nouvel-animateur@revital.test", FACILITATOR),
     ("encadrante@revital.test", SUPERVISOR),
 ]
+
+
+def date_links(db: Session) -> None:
+    """The demo's lineage links are written now, while the stakes and ideas they belong to are
+    dated weeks ago: each link takes its target's date, so that a contribution's timeline reads
+    in the order things happened."""
+    from revital.diagnostic.models import Stake
+    from revital.ideas.models import Idea
+    from revital.lineage.models import IDEA, STAKE, Link
+
+    for kind, model in ((STAKE, Stake), (IDEA, Idea)):
+        db.execute(update(Link).where(Link.target_kind == kind).values(
+            created_at=select(model.created_at).where(model.id == Link.target_id).scalar_subquery()))
 
 
 @cache
@@ -272,5 +285,6 @@ def load(db: Session) -> bool:
     from revital.prioritisation.demo import load as load_prioritisation
 
     load_prioritisation(db)
+    date_links(db)
     db.flush()
     return True

@@ -493,3 +493,10 @@ def test_an_author_who_left_an_address_is_told_the_stake_once(as_persona, db):
     assert [(n.email, n.contribution_id) for n in notices] == [("odette@exemple.fr", chosen[0])]
     assert "nourrit un enjeu du diagnostic : « Le pain manque au bourg »" in notices[0].text
     assert f"https://testserver.local/communes/{MAIN}/contributions/{chosen[0]}" in notices[0].text
+
+
+def test_the_demo_s_links_are_dated_like_what_they_link(db):
+    with db.session() as session:
+        rows = session.execute(select(Link.created_at, Stake.created_at).join(Stake, Stake.id == Link.target_id)
+                               .where(Link.target_kind == "stake")).all()
+    assert rows and all(link_at == stake_at for link_at, stake_at in rows)
