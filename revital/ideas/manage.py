@@ -214,7 +214,8 @@ class IdeasAdminController(Controller):
         managed = managed_commune(request, db, slug, MANAGE_IDEAS)
         contribution = get_or_404(contributions.contribution_in(db, managed.commune.id, contribution_id), NO_CONTRIBUTION)
         try:
-            idea, created = services.from_contribution(db, contribution, managed.user.id)
+            idea, created = services.from_contribution(db, contribution, managed.user.id,
+                                                       request.app.state.settings.base_url)
         except services.Refused as refused:
             db.rollback()
             return list_page(db, managed, 409, error=str(refused))
@@ -261,7 +262,7 @@ class IdeasAdminController(Controller):
         try:
             if form.unreadable:
                 raise rules.DecisionRefused(UNREADABLE)
-            services.decide(db, idea, values["status"], values["reason"])
+            services.decide(db, idea, values["status"], values["reason"], request.app.state.settings.base_url)
         except rules.DecisionRefused as refused:
             db.rollback()
             return idea_page(request, db, managed, idea, status_code=422, decision_errors={"form": str(refused)},

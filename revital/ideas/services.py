@@ -6,13 +6,15 @@ official answers, and the supports (the contributions' one mechanism)."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from revital.communes.models import Commune
+from revital.contributions import notices
 from revital.contributions import services as contributions
 from revital.contributions.models import Contribution
 from revital.contributions.rules import PUBLISHED
 from revital.db import utcnow
 from revital.diagnostic.models import Stake
 from revital.ideas import rules
-from revital.ideas.models import OPEN, RETAINED, Answer, Axis, Idea
+from revital.ideas.models import NOT_RETAINED, OPEN, RETAINED, Answer, Axis, Idea
 from revital.lineage.models import CONTRIBUTION, IDEA, PROPOSAL, STAKE, WORKSHOP, Link
 from revital.students import rules as student_rules
 from revital.students.models import Proposal, StudentWeek
@@ -149,10 +151,11 @@ def lock(db: Session, idea: Idea) -> int:
     return db.scalar(select(Idea.version).where(Idea.id == idea.id).with_for_update())
 
 
-def from_contribution(db: Session, contribution: Contribution, user_id: int | None) -> tuple[Idea, bool]:
+def from_contribution(db: Session, contribution: Contribution, user_id: int | None,
+                      base_url: str | None = None) -> tuple[Idea, bool]:
     """A published contribution of kind idea made into an idea of the commune, with its title, text
     and location, and the link that keeps where it came from; the one it already became, if any.
-    Returns (idea, created)."""
+    Returns (idea, created). With base_url, its author (if they left an address) is told."""
     # Its row locked first (PostgreSQL; SQLite serialises writers): two clicks at once make one idea.
     db.scalar(select(Contribution.id).where(Contribution.id == contribution.id).with_for_update())
     if contribution.kind != "idea" or contribution.status != PUBLISHED:
@@ -166,7 +169,16 @@ def from_contribution(db: Session, contribution: Contribution, user_id: int | No
     db.add(idea)
     db.flush()
     link(db, contribution.commune_id, (IDEA, idea.id), (CONTRIBUTION, contribution.id), user_id)
+    if base_url:
+        notices.notify(db, contribution, notices.IDEA,
+                       f"« {contribution.title} » a inspiré une piste d’action de la commune : « {idea.title} ». "
+                       f"{idea_url(db, base_url, idea)}")
     return idea, True
+
+
+def idea_url(db: Session, base_url: str, idea: Idea) -> str:
+    slug = db.scalar(select(Commune.slug).where(Commune.id == idea.commune_id))
+    return f"{base_url.rstrip('/')}/communes/{slug}/pistes/{idea.id}"
 
 
 def source_choices(db: Session, commune_id: int) -> dict[str, str]:
@@ -245,14 +257,25 @@ def idea_contributions(db: Session, commune_id: int) -> list[tuple[Contribution,
     return [(c, became.get(c.id)) for c in rows]
 
 
-def decide(db: Session, idea: Idea, status: str, reason: str) -> None:
-    """The commune's decision (raises rules.DecisionRefused)."""
+def decide(db: Session, idea: Idea, status: str, reason: str, base_url: str | None = None) -> None:
+    """The commune's decision (raises rules.DecisionRefused). With base_url, the authors of the
+    contributions the idea came from (those who left an address) are told, with the reason."""
     lock(db, idea)
+    before = idea.status
     idea.status, idea.decision_reason = rules.decide(status, idea.axis_id, reason)
     idea.decided_at = utcnow() if status != OPEN else None
     idea.updated_at = utcnow()
     idea.version = (idea.version or 0) + 1
     db.flush()
+    if not base_url or idea.status == before or idea.status not in (RETAINED, NOT_RETAINED):
+        return
+    ids = [source_id for kind, source_id in sources_of(db, IDEA, idea.id) if kind == CONTRIBUTION]
+    said = "est retenue par la commune" if idea.status == RETAINED else "n’est pas retenue par la commune"
+    kind = notices.RETAINED if idea.status == RETAINED else notices.NOT_RETAINED
+    reason_text = f" Motif : {idea.decision_reason}" if idea.decision_reason else ""
+    for contribution in db.scalars(select(Contribution).where(Contribution.id.in_(ids))):
+        notices.notify(db, contribution, kind, f"La piste « {idea.title} », née de « {contribution.title} », {said}."
+                                               f"{reason_text} {idea_url(db, base_url, idea)}")
 
 
 def counts(db: Session, commune_id: int) -> dict[str, int]:
