@@ -150,7 +150,7 @@ def test_the_yearly_report(client, db):
     assert int(main["contributions_idea"]) == demo.get("idea", 0)
     assert int(main["contributions"]) == sum(demo.values()) + 3
     assert (main["engaged"], main["phase"], main["phase_label"], main["gate_conditions"], main["roadmap_published"]) == (
-        "oui", "emergence", "Émergence et définition du projet", "2", "non")
+        "oui", "emergence", "Émergence et définition du projet", "3", "non")
     assert (main["workshops"], main["workshop_attendance"]) == ("0", "0")  # the demo's are to come, or in Grandrieu
     assert all(main[c] == "" for c in ("action_sheets", "action_sheets_validated",
                                        "estimated_cost", "funding_requested", "funding_granted"))
