@@ -10,6 +10,8 @@ from revital.permissions import (
     MANAGE_PERIMETER,
     MANAGE_PLACES,
     MANAGE_PRIORITIES,
+    MANAGE_ROADMAP,
+    MANAGE_SHEETS,
     MANAGE_STUDENT_WEEKS,
     MANAGE_TEAM,
     MANAGE_TERRITORY,
@@ -47,6 +49,8 @@ COMMUNE_TABS = (
     Tab("diagnostic", "Diagnostic", "/diagnostic", MANAGE_DIAGNOSTIC),
     Tab("pistes", "Axes et pistes", "/pistes", MANAGE_IDEAS),
     Tab("priorites", "Priorisation", "/priorites", MANAGE_PRIORITIES),
+    Tab("fiches", "Fiches actions", "/fiches", MANAGE_SHEETS),
+    Tab("feuille", "Feuille de route", "/feuille-de-route", MANAGE_ROADMAP),
     Tab("equipe", "Équipe et invitations", "/equipe", MANAGE_TEAM),
     Tab("journal", "Journal", "/journal", WRITE_JOURNAL),
 )

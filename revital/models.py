@@ -23,6 +23,21 @@ from revital.mail.models import Outbox
 from revital.photos.models import Photo
 from revital.prioritisation.models import Ballot, BallotChoice, Prioritisation, Score
 from revital.process.models import PhaseTransition, Process
+from revital.roadmaps.models import Progress, ProgressNote, ProgressPhoto, Roadmap
+from revital.sheets.models import (
+    ActionSheet,
+    Cost,
+    FundingLine,
+    Indicator,
+    Milestone,
+    Operation,
+    Opinion,
+    Relation,
+    Reservation,
+    ReviewRequest,
+    SheetPartner,
+    Version,
+)
 from revital.students.models import (
     Observation,
     Proposal,
@@ -34,6 +49,22 @@ from revital.students.models import (
 from revital.workshops.models import Registration, Workshop, WorkshopDocument, WorkshopPhoto
 
 __all__ = [
+    "ActionSheet",
+    "Cost",
+    "FundingLine",
+    "Indicator",
+    "Milestone",
+    "Operation",
+    "Opinion",
+    "Relation",
+    "Reservation",
+    "ReviewRequest",
+    "SheetPartner",
+    "Version",
+    "Progress",
+    "ProgressNote",
+    "ProgressPhoto",
+    "Roadmap",
     "Answer",
     "AuthorNotice",
     "Axis",

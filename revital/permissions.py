@@ -57,6 +57,11 @@ MANAGE_DIAGNOSTIC = "manage_diagnostic"
 MANAGE_PRIORITIES = "manage_priorities"
 MANAGE_IDEAS = "manage_ideas"
 ANSWER_OFFICIALLY = "answer_officially"
+MANAGE_SHEETS = "manage_sheets"
+VALIDATE_SHEETS = "validate_sheets"
+SEE_SHEETS = "see_sheets"
+REVIEW_SHEETS = "review_sheets"
+MANAGE_ROADMAP = "manage_roadmap"
 
 PERMISSIONS = {
     VIEW_BACKOFFICE: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
@@ -88,6 +93,16 @@ PERMISSIONS = {
     # are retained and gives its official answers on contributions and ideas.
     MANAGE_IDEAS: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
     ANSWER_OFFICIALLY: {COORDINATOR, COMMUNE_ADMIN},
+    # Feasibility: the commune and its local group write the action sheets; the commune asks the
+    # partners for their opinion and validates or abandons a sheet. Every sheet, drafts included,
+    # is seen by them and by the partners the commune invited; a partner gives an opinion only on
+    # a sheet its organisation was asked about (revital.sheets.rules says which).
+    MANAGE_SHEETS: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR},
+    VALIDATE_SHEETS: {COORDINATOR, COMMUNE_ADMIN},
+    SEE_SHEETS: {COORDINATOR, COMMUNE_ADMIN, FACILITATOR, PARTNER},
+    REVIEW_SHEETS: {PARTNER},
+    # Programming and implementation: the commune publishes the roadmap and follows its actions.
+    MANAGE_ROADMAP: {COORDINATOR, COMMUNE_ADMIN},
 }
 
 # The commune roles each role may grant (by invitation) and take back, in that commune: the

@@ -37,11 +37,11 @@ GRANTS = {
 
 EXPECTED_TABS = {
     COORDINATOR: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "saisie", "moderation", "etudiants",
-                  "diagnostic", "pistes", "priorites", "equipe"],
+                  "diagnostic", "pistes", "priorites", "fiches", "feuille", "equipe"],
     COMMUNE_ADMIN: ["demarche", "groupe", "perimetre", "lieux", "ateliers", "saisie", "moderation", "etudiants",
-                    "diagnostic", "pistes", "priorites", "equipe", "journal"],
+                    "diagnostic", "pistes", "priorites", "fiches", "feuille", "equipe", "journal"],
     FACILITATOR: ["demarche", "groupe", "lieux", "ateliers", "saisie", "moderation", "diagnostic", "pistes", "priorites",
-                  "journal"],
+                  "fiches", "journal"],
     STUDENT: [],
     SUPERVISOR: [],
     PARTNER: [],

@@ -1,0 +1,1 @@
+"""The roadmap (feuille de route): built from the validated sheets, published in versions, followed."""

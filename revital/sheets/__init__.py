@@ -1,0 +1,1 @@
+"""Action sheets (fiches actions) of a commune, their versions, and the technical partners' review."""
