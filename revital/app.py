@@ -93,6 +93,9 @@ from revital.workshops.controllers import CalendarController, WorkshopsControlle
 from revital.workshops.manage import WorkshopsAdminController
 from revital.workshops.entry import PaperEntryController, WorkshopEntryController
 from revital.workshops.kit import KitController
+from revital.roadmaps.api import RoadmapApiController
+from revital.roadmaps.following import ActionProgressController, ProgressAdminController
+from revital.roadmaps.territory import TerritoryRoadmapsController
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 ONE_CLICK_STOP = r"^/communes/[^/]+/journal/arreter/[^/]+$"
@@ -215,6 +218,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InvitationController,
             TeamController,
             AccountPageController,
+            RoadmapApiController,
+            ProgressAdminController,
+            ActionProgressController,
+            TerritoryRoadmapsController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",
                 cache_control=CacheControlHeader(max_age=3600, public=True),

@@ -12,6 +12,7 @@ from revital.diagnostic import services as diagnostic
 from revital.prioritisation import services as prioritisation
 from revital.ideas import services as ideas
 from revital.process import phases
+from revital.roadmaps import progress as roadmaps
 from revital.workshops import services as workshops
 
 # Where each gate condition is done: the commune's page of the part of the workflow that produces
@@ -35,6 +36,7 @@ def facts_for(db, commune) -> phases.Facts:
         has_diagnostic_synthesis=diagnostic.has_published(db, commune.id),
         prioritisations_done=prioritisation.done_count(db, commune.id),
         **ideas.counts(db, commune.id),
+        published_roadmaps=roadmaps.published_count(db, commune.id),
     )
 
 
