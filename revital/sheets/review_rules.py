@@ -33,6 +33,8 @@ STATE_LABELS = {ANSWERED: "Avis rendu", OVERDUE: "En retard", WAITING: "En atten
 NOT_ASKED = ("Votre organisation n’a pas été sollicitée pour un avis sur cette fiche : seuls les partenaires que la "
              "commune a sollicités peuvent en donner un.")
 NOT_INVITED = "Votre organisation n’accompagne pas cette commune."
+NOT_A_PARTNER = ("Cette page est celle des partenaires techniques sollicités pour un avis ; la commune suit les "
+                 "demandes et les avis depuis sa gestion des fiches.")
 CLOSED = {
     rules.VALIDATED: "Cette fiche est validée : l’examen est clos, aucun avis ne peut plus être donné.",
     rules.ABANDONED: "Cette fiche est abandonnée : l’examen est clos, aucun avis ne peut plus être donné.",
@@ -85,6 +87,8 @@ def reviewing_organisations(principal: Principal, commune: CommuneScope, asked: 
 def refusal(principal: Principal, commune: CommuneScope, asked: set[int]) -> str | None:
     """Why this person may not give an opinion on the sheet, in French, or None."""
     mine = partner_organisations(principal)
+    if not mine:
+        return NOT_A_PARTNER
     if not mine & set(commune.partner_organisation_ids):
         return NOT_INVITED
     if not reviewing_organisations(principal, commune, asked):
