@@ -60,7 +60,7 @@ def partners_of(db: Session, commune_id: int) -> list[Organisation]:
 def requests_of(db: Session, sheet: ActionSheet) -> list[tuple[ReviewRequest, Organisation]]:
     return list(db.execute(select(ReviewRequest, Organisation)
                            .join(Organisation, Organisation.id == ReviewRequest.organisation_id)
-                           .where(ReviewRequest.sheet_id == sheet.id).order_by(Organisation.name)).tuples())
+                           .where(ReviewRequest.sheet_id == sheet.id).order_by(Organisation.name)))
 
 
 def asked_ids(db: Session, sheet: ActionSheet) -> set[int]:
@@ -177,7 +177,7 @@ def awaiting(db: Session, organisation: Organisation, today: date) -> list[Await
                       .join(CommunePartner, (CommunePartner.commune_id == Commune.id)
                             & (CommunePartner.organisation_id == organisation.id))
                       .where(ReviewRequest.organisation_id == organisation.id, ReviewRequest.answered_at.is_(None),
-                             ActionSheet.status == REVIEW)).tuples()
+                             ActionSheet.status == REVIEW))
     found = [Awaiting(r, s, c, review_rules.overdue(r.due_on, False, today)) for r, s, c in rows]
     return sorted(found, key=lambda a: (review_rules.order_key(a.request.due_on, False, today), a.commune.name,
                                         a.sheet.number))
@@ -191,7 +191,7 @@ def given(db: Session, organisation: Organisation) -> list[tuple[Opinion, Action
                            .join(CommunePartner, (CommunePartner.commune_id == Commune.id)
                                  & (CommunePartner.organisation_id == organisation.id))
                            .where(Opinion.organisation_id == organisation.id)
-                           .order_by(Opinion.created_at.desc(), Opinion.id.desc())).tuples())
+                           .order_by(Opinion.created_at.desc(), Opinion.id.desc())))
 
 
 # --- the commune asks ----------------------------------------------------------------------------
@@ -212,11 +212,11 @@ def ask(db: Session, sheet: ActionSheet, organisation_ids, due_on: date, message
     if wanted - set(partners):
         raise Refused(review_rules.NOT_PARTNERS)
     services.lock(db, sheet)
-    if sheet.version == 0:
-        services.record_version(db, sheet, "demande d’avis", user_id)
     if sheet.status == DRAFT:
         sheet.status = REVIEW
         services.touched(sheet)
+    if sheet.version == 0:
+        services.record_version(db, sheet, "demande d’avis", user_id)
     now = utcnow()
     today = today or review_rules.today_in_paris(now)
     commune = db.get(Commune, sheet.commune_id)
