@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from revital import cli
 from revital.accounts.models import RoleGrant, User
 from revital.communes.models import Commune, Organisation
 from revital.db import utcnow
@@ -19,6 +20,7 @@ from revital.permissions import PARTNER
 from revital.sheets import notices, review, review_rules, services
 from revital.sheets.models import ActionSheet, Cost, FundingLine, Opinion, Reservation, ReviewRequest
 from revital.workshops.models import Workshop
+from tests.test_cli import env  # noqa: F401 - the fixture
 from tests.conftest import MAIN, PERSONAS, get, post, sign_in_as, text_of
 from tests.dom import parse
 
@@ -246,6 +248,18 @@ def test_the_reminder_goes_once_three_days_before(client, sheet, settings):
     assert [a for a, _ in mails(sheet, notices.REMINDER)] == [PERSONAS["partner"]]
     job = notices.ReminderJob(sheet, settings)
     assert job(now + timedelta(days=8)) == 0
+
+
+def test_the_cli_queues_the_reminders(env, client, sheet, capsys):
+    ask(client, "caue-48", days=3, db=sheet)  # the request was the reminder
+    assert cli.main(["sheets", "remind"]) == 0
+    assert capsys.readouterr().out.startswith("0 rappel(s)")
+    with sheet.transaction() as s:  # asked earlier: due in three days, never reminded
+        s.execute(ReviewRequest.__table__.update().values(reminded_at=None))
+    assert cli.main(["sheets", "remind"]) == 0
+    assert capsys.readouterr().out.startswith("1 rappel(s)")
+    assert cli.main(["sheets", "remind"]) == 0
+    assert capsys.readouterr().out.startswith("0 rappel(s)")
 
 
 def test_no_reminder_once_answered_or_asked_late(client, sheet, settings):
