@@ -352,3 +352,28 @@ def test_technical_meetings_are_linked_and_unlinked(client, sheet):
     assert post(client, f"{MANAGE}/reunions/{meeting_id}/retirer").status_code == 303
     with db.session() as s:
         assert review.linked_meetings(s, s.get(ActionSheet, the_sheet(db).id)) == []
+
+
+JUNK = [{}, {"version": "99999999999999999999", "verdict": "\x00", "amount": "1e308", "year": "-1"},
+        {"version": "-1", "organisation": "x", "reservations": "\n" * 50 + "a" * 3000},
+        {"organisations": ["99999999999999999999", "-1", "abc"], "due_on": "9999-99-99", "message": "=SUM(A1)"},
+        {"workshop": "99999999999999999999", "reason": "x" * 6000, "answer": "\ufffd", "addressed": "nan"}]
+
+
+@pytest.mark.parametrize("persona", ["admin", "partner"])
+def test_no_review_form_answers_5xx_whatever_is_posted(client, sheet, persona):
+    ask(client, "caue-48", "ddt-48", db=sheet)  # the DDT will not answer: no validation without a reason
+    post(as_(client, "partner"), REVIEW, {**OPINION, "version": "1"})
+    with sheet.session() as s:
+        rid, line_id = s.scalar(select(Reservation.id)), s.scalar(select(FundingLine.id))
+    urls = [REVIEW, f"{MANAGE}/demander", f"{MANAGE}/reserves/{rid}", f"{MANAGE}/lignes/{line_id}/ecarter",
+            f"{MANAGE}/lignes/{line_id}/autre", f"{MANAGE}/valider", f"{MANAGE}/abandonner", f"{MANAGE}/reunions",
+            f"{MANAGE}/reunions/99999/retirer"]
+    as_(client, persona)
+    before = (count(sheet, Opinion), count(sheet, ReviewRequest))
+    for url in urls:
+        for data in JUNK:
+            response = post(client, url, data)
+            assert response.status_code < 500, (url, data, response.text[-500:])
+    assert (count(sheet, Opinion), count(sheet, ReviewRequest)) == before
+    assert the_sheet(sheet).status == "review"
