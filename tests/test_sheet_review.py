@@ -220,6 +220,9 @@ def test_a_stale_version_is_refused_with_the_changes(client, sheet):
     assert page.find("textarea", name="comments").text() == "Un bon projet."
     assert page.find("input", name="version").get("value") == "2"
     assert count(db, Opinion) == 0 and count(db, Reservation) == 0 and count(db, FundingLine) == 0
+    # Opened again, the page shows what changed since the version it was asked on.
+    shown = parse(get(client, REVIEW).text).find("section", aria_labelledby="changements")
+    assert "depuis la version 1" in shown.find("h2").text()
     assert post(client, REVIEW, {**OPINION, "version": "2"}).status_code == 303
 
 

@@ -269,7 +269,8 @@ def partner_page(db, managed: Managed, sheet: ActionSheet, organisation, mine, s
     commune = managed.commune
     request_row = review.request_for(db, sheet, organisation.id)
     last = review.last_reviewed(db, sheet, organisation.id)
-    since = read if read is not None else last
+    # What changed since the version it last gave an opinion on, or else the one it was asked on.
+    since = read if read is not None else last or (request_row.version if request_row else None)
     snap = review.current_snapshot(db, sheet)
     return page(
         "sheets/review.html", status_code=status_code, commune=commune, territory=commune.territory,
