@@ -73,6 +73,8 @@ from revital.pages.gates import facts_for, links_for
 from revital.pages.home import HomeController
 from revital.pages.overview import OverviewController
 from revital.pages.partner import PartnerPageController
+from revital.sheets.notices import ReminderJob
+from revital.sheets.reviewing import SheetReviewAdminController, SheetReviewController
 from revital.pages.places import PlaceDeletionController
 from revital.pages.territory import TerritoryPageController
 from revital.prioritisation.controllers import PrioritiesController
@@ -148,7 +150,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     pages = PageCache()
     # The sender's loop also queues the journal's weekly digests (revital.journal.followers) and
     # the authors' daily digests (revital.contributions.notices).
-    mail = sender_for(settings, db, jobs=[DigestJob(db, settings), AuthorDigestJob(db, settings)])
+    mail = sender_for(settings, db, jobs=[DigestJob(db, settings), AuthorDigestJob(db, settings),
+                                             ReminderJob(db, settings)])
     forget_on_change(pages.recent)  # a change made by this process shows at once in its own pages
 
     def startup() -> None:
@@ -222,6 +225,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProgressAdminController,
             ActionProgressController,
             TerritoryRoadmapsController,
+            SheetReviewAdminController,
+            SheetReviewController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",
                 cache_control=CacheControlHeader(max_age=3600, public=True),

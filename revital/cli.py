@@ -90,6 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     author_notices.add_argument("--force", action="store_true",
                                 help="whatever the 24 hours since the last digest (a notice is still never sent twice)")
 
+    sheets = commands.add_parser("sheets", help="the action sheets and their review")
+    sheets_commands = sheets.add_subparsers(dest="sheets_command", required=True)
+    sheets_commands.add_parser(
+        "remind", help="queue the reminders due now, three days before an opinion is due (the background sender does it too)")
+
     args = parser.parse_args(argv)
     import revital.models  # noqa: F401 - every model, and the version listener, once at start-up
 
@@ -105,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         "mail": cmd_mail,
         "journal": cmd_journal,
         "contributions": cmd_contributions,
+        "sheets": cmd_sheets,
     }[args.command]
     return handler(args, settings) or 0
 
@@ -409,6 +415,19 @@ def cmd_contributions(args, settings: Settings) -> int:
     finally:
         database.dispose()
     print(f"{queued} e-mail(s) aux auteurs de contributions mis dans la file d’envoi.")
+    return 0
+
+
+def cmd_sheets(args, settings: Settings) -> int:
+    from revital.db import Database
+    from revital.sheets.notices import send_reminders
+
+    database = Database(settings.database_url)
+    try:
+        queued = send_reminders(database, settings)
+    finally:
+        database.dispose()
+    print(f"{queued} rappel(s) de demande d’avis mis dans la file d’envoi.")
     return 0
 
 
