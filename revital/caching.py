@@ -9,6 +9,9 @@ geometries and the pages anonymous visitors read.
   9 % of that gzipped); `respond` answers it with 304, gzip and `Vary: Accept-Encoding`.
 - Anonymous pages are rendered once with a placeholder for the CSRF token their forms carry, and
   personalised with each visitor's own token on the way out (`render_page`, `personalise`).
+- What changes with time alone, without any version moving (the next workshops become past ones
+  as the hours pass), adds the slice of time it was built in to its name (`time_bucket`,
+  `bucketed`; `shared_page(..., every=HOUR)` in revital.routes): a new hour is a new key.
 """
 
 import gzip
@@ -17,6 +20,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from litestar import MediaType, Request, Response
 from litestar.utils.scope.state import ScopeState
@@ -77,6 +81,26 @@ class Cache:
 def version_key(*parts) -> str:
     """An ETag-safe name for a version: its parts joined by dashes."""
     return "-".join(str(part) for part in parts)
+
+
+HOUR = 3600  # seconds: the slice of time of the pages that show what is next
+
+
+def time_bucket(every: float, now: datetime | None = None) -> str:
+    """The name of the slice of time `now` (default: this instant) falls in, slices of `every`
+    seconds counted from the epoch, so that HOUR slices start on the hour (UTC): a part of a
+    cache name for what changes with time alone."""
+    now = now or datetime.now(UTC)
+    return str(int(now.timestamp() // every))
+
+
+def bucketed(name, every: float | None, now: datetime | None = None):
+    """The cache name of `name` in the current slice of `every` seconds: one more part to a tuple
+    (a pair otherwise). None stays None (nothing is kept), and so does name without `every`."""
+    if name is None or not every:
+        return name
+    bucket = time_bucket(every, now)
+    return (*name, bucket) if isinstance(name, tuple) else (name, bucket)
 
 
 GZIP_MIN = 1024

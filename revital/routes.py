@@ -106,12 +106,16 @@ async def in_thread(request: Request, fn, *args, write: bool = False):
 
 
 
-async def shared_page(request: Request, name, read_version, build, private_cookies=(), personal=None) -> Response:
+async def shared_page(request: Request, name, read_version, build, private_cookies=(), personal=None,
+                      every: float | None = None) -> Response:
     """A page that is everybody's page for anonymous visitors: kept rendered (revital.caching) by
     name for a second, and by name and version of its data (read_version(db)) until that changes.
     Everyone else, and a page with no name, gets it fresh. build(db) returns the Template (or a
     redirect, or raises: those are never kept). personal(): the placeholders of the kept page that
-    each visitor gets filled with their own values, beyond the CSRF token and the CSP nonce."""
+    each visitor gets filled with their own values, beyond the CSRF token and the CSP nonce.
+    every: seconds (caching.HOUR): the page is also built anew in each slice of that length, for
+    what changes with time alone (caching.bucketed)."""
+    name = caching.bucketed(name, every)
     if name is None or not caching.anonymous(request, *private_cookies):
         return await in_thread(request, build)
     pages = request.app.state.pages

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event, select, text
@@ -176,3 +177,22 @@ def test_the_kept_contribution_form_gives_each_visitor_a_token_of_their_own(sett
             tokens.append(re.search(r'name="token" value="([^"]+)"', page).group(1))
     assert len(set(tokens)) == 3
     assert all(rules.check_form_token(token, settings.secret_key) == "ok" for token in tokens)
+
+
+
+def test_a_time_bucket_names_the_hour_and_changes_on_the_hour():
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert caching.time_bucket(caching.HOUR, at) == caching.time_bucket(caching.HOUR, at.replace(minute=59, second=59))
+    assert caching.time_bucket(caching.HOUR, at) != caching.time_bucket(caching.HOUR, at.replace(hour=10))
+    assert caching.time_bucket(caching.HOUR, at) != caching.time_bucket(caching.HOUR, at.replace(hour=8, minute=59))
+    assert int(caching.time_bucket(60, at)) == 60 * int(caching.time_bucket(caching.HOUR, at))  # slices from the epoch
+    assert caching.time_bucket(caching.HOUR).isdigit()  # now, by default
+
+
+def test_a_bucketed_name_gets_the_slice_as_one_more_part():
+    at = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    hour = caching.time_bucket(caching.HOUR, at)
+    assert caching.bucketed(("ateliers", "mende"), caching.HOUR, at) == ("ateliers", "mende", hour)
+    assert caching.bucketed("carte", caching.HOUR, at) == ("carte", hour)
+    assert caching.bucketed(None, caching.HOUR, at) is None  # no name: nothing is kept, whatever the hour
+    assert caching.bucketed(("ateliers", "mende"), None, at) == ("ateliers", "mende")

@@ -19,19 +19,16 @@ address from every contribution that carries it, and drops its notices not sent 
 else is told to that person."""
 
 import html
-import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from revital import signing
+from revital import jobs, signing
 from revital.communes.models import Commune
 from revital.contributions.models import AuthorNotice, Contribution
 from revital.db import Database, utcnow
 from revital.mail import outbox
-
-log = logging.getLogger("revital.contributions")
 
 PUBLISHED, REFUSED, STAKE, IDEA, RETAINED, NOT_RETAINED = (
     "published", "refused", "stake", "idea", "idea_retained", "idea_not_retained")
@@ -178,36 +175,19 @@ def send_author_digests(database: Database, settings, now: datetime | None = Non
     transaction; how many were queued."""
     now = now or utcnow()
     base_url = settings.base_url.rstrip("/")
-    queued, after = 0, ""
-    while True:
-        with database.session() as db:
-            addresses = due_addresses(db, now, force, after)
-        for email in addresses:
-            with database.transaction() as db:
-                queued += send_digest(db, email, now, base_url, settings.secret_key, force)
-        if len(addresses) < BATCH:
-            return queued
-        after = addresses[-1]
+    return jobs.each_in_own_transaction(
+        database, lambda db, after, limit: due_addresses(db, now, force, after, limit),
+        lambda db, email: send_digest(db, email, now, base_url, settings.secret_key, force), start="", batch=BATCH)
 
 
-class AuthorDigestJob:
-    """A periodic job of the mail sender (revital.mail.sender): at most once a minute, one read
-    that asks whether an address is due; the digests only when one is."""
+class AuthorDigestJob(jobs.Throttled):
+    """A periodic job of the mail sender (revital.mail.sender, revital.jobs): at most once a
+    minute, one read that asks whether an address is due; the digests only when one is."""
 
-    def __init__(self, database: Database, settings, every: timedelta = timedelta(minutes=1)):
-        self.database = database
-        self.settings = settings
-        self.every = every
-        self.next_check: datetime | None = None
+    label = "contributions: %s author digest(s) queued"
 
-    def __call__(self, now: datetime) -> int:
-        if self.next_check is not None and now < self.next_check:
-            return 0
-        self.next_check = now + self.every
-        with self.database.session() as db:
-            if not any_due(db, now):
-                return 0
-        queued = send_author_digests(self.database, self.settings, now)
-        if queued:
-            log.info("contributions: %s author digest(s) queued", queued)
-        return queued
+    def due(self, db: Session, now: datetime) -> bool:
+        return any_due(db, now)
+
+    def run(self, now: datetime) -> int:
+        return send_author_digests(self.database, self.settings, now)

@@ -13,8 +13,8 @@ from revital.communes.models import Commune
 from revital.contributions.models import Contribution
 from revital.db import utcnow
 from revital.geography.models import Place
-from revital.ideas import services
 from revital.ideas.models import NOT_RETAINED, OPEN, RETAINED, Answer, Axis, Idea
+from revital.lineage import services as lineage
 from revital.lineage.models import CONTRIBUTION, IDEA, PROPOSAL, WORKSHOP
 from revital.permissions import COMMUNE_ADMIN
 from revital.students.models import Proposal, StudentWeek
@@ -91,7 +91,7 @@ def load(db) -> int:
         db.flush()
         ideas[title] = idea
         if source is not None and source[1] in sources[source[0]]:
-            services.link(db, commune.id, (IDEA, idea.id), (source[0], sources[source[0]][source[1]].id), admin_id)
+            lineage.link(db, commune.id, IDEA, idea.id, source[0], sources[source[0]][source[1]].id, admin_id)
     for kind, title, status, text in ANSWERS:
         target = contributions.get(title) if kind == "contribution" else ideas.get(title)
         if target is not None:

@@ -247,7 +247,7 @@ class IdeasAdminController(Controller):
         if kind not in rules.SOURCE_KINDS or not number.isdigit() or len(number) > 11:
             return idea_page(request, db, managed, idea, status_code=422,
                              source_errors={"source": "Cette source n’est pas une source de la piste."})
-        services.unlink(db, ("idea", idea.id), (kind, int(number)))
+        services.remove_source(db, idea, kind, int(number))
         db.commit()
         return see_other(f"{base(managed.commune)}/{idea.id}?ok=source-retiree#sources")
 

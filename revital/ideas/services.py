@@ -1,7 +1,7 @@
 """Axes, ideas and official answers in the database: the axes and their order, the ideas with their
-sources and the stakes they answer (lineage links, written here with a few minimal calls on the
-Link model), turning a resident's idea into an idea of the commune, the commune's decision, its
-official answers, and the supports (the contributions' one mechanism)."""
+sources and the stakes they answer (lineage links, through revital.lineage.services), turning a
+resident's idea into an idea of the commune, the commune's decision, its official answers, and the
+supports (the contributions' one mechanism)."""
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,8 @@ from revital.db import utcnow
 from revital.diagnostic.models import Stake
 from revital.ideas import rules
 from revital.ideas.models import NOT_RETAINED, OPEN, RETAINED, Answer, Axis, Idea
-from revital.lineage.models import CONTRIBUTION, IDEA, PROPOSAL, STAKE, WORKSHOP, Link
+from revital.lineage import services as lineage
+from revital.lineage.models import CONTRIBUTION, IDEA, PROPOSAL, STAKE, WORKSHOP
 from revital.students import rules as student_rules
 from revital.students.models import Proposal, StudentWeek
 from revital.workshops.models import Workshop
@@ -23,37 +24,6 @@ from revital.workshops.models import Workshop
 
 class Refused(Exception):
     """Something the back office may not do; the message is French."""
-
-
-# Lineage links: inserted if absent, read from either end.
-
-def link(db: Session, commune_id: int, target: tuple[str, int], source: tuple[str, int], user_id: int | None = None) -> Link:
-    found = db.scalar(select(Link).where(Link.target_kind == target[0], Link.target_id == target[1],
-                                         Link.source_kind == source[0], Link.source_id == source[1]))
-    if found is None:
-        found = Link(commune_id=commune_id, target_kind=target[0], target_id=target[1], source_kind=source[0],
-                     source_id=source[1], created_by=user_id)
-        db.add(found)
-        db.flush()
-    return found
-
-
-def unlink(db: Session, target: tuple[str, int], source: tuple[str, int]) -> None:
-    for found in db.scalars(select(Link).where(Link.target_kind == target[0], Link.target_id == target[1],
-                                               Link.source_kind == source[0], Link.source_id == source[1])):
-        db.delete(found)
-    db.flush()
-
-
-def sources_of(db: Session, target_kind: str, target_id: int) -> list[tuple[str, int]]:
-    rows = db.execute(select(Link.source_kind, Link.source_id).where(Link.target_kind == target_kind,
-                                                                     Link.target_id == target_id).order_by(Link.id))
-    return [(kind, source_id) for kind, source_id in rows]
-
-
-def targets_of(db: Session, source_kind: str, source_id: int, target_kind: str) -> list[int]:
-    return list(db.scalars(select(Link.target_id).where(Link.source_kind == source_kind, Link.source_id == source_id,
-                                                        Link.target_kind == target_kind).order_by(Link.id)))
 
 
 # Axes.
@@ -121,8 +91,18 @@ def stakes_of(db: Session, commune_id: int) -> list[Stake]:
     return list(db.scalars(select(Stake).where(Stake.commune_id == commune_id).order_by(Stake.theme, Stake.id)))
 
 
+def sources(db: Session, idea: Idea) -> dict[str, list[int]]:
+    """The idea's sources by kind (stakes included), in the order they were linked."""
+    return lineage.sources_of(db, IDEA, [idea.id]).get(idea.id, {})
+
+
+def became(db: Session, contribution: Contribution) -> list[int]:
+    """The ids of the ideas a contribution became, in the order they were linked."""
+    return lineage.targets_of(db, CONTRIBUTION, [contribution.id]).get(contribution.id, {}).get(IDEA, [])
+
+
 def stake_ids_of(db: Session, idea: Idea) -> set[int]:
-    return {i for kind, i in sources_of(db, IDEA, idea.id) if kind == STAKE}
+    return set(sources(db, idea).get(STAKE, []))
 
 
 def save_idea(db: Session, commune_id: int, fields: rules.IdeaFields, user_id: int | None,
@@ -140,9 +120,9 @@ def save_idea(db: Session, commune_id: int, fields: rules.IdeaFields, user_id: i
     db.flush()
     current = stake_ids_of(db, idea)
     for stake_id in current - fields.stake_ids:
-        unlink(db, (IDEA, idea.id), (STAKE, stake_id))
+        lineage.unlink(db, IDEA, idea.id, STAKE, stake_id)
     for stake_id in sorted(fields.stake_ids - current):
-        link(db, commune_id, (IDEA, idea.id), (STAKE, stake_id), user_id)
+        lineage.link(db, commune_id, IDEA, idea.id, STAKE, stake_id, user_id)
     return idea
 
 
@@ -160,7 +140,7 @@ def from_contribution(db: Session, contribution: Contribution, user_id: int | No
     db.scalar(select(Contribution.id).where(Contribution.id == contribution.id).with_for_update())
     if contribution.kind != "idea" or contribution.status != PUBLISHED:
         raise Refused("Seule une contribution « idée » publiée peut devenir une piste d’action.")
-    already = targets_of(db, CONTRIBUTION, contribution.id, IDEA)
+    already = became(db, contribution)
     if already:
         return db.get(Idea, already[0]), False
     idea = Idea(commune_id=contribution.commune_id, title=contribution.title[:rules.TITLE_MAX], text=contribution.body,
@@ -168,7 +148,7 @@ def from_contribution(db: Session, contribution: Contribution, user_id: int | No
                 place_name=contribution.place_name, created_by=user_id)
     db.add(idea)
     db.flush()
-    link(db, contribution.commune_id, (IDEA, idea.id), (CONTRIBUTION, contribution.id), user_id)
+    lineage.link(db, contribution.commune_id, IDEA, idea.id, CONTRIBUTION, contribution.id, user_id)
     if base_url:
         notices.notify(db, contribution, notices.IDEA,
                        f"« {contribution.title} » a inspiré une piste d’action de la commune : « {idea.title} ». "
@@ -199,14 +179,17 @@ def add_source(db: Session, idea: Idea, kind: str, source_id: int, user_id: int 
     lock(db, idea)  # two people adding the same source at once make one link
     if f"{kind}:{source_id}" not in source_choices(db, idea.commune_id):
         raise Refused("Choisissez un atelier public ou une proposition publiée des étudiants de la commune.")
-    link(db, idea.commune_id, (IDEA, idea.id), (kind, source_id), user_id)
+    lineage.link(db, idea.commune_id, IDEA, idea.id, kind, source_id, user_id)
+
+
+def remove_source(db: Session, idea: Idea, kind: str, source_id: int) -> bool:
+    """Unlink a source from the idea; False if it was not one."""
+    return lineage.unlink(db, IDEA, idea.id, kind, source_id)
 
 
 def sources_shown(db: Session, idea: Idea) -> dict[str, list]:
     """An idea's public sources, by kind: published contributions, public workshops, published proposals."""
-    found = {}
-    for kind, source_id in sources_of(db, IDEA, idea.id):
-        found.setdefault(kind, []).append(source_id)
+    found = sources(db, idea)
     shown = {CONTRIBUTION: [], WORKSHOP: [], PROPOSAL: []}
     if found.get(CONTRIBUTION):
         shown[CONTRIBUTION] = list(db.scalars(select(Contribution).where(
@@ -223,11 +206,9 @@ def sources_shown(db: Session, idea: Idea) -> dict[str, list]:
 def source_ids(db: Session, idea_ids: list[int]) -> dict[int, dict[str, list[int]]]:
     """The ids of each idea's sources, by kind (for the open data)."""
     found = {i: {CONTRIBUTION: [], WORKSHOP: [], PROPOSAL: [], STAKE: []} for i in idea_ids}
-    if idea_ids:
-        for target_id, kind, source_id in db.execute(
-                select(Link.target_id, Link.source_kind, Link.source_id)
-                .where(Link.target_kind == IDEA, Link.target_id.in_(idea_ids)).order_by(Link.id)):
-            found[target_id].setdefault(kind, []).append(source_id)
+    for target_id, by_kind in lineage.sources_of(db, IDEA, idea_ids).items():
+        for kind, ids in by_kind.items():
+            found[target_id].setdefault(kind, []).extend(ids)
     return found
 
 
@@ -240,7 +221,7 @@ def stakes_answered(db: Session, idea: Idea) -> list[Stake]:
 
 def ideas_from(db: Session, contribution: Contribution) -> list[Idea]:
     """The ideas a contribution inspired."""
-    ids = targets_of(db, CONTRIBUTION, contribution.id, IDEA)
+    ids = became(db, contribution)
     return list(db.scalars(select(Idea).where(Idea.id.in_(ids)).order_by(Idea.id))) if ids else []
 
 
@@ -249,12 +230,8 @@ def idea_contributions(db: Session, commune_id: int) -> list[tuple[Contribution,
     rows = list(db.scalars(select(Contribution).where(Contribution.commune_id == commune_id, Contribution.kind == "idea",
                                                       Contribution.status == PUBLISHED)
                            .order_by(Contribution.id.desc()).limit(200)))
-    became = {}
-    if rows:
-        for source_id, target_id in db.execute(select(Link.source_id, Link.target_id).where(
-                Link.source_kind == CONTRIBUTION, Link.source_id.in_([c.id for c in rows]), Link.target_kind == IDEA)):
-            became.setdefault(source_id, target_id)
-    return [(c, became.get(c.id)) for c in rows]
+    targets = lineage.targets_of(db, CONTRIBUTION, [c.id for c in rows])
+    return [(c, (targets.get(c.id, {}).get(IDEA) or [None])[0]) for c in rows]
 
 
 def decide(db: Session, idea: Idea, status: str, reason: str, base_url: str | None = None) -> None:
@@ -269,7 +246,7 @@ def decide(db: Session, idea: Idea, status: str, reason: str, base_url: str | No
     db.flush()
     if not base_url or idea.status == before or idea.status not in (RETAINED, NOT_RETAINED):
         return
-    ids = [source_id for kind, source_id in sources_of(db, IDEA, idea.id) if kind == CONTRIBUTION]
+    ids = sources(db, idea).get(CONTRIBUTION, [])
     said = "est retenue par la commune" if idea.status == RETAINED else "n’est pas retenue par la commune"
     kind = notices.RETAINED if idea.status == RETAINED else notices.NOT_RETAINED
     reason_text = f" Motif : {idea.decision_reason}" if idea.decision_reason else ""

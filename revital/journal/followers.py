@@ -7,20 +7,18 @@ Delivery makes a second send of an entry impossible. Each follower's digest is i
 transaction, claimed by one conditional UPDATE, so that two workers never send the same one.
 """
 
-import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from revital import jobs
 from revital.communes.models import Commune
 from revital.db import Database, utcnow
 from revital.journal import following
 from revital.journal.models import PUBLISHED, Delivery, Follower, JournalPost
 from revital.mail import outbox
-
-log = logging.getLogger("revital.journal")
 
 BATCH = 200  # followers read at once when looking for due digests
 DIGEST_MAX = 20  # entries in one digest; more wait for the next one
@@ -158,37 +156,24 @@ def send_digests(database: Database, settings, now: datetime | None = None, forc
     now = now or utcnow()
     mark = now if force else following.digest_mark(now)
     base_url = settings.base_url.rstrip("/")
-    queued, after = 0, 0
-    while True:
-        with database.session() as db:
-            ids = list(db.scalars(select(Follower.id).where(due(mark), Follower.id > after)
-                                  .order_by(Follower.id).limit(BATCH)))
-        for follower_id in ids:
-            with database.transaction() as db:
-                queued += send_digest(db, follower_id, mark, now, base_url, settings.secret_key)
-        if len(ids) < BATCH:
-            return queued
-        after = ids[-1]
+
+    def due_ids(db: Session, after: int, limit: int) -> list[int]:
+        return list(db.scalars(select(Follower.id).where(due(mark), Follower.id > after)
+                               .order_by(Follower.id).limit(limit)))
+
+    return jobs.each_in_own_transaction(
+        database, due_ids, lambda db, follower_id: send_digest(db, follower_id, mark, now, base_url, settings.secret_key),
+        start=0, batch=BATCH)
 
 
-class DigestJob:
-    """A periodic job of the mail sender (revital.mail.sender): at most once a minute, one read
-    that asks whether any follower is due; the digests only when one is."""
+class DigestJob(jobs.Throttled):
+    """A periodic job of the mail sender (revital.mail.sender, revital.jobs): at most once a
+    minute, one read that asks whether any follower is due; the digests only when one is."""
 
-    def __init__(self, database: Database, settings, every: timedelta = timedelta(minutes=1)):
-        self.database = database
-        self.settings = settings
-        self.every = every
-        self.next_check: datetime | None = None
+    label = "journal: %s digest(s) queued"
 
-    def __call__(self, now: datetime) -> int:
-        if self.next_check is not None and now < self.next_check:
-            return 0
-        self.next_check = now + self.every
-        with self.database.session() as db:
-            if not any_due(db, following.digest_mark(now)):
-                return 0
-        queued = send_digests(self.database, self.settings, now)
-        if queued:
-            log.info("journal: %s digest(s) queued", queued)
-        return queued
+    def due(self, db: Session, now: datetime) -> bool:
+        return any_due(db, following.digest_mark(now))
+
+    def run(self, now: datetime) -> int:
+        return send_digests(self.database, self.settings, now)

@@ -13,7 +13,8 @@ from revital.journal import followers, services
 from revital.journal.controllers import image_url
 from revital.journal.models import PHASE, PUBLISHED
 from revital.permissions import WRITE_JOURNAL
-from revital.photos.processing import MAX_BYTES, PhotoError, process_photo
+from revital.photos import upload as photo_upload
+from revital.photos.upload import PhotoError
 from revital.routes import DB, get, post
 from revital.web import confirmation, get_or_404, page, see_other
 
@@ -26,7 +27,7 @@ MESSAGES = {
 NO_POST = "Cet article n’existe pas dans le journal de cette commune."
 STALE = ("L’article a été modifié par quelqu’un d’autre depuis l’affichage de cette page : "
          "rechargez-la avant de recommencer. Rien n’a été enregistré.")
-MAX_UPLOAD = MAX_BYTES + 256 * 1024
+MAX_UPLOAD = photo_upload.MAX_REQUEST
 
 
 def base(commune) -> str:
@@ -100,14 +101,10 @@ class JournalAdminController(Controller):
             if upload is not None:
                 errors["image"] = "Choisissez de nouveau l’image : elle n’a pas été gardée."
             return form_page(managed, values, errors, 422, item)
-        db.commit()
-        processed = None
-        if upload is not None:
-            try:
-                processed = process_photo(upload.file.read(MAX_BYTES + 1))
-            except PhotoError as error:
-                return form_page(managed, values, {"image": str(error)}, 422, item)
-        db.write()
+        try:
+            processed = photo_upload.process_outside(db, upload)
+        except PhotoError as error:
+            return form_page(managed, values, {"image": str(error)}, 422, item)
         if item is not None:
             if services.lock(db, item) != values["version"]:
                 db.rollback()

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
+from revital.caching import HOUR
 from revital.communes import services as communes
 from revital.communes.access import NO_COMMUNE
 from revital.communes.models import Commune
@@ -24,7 +25,6 @@ from revital.process.controllers import public_panel as process_panel
 from revital.routes import get, shared_page
 from revital.students.controllers import public_panel as students_panel
 from revital.web import NotFound, page, principal, see_other
-from revital.workshops.controllers import hour
 from revital.workshops.controllers import public_panel as workshops_panel
 
 
@@ -66,7 +66,8 @@ class CommunePageController(Controller):
     async def detail(self, request: Request, slug: FromPath[str]) -> Response:
         versions = request.app.state.versions
         return await shared_page(
-            request, ("commune", slug, hour()),  # the next workshops move on as the hours pass
+            request, ("commune", slug),
             lambda db: getattr(versions.commune(db, slug), "key", None),
             lambda db: commune_page(request, db, slug),
+            every=HOUR,  # the next workshops move on as the hours pass
         )

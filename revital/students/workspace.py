@@ -19,7 +19,8 @@ from revital.contributions.services import inside_commune
 from revital.documents import MAX_DOCUMENT, DocumentRefused, check_pdf
 from revital.forms import Form
 from revital.geography.services import boundary_of
-from revital.photos.processing import MAX_BYTES, PhotoError, process_photo
+from revital.photos import upload as photo_upload
+from revital.photos.upload import PhotoError
 from revital.routes import DB, get, post
 from revital.students import rules, services
 from revital.students.access import Team, team_proposal, team_week
@@ -42,7 +43,7 @@ PHOTO_AGAIN = "Choisissez de nouveau la photo : elle n’a pas été gardée. Le
 STALE = ("La proposition a été modifiée par quelqu’un d’autre de l’équipe depuis l’affichage de cette page : "
          "rechargez-la avant de recommencer. Rien n’a été enregistré.")
 NOT_EDITABLE = "La proposition est soumise ou approuvée : elle ne se modifie plus, sauf si l’encadrant·e demande des modifications."
-MAX_PHOTO_UPLOAD = MAX_BYTES + 256 * 1024
+MAX_PHOTO_UPLOAD = photo_upload.MAX_REQUEST
 MAX_BOARD_UPLOAD = MAX_DOCUMENT + 256 * 1024
 OBSERVATION_BLANK = {"kind": "", "title": "", "text": "", "lon": "", "lat": ""}
 PROPOSAL_BLANK = {"title": "", "text": "", "where": "none", "lon": "", "lat": "", "area": "", "version": "0"}
@@ -136,15 +137,11 @@ class WorkspaceController(Controller):
             if upload is not None:
                 errors["photo"] = PHOTO_AGAIN
             return workspace_page(request, db, team, values, errors, 422)
-        db.commit()
-        processed = None
-        if upload is not None:
-            try:
-                processed = process_photo(upload.file.read(MAX_BYTES + 1))
-            except PhotoError as error:
-                errors["photo"] = f"{error} Le reste de ce que vous avez saisi est gardé : choisissez une autre photo, ou envoyez sans photo."
-                return workspace_page(request, db, team, values, errors, 422)
-        db.write()
+        try:
+            processed = photo_upload.process_outside(db, upload)
+        except PhotoError as error:
+            errors["photo"] = f"{error} Le reste de ce que vous avez saisi est gardé : choisissez une autre photo, ou envoyez sans photo."
+            return workspace_page(request, db, team, values, errors, 422)
         services.add_observation(db, team.week, team.user.id, values, token, processed)
         db.commit()
         return see_other(f"{team.base}?ok=observation#observations")
@@ -251,12 +248,10 @@ class WorkspaceController(Controller):
                 errors["image"] = PHOTO_AGAIN
         if errors:
             return proposal_page(request, db, team, proposal, errors=errors, status_code=422)
-        db.commit()
         try:
-            processed = process_photo(upload.file.read(MAX_BYTES + 1))
+            processed = photo_upload.process_outside(db, upload)
         except PhotoError as error:
             return proposal_page(request, db, team, proposal, errors={"image": str(error)}, status_code=422)
-        db.write()
         services.add_image(db, team_proposal(db, team, proposal_id), processed, alt)
         db.commit()
         return see_other(f"{team.base}/propositions/{proposal_id}?ok=image#images")

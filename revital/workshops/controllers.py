@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 
 from revital import signing
+from revital.caching import HOUR
 from revital.communes import services as communes
 from revital.communes.access import load_commune, load_territory
 from revital.contributions.models import Contribution
@@ -50,10 +51,6 @@ def document_url(slug: str, workshop_id: int, document_id: int) -> str:
 
 def sees_internal(request: Request, db, commune) -> bool:
     return can(principal(request), SEE_INTERNAL_MEETINGS, communes.scope_of(db, commune))
-
-
-def hour() -> str:
-    return utcnow().strftime("%Y%m%d%H")
 
 
 def commune_key(request: Request, db, slug: str):
@@ -115,7 +112,8 @@ class WorkshopsController(Controller):
                         statuses=rules.STATUSES, counts=services.counts(db, ids),
                         outputs=services.outputs_count(db, [w.id for w in past]), location=calendar.location_of)
 
-        return await shared_page(request, ("ateliers", slug, hour()), lambda db: commune_key(request, db, slug), build)
+        return await shared_page(request, ("ateliers", slug), lambda db: commune_key(request, db, slug), build,
+                                 every=HOUR)  # upcoming workshops move to the past as the hours pass
 
     @get("/{workshop_id:int}")
     async def detail(self, request: Request, slug: FromPath[str], workshop_id: FromPath[int]) -> Response:
@@ -125,8 +123,8 @@ class WorkshopsController(Controller):
             commune = load_commune(db, slug)
             return detail_page(request, db, commune, visible_workshop(request, db, commune, workshop_id), ok=ok)
 
-        name = ("atelier", slug, workshop_id, hour()) if ok is None else None
-        return await shared_page(request, name, lambda db: commune_key(request, db, slug), build)
+        name = ("atelier", slug, workshop_id) if ok is None else None
+        return await shared_page(request, name, lambda db: commune_key(request, db, slug), build, every=HOUR)
 
     @post("/{workshop_id:int}/inscription")
     def register(self, request: Request, db: DB, slug: FromPath[str], workshop_id: FromPath[int],

@@ -17,7 +17,8 @@ from revital.geography import services as geography
 from revital.permissions import MANAGE_WORKSHOPS
 from revital.process import services as process
 from revital.routes import DB, get, post
-from revital.photos.processing import MAX_BYTES, PhotoError, process_photo
+from revital.photos import upload as photo_upload
+from revital.photos.upload import PhotoError
 from revital.text import clean_line, clean_text
 from revital.web import confirmation, get_or_404, page, see_other
 from revital.workshops import controllers, notices, rules, services
@@ -35,7 +36,7 @@ MESSAGES = {
     "document": "Le document est joint à la rencontre.",
     "document-retire": "Le document est retiré.",
 }
-MAX_PHOTO_UPLOAD = MAX_BYTES + 256 * 1024
+MAX_PHOTO_UPLOAD = photo_upload.MAX_REQUEST
 MAX_DOCUMENT_UPLOAD = documents.MAX_DOCUMENT + 256 * 1024
 NO_WORKSHOP = "Cette rencontre n’existe pas dans cette commune."
 STALE = ("La rencontre a été modifiée par quelqu’un d’autre depuis l’affichage de cette page : rechargez-la avant "
@@ -210,13 +211,11 @@ class WorkshopsAdminController(Controller):
             if upload is not None:
                 errors["photo"] = "Choisissez de nouveau la photo : elle n’a pas été gardée."
             return closing_page(db, managed, workshop, status_code=422, file_errors=errors, file_values={"alt": alt})
-        db.commit()
         try:
-            processed = process_photo(upload.file.read(MAX_BYTES + 1))
+            processed = photo_upload.process_outside(db, upload)
         except PhotoError as error:
             return closing_page(db, managed, workshop, status_code=422, file_errors={"photo": str(error)},
                                 file_values={"alt": alt})
-        db.write()
         services.lock(db, workshop)
         db.refresh(workshop)
         services.add_photo(db, workshop, processed, alt)
