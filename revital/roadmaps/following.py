@@ -18,7 +18,8 @@ from revital.communes.access import Managed, load_commune, managed_commune
 from revital.formatting import paris
 from revital.forms import Form
 from revital.permissions import MANAGE_ROADMAP
-from revital.photos.processing import MAX_BYTES, PhotoError, process_photo
+from revital.photos import upload as upload_photo
+from revital.photos.upload import PhotoError
 from revital.roadmaps import progress, progress_rules
 from revital.routes import DB, get, post
 from revital.db import utcnow
@@ -34,7 +35,6 @@ NO_ACTION = "Cette action n’est pas dans la dernière version publiée de la f
 NO_NOTE = "Cette note n’existe pas ou plus."
 STALE = ("L’avancement de cette action a été modifié par quelqu’un d’autre depuis l’affichage de cette page : "
          "rechargez-la pour voir son état actuel avant de recommencer. Rien n’a été enregistré.")
-MAX_PHOTO_UPLOAD = MAX_BYTES + 256 * 1024
 NOTE_BLANK = {"on": "", "text": "", "alt": ""}
 
 
@@ -117,7 +117,7 @@ class ProgressAdminController(Controller):
             return action_page(db, managed, roadmap, action, 409, typed, {"form": STALE})
         return see_other(f"{base(commune)}/{number}?ok=suivi")
 
-    @post("/{number:int}/notes", request_max_body_size=MAX_PHOTO_UPLOAD)
+    @post("/{number:int}/notes", request_max_body_size=upload_photo.MAX_REQUEST)
     def add_note(self, request: Request, db: DB, slug: FromPath[str], number: FromPath[int],
                  form: Form) -> Template | Redirect:
         """The photo, if any, is processed outside any transaction (it takes a while), then the note
@@ -136,15 +136,11 @@ class ProgressAdminController(Controller):
             if upload is not None:
                 errors["photo"] = "Choisissez de nouveau la photo : elle n’a pas été gardée."
             return action_page(db, managed, roadmap, action, 422, note_values=typed, note_errors=errors)
-        processed = None
-        if upload is not None:
-            db.commit()
-            try:
-                processed = process_photo(upload.file.read(MAX_BYTES + 1))
-            except PhotoError as error:
-                return action_page(db, managed, roadmap, action, 422, note_values=typed,
-                                   note_errors={"photo": str(error)})
-        db.write()
+        try:
+            processed = upload_photo.process_outside(db, upload)
+        except PhotoError as error:
+            return action_page(db, managed, roadmap, action, 422, note_values=typed,
+                               note_errors={"photo": str(error)})
         progress.add_note(db, commune.id, action["sheet_id"], values["on"], values["text"], managed.user.id,
                           processed, values["alt"])
         db.commit()

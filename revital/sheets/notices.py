@@ -4,12 +4,12 @@ before the due date (once: ReviewRequest.reminded_at); the commune's accounts wh
 arrives. The reminders are a periodic job of the mail sender (ReminderJob), like the journal's
 digests; `revital sheets remind` queues them by hand."""
 
-import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from revital import jobs
 from revital.accounts.models import RoleGrant, User
 from revital.communes.models import Commune, Organisation
 from revital.db import Database, utcnow
@@ -19,10 +19,8 @@ from revital.permissions import COMMUNE_ADMIN, PARTNER
 from revital.sheets import review_rules, rules
 from revital.sheets.models import REVIEW, ActionSheet, ReviewRequest
 
-log = logging.getLogger("revital.sheets")
 
 ASKED, REMINDER, OPINION = "sheet-review-asked", "sheet-review-reminder", "sheet-opinion"
-BATCH = 200
 SIGNATURE = "\n— {commune}, par Revital\n"
 
 ASKED_TEXT = """Bonjour,
@@ -156,37 +154,23 @@ def send_reminders(database: Database, settings, now: datetime | None = None) ->
     now = now or utcnow()
     today = review_rules.today_in_paris(now)
     base_url = settings.base_url.rstrip("/")
-    queued, after = 0, 0
-    while True:
-        with database.session() as db:
-            ids = list(db.scalars(select(ReviewRequest.id).where(due(today), ReviewRequest.id > after)
-                                  .order_by(ReviewRequest.id).limit(BATCH)))
-        for request_id in ids:
-            with database.transaction() as db:
-                queued += send_reminder(db, request_id, now, base_url)
-        if len(ids) < BATCH:
-            return queued
-        after = ids[-1]
+
+    def due_after(db, after, limit):
+        return db.scalars(select(ReviewRequest.id).where(due(today), ReviewRequest.id > after)
+                          .order_by(ReviewRequest.id).limit(limit))
+
+    return jobs.each_in_own_transaction(database, due_after,
+                                        lambda db, request_id: send_reminder(db, request_id, now, base_url))
 
 
-class ReminderJob:
+class ReminderJob(jobs.Throttled):
     """A periodic job of the mail sender (revital.mail.sender): at most once a minute, one read
     that asks whether a reminder is due; the reminders only when one is."""
 
-    def __init__(self, database: Database, settings, every: timedelta = timedelta(minutes=1)):
-        self.database = database
-        self.settings = settings
-        self.every = every
-        self.next_check: datetime | None = None
+    label = "sheets: %s review reminder(s) queued"
 
-    def __call__(self, now: datetime) -> int:
-        if self.next_check is not None and now < self.next_check:
-            return 0
-        self.next_check = now + self.every
-        with self.database.session() as db:
-            if not any_due(db, now):
-                return 0
-        queued = send_reminders(self.database, self.settings, now)
-        if queued:
-            log.info("sheets: %s review reminder(s) queued", queued)
-        return queued
+    def due(self, db, now: datetime) -> bool:
+        return any_due(db, now)
+
+    def run(self, now: datetime) -> int:
+        return send_reminders(self.database, self.settings, now)
