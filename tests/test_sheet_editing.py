@@ -419,3 +419,21 @@ def test_cost_rows_are_written_in_the_commune(facilitator, db):
         sheet_id = s.scalar(select(ActionSheet.id).where(ActionSheet.number == number,
                                                          ActionSheet.commune_id == commune_id(db)))
         assert lineage.sources_of(s, "sheet", [sheet_id]) == {}
+
+
+JUNK = ["", "abc", "-1", "99999999999999999999", "null", "[[[", "=SUM(A1)", "T9 2027", "2027-T0", "31/02/2027",
+        '{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}', "<script>x</script>", "\ufffd"]
+FIELDS = ["title", "axis", "priority", "ideas", "stakes", "contributions", "description", "op_kind", "op_label",
+          "geometry", "place", "place_name", "pilot", "partners", "cost_year", "cost_investment", "cost_operating",
+          "fund_funder", "fund_name", "fund_amount", "fund_year", "fund_status", "start", "end", "ms_label", "ms_on",
+          "ms_done", "ind_name", "ind_unit", "related"]
+
+
+@pytest.mark.parametrize("section", rules.SECTION_KEYS)
+def test_junk_in_every_field_of_every_section_is_a_french_answer_never_a_500(facilitator, db, section):
+    number = new_sheet(facilitator)
+    for i, junk in enumerate(JUNK):
+        data = {name: [junk, JUNK[(i + k) % len(JUNK)]] for k, name in enumerate(FIELDS)}
+        response = save(facilitator, number, section, data)
+        assert response.status_code < 500, (junk, response.text[:500])
+        assert "Traceback" not in response.text
