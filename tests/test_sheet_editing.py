@@ -288,7 +288,7 @@ def test_partner_proposals_stay_apart_until_integrated_or_set_aside(facilitator,
     with db.session() as s:
         first, second = s.scalars(select(FundingLine.id).order_by(FundingLine.id)).all()[-2:]
     page = parse(get(facilitator, f"{ADMIN}/{number}").text)
-    assert "Banque des Territoires" in page.find("section", id="propositions").text()
+    assert "Banque des Territoires" in page.find("div", id="propositions").text()
     # Saving the plan keeps the proposals.
     assert save(facilitator, number, "financement", {"fund_name": ["Région"], "fund_amount": ["1 000"]}).status_code == 303
     assert post(facilitator, f"{ADMIN}/{number}/financement/propositions/{first}/integrer").status_code == 303
@@ -437,3 +437,28 @@ def test_junk_in_every_field_of_every_section_is_a_french_answer_never_a_500(fac
         response = save(facilitator, number, section, data)
         assert response.status_code < 500, (junk, response.text[:500])
         assert "Traceback" not in response.text
+
+
+def test_with_htmx_the_funding_section_brings_its_proposals_inside_it(facilitator, db):
+    number = new_sheet(facilitator)
+    with db.transaction() as s:
+        sheet = s.scalar(select(ActionSheet).where(ActionSheet.commune_id == commune_id(db), ActionSheet.number == number))
+        s.add(FundingLine(commune_id=sheet.commune_id, sheet_id=sheet.id, funder="CAUE", amount_cents=1_000,
+                          accepted=False))
+    response = save(facilitator, number, "financement", {"fund_name": ["Région"], "fund_amount": ["1 000"]},
+                    headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    section = parse(response.text).find("section", id="section-financement")
+    assert section.find("div", id="propositions") is not None  # swapped with it, never beside it
+
+
+def test_user_text_is_escaped_in_the_editor_and_the_conflict_view(facilitator, db):
+    number = new_sheet(facilitator, "<script>alert('titre')</script>")
+    drawn = fingerprint_of(facilitator, number, "contenu")
+    assert save(facilitator, number, "contenu", {"description": "<img src=x onerror=alert(1)>"}, drawn).status_code == 303
+    page = get(facilitator, f"{ADMIN}/{number}").text
+    assert "<script>alert('titre')</script>" not in page and "<img src=x" not in page
+    conflict = save(facilitator, number, "contenu", {"description": "<b>mien</b>"}, drawn)
+    assert conflict.status_code == 409
+    assert "<img src=x" not in conflict.text and "<b>mien</b>" not in conflict.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in conflict.text

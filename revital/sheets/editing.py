@@ -279,7 +279,7 @@ def clean(section: str, values: dict, choices: Choices) -> tuple[dict, dict]:
         numbers = [p for p in re.split(r"[\s,;]+", values["contributions"].replace("n°", "")) if p]
         wrong = [p for p in numbers if small_int(p) is None or int(p) not in choices.contributions]
         if wrong:
-            errors["contributions"] = (f"« {wrong[0][:12]} » n’est pas le numéro d’une contribution publiée de la commune.")
+            errors["contributions"] = f"« {wrong[0][:12]} » n’est pas le numéro d’une contribution de la commune."
         fields["sources"] = {"idea": {int(i) for i in values["ideas"] if i in choices.ideas},
                              "stake": {int(i) for i in values["stakes"] if i in choices.stakes},
                              "contribution": {int(p) for p in numbers if p not in wrong}}
@@ -390,7 +390,7 @@ def choices_of(db: Session, sheet: ActionSheet, section: str) -> Choices:
     if section == "identite":
         found.axes = {str(a.id): a.title for a in db.scalars(
             select(Axis).where(Axis.commune_id == commune_id).order_by(Axis.position, Axis.id))}
-        current = snapshot.load(db, sheet)["sources"]
+        current = lineage.sources_of(db, SHEET, [sheet.id]).get(sheet.id, {})
         found.ideas = {str(i.id): i.title for i in db.scalars(
             select(Idea).where(Idea.commune_id == commune_id,
                                (Idea.status == RETAINED) | Idea.id.in_(current.get("idea", []))).order_by(Idea.title))}
