@@ -12,7 +12,7 @@ from revital.ideas.models import RETAINED, Axis, Idea
 from revital.lineage import services as lineage
 from revital.sheets import rules, snapshot
 from revital.sheets.models import ActionSheet, Cost, FundingLine
-from tests.conftest import MAIN, OTHER, PERSONAS, get, post, sign_in_as, text_of
+from tests.conftest import MAIN, OTHER, PERSONAS, get, make_client, post, sign_in_as, text_of
 from tests.dom import parse
 
 ADMIN = f"/communes/{MAIN}/gestion/fiches"
@@ -349,11 +349,16 @@ def test_with_htmx_the_section_comes_back_alone(facilitator, db):
 
 # Conflicts.
 
-def test_the_second_save_of_a_section_gets_the_conflict_view_and_the_first_stays(facilitator, db):
+def test_the_second_save_of_a_section_gets_the_conflict_view_and_the_first_stays(facilitator, settings, db):
     number = new_sheet(facilitator)
-    drawn = fingerprint_of(facilitator, number, "contenu")  # both load the same form
-    assert save(facilitator, number, "contenu", {"description": "La version d’Alice"}, drawn).status_code == 303
-    response = save(facilitator, number, "contenu", {"description": "La version de Bob"}, drawn)
+    with make_client(settings) as other:
+        sign_in_as(other, PERSONAS["admin"])
+        alice = fingerprint_of(facilitator, number, "contenu")  # both load the same form
+        bob = fingerprint_of(other, number, "contenu")
+        assert alice == bob
+        assert save(facilitator, number, "contenu", {"description": "La version d’Alice"}, alice).status_code == 303
+        response = save(other, number, "contenu", {"description": "La version de Bob"}, bob)
+    drawn = bob
     assert response.status_code == 409
     page = parse(response.text)
     section = page.find("section", id="section-contenu")
