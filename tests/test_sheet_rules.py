@@ -1,9 +1,9 @@
 """The pure rules of action sheets (revital.sheets.rules) and the pure checks of their forms
-(revital.sheets.editing.clean): no web, no database."""
+(revital.sheets.forms.clean): no web, no database."""
 
 import pytest
 
-from revital.sheets import editing, rules
+from revital.sheets import forms, rules
 
 
 def sheet(**changes) -> dict:
@@ -196,7 +196,7 @@ def test_sources_read_in_french_and_the_summary_of_a_section():
 def test_clean_costs_refuses_a_year_twice_and_keeps_cents():
     values = {"costs": [{"year": "2027", "investment": "1 000", "operating": ""},
                         {"year": "2027", "investment": "5", "operating": "0,5"}], "funding": []}
-    fields, errors = editing.clean("financement", values, editing.Choices())
+    fields, errors = forms.clean("financement", values, forms.Choices())
     assert errors == {"cost_year-1": "L’année 2027 figure déjà plus haut : une ligne par année."}
     assert fields["costs"][0]["investment_cents"] == 100_000 and fields["costs"][1]["operating_cents"] == 50
 
@@ -204,13 +204,13 @@ def test_clean_costs_refuses_a_year_twice_and_keeps_cents():
 def test_clean_funding_needs_a_funder_and_an_amount():
     values = {"costs": [], "funding": [{"funder": "", "name": "", "scheme": "DETR", "amount": "", "year": "",
                                         "status": "requested"}]}
-    _, errors = editing.clean("financement", values, editing.Choices())
+    _, errors = forms.clean("financement", values, forms.Choices())
     assert set(errors) == {"fund_name-0", "fund_amount-0"}
     values["funding"][0].update(funder="7", amount="10")
-    fields, errors = editing.clean("financement", values, editing.Choices(funders={"7": "CAUE"}))
+    fields, errors = forms.clean("financement", values, forms.Choices(funders={"7": "CAUE"}))
     assert errors == {} and fields["funding"][0]["funder"] == "CAUE" and fields["funding"][0]["organisation_id"] == 7
 
 
 def test_rows_left_blank_are_dropped_and_checked_milestones_follow_their_row():
     form = {"ms_label": ["", "Ouverture", ""], "ms_on": ["", "2027-06-01", ""], "ms_done": ["1"]}
-    assert editing.rows_of(form, "milestones") == [{"label": "Ouverture", "on": "2027-06-01", "done": True}]
+    assert forms.rows_of(form, "milestones") == [{"label": "Ouverture", "on": "2027-06-01", "done": True}]

@@ -19,7 +19,7 @@ from revital.lineage import services as lineage
 from revital.lineage.models import IDEA, SHEET
 from revital.permissions import MANAGE_SHEETS
 from revital.routes import DB, get, post
-from revital.sheets import editing, rules, services, snapshot
+from revital.sheets import editing, forms, rules, services, snapshot
 from revital.sheets.models import ActionSheet, Opinion
 from revital.web import NotFound, confirmation, get_or_404, is_fragment_request, page, see_other
 
@@ -84,13 +84,13 @@ def quarter_options(*current: str) -> list[tuple[str, str]]:
 def section_context(request: Request, db, managed: Managed, sheet: ActionSheet, snap: dict, section: str,
                     outcome: editing.Outcome | None = None, ok: str | None = None) -> dict:
     """What the template of one section reads (`sec`)."""
-    values = outcome.values if outcome and not outcome.saved else editing.drawn(snap, section, sheet)
+    values = outcome.values if outcome and not outcome.saved else editing.drawn_of(snap, section, sheet)
     fingerprint = outcome.fingerprint if outcome and outcome.fingerprint else rules.fingerprint(snap, section)
     sec = {"key": section, "title": rules.SECTION_TITLES[section], "form": values,
            "errors": outcome.errors if outcome else {}, "fingerprint": fingerprint, "ok": ok,
            "conflict": bool(outcome and outcome.conflict), "theirs": outcome.theirs_summary if outcome else None,
            "readonly": editing.read_only(sheet), "choices": editing.choices_of(db, sheet, section),
-           "action": f"{base(managed.commune)}/{sheet.number}/sections/{section}", "blank": editing.BLANK_ROWS,
+           "action": f"{base(managed.commune)}/{sheet.number}/sections/{section}", "blank": forms.BLANK_ROWS,
            "conflict_message": editing.CONFLICT}
     if section == "financement":
         sec["funding"] = rules.funding(snap)
@@ -165,7 +165,7 @@ class SheetsAdminController(Controller):
         if section not in rules.SECTION_KEYS:
             raise NotFound("Cette section de fiche n’existe pas.")
         if form.unreadable:
-            outcome = editing.Outcome(section, editing.typed(section, form.lists), form.unreadable_errors(),
+            outcome = editing.Outcome(section, forms.typed(section, form.lists), form.unreadable_errors(),
                                       fingerprint=form.get("fingerprint", "")[:40])
         else:
             outcome = editing.save_section(db, sheet, section, form.lists, form.get("fingerprint", ""), managed.user.id)
@@ -206,7 +206,7 @@ class SheetsAdminController(Controller):
         problem = editing.settle_proposal(db, sheet, line_id, action == "integrer", managed.user.id)
         if problem:
             db.rollback()
-            outcome = editing.Outcome("financement", editing.drawn(snapshot.load(db, sheet), "financement", sheet),
+            outcome = editing.Outcome("financement", editing.drawn_of(snapshot.load(db, sheet), "financement", sheet),
                                       {"form": problem})
             return editor_page(request, db, managed, sheet, 409, outcome)
         db.commit()

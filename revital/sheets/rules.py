@@ -30,6 +30,10 @@ VERDICT_LABELS = {FAVOURABLE: "Favorable", RESERVED: "Favorable avec réserves",
 OPERATION_LABELS = {"etude": "Étude", "acquisition": "Acquisition", "travaux": "Travaux", "animation": "Animation"}
 PRIORITY_LABELS = {1: "Priorité 1 (haute)", 2: "Priorité 2", 3: "Priorité 3"}
 
+# The long texts (Markdown) and the people of a sheet (revital.sheets.snapshot reads them by these names).
+TEXTS = ("context", "objectives", "effects", "targets", "description", "prerequisites")
+PEOPLE = ("pilot", "elected_referent", "elected_referent_role", "technical_referent", "technical_referent_role")
+
 # The sections a sheet is edited by: (key, title, the snapshot keys it holds).
 SECTIONS = (
     ("identite", "Identité", ("title", "axis", "priority", "sources")),
