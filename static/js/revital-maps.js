@@ -320,9 +320,7 @@
       draw: {
         polygon: { allowIntersection: false, showArea: false, shapeOptions: STYLES.perimeter },
         rectangle: { shapeOptions: STYLES.perimeter },
-        polyline: offers("polyline") ? { shapeOptions: STYLES.perimeter } : false,
-        marker: offers("marker") ? {} : false,
-        circle: false, circlemarker: false
+        polyline: false, circle: false, marker: false, circlemarker: false
       },
       edit: false
     }));
