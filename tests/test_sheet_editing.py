@@ -467,3 +467,18 @@ def test_user_text_is_escaped_in_the_editor_and_the_conflict_view(facilitator, d
     assert conflict.status_code == 409
     assert "<img src=x" not in conflict.text and "<b>mien</b>" not in conflict.text
     assert "&lt;img src=x onerror=alert(1)&gt;" in conflict.text
+
+
+def test_the_editor_has_unique_ids_and_every_error_link_reaches_its_field(facilitator, db):
+    import re
+    from collections import Counter
+
+    number = new_sheet(facilitator)
+    page = get(facilitator, f"{ADMIN}/{number}").text
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    response = save(facilitator, number, "identite", {"title": "", "axis": "999999"})
+    assert response.status_code == 422
+    summary = parse(response.text).find("div", id="form-errors")
+    for href in summary.hrefs():
+        assert f'id="{href[1:]}"' in response.text, href
