@@ -83,6 +83,7 @@ from revital.process.controllers import PhaseController
 from revital.routes import provide_db
 from revital.settings import PROJECT_DIR, Settings
 from revital.site import SiteController
+from revital.sheets.manage import SheetsAdminController
 from revital.territories.api import TerritoryApiController
 from revital.territories.controllers import CommuneImportController
 from revital.territories.partners import PartnersController
@@ -227,6 +228,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TerritoryRoadmapsController,
             SheetReviewAdminController,
             SheetReviewController,
+            SheetsAdminController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",
                 cache_control=CacheControlHeader(max_age=3600, public=True),

@@ -14,7 +14,7 @@ SIGNED_IN = ["resident", "student", "facilitator", "partner", "admin", "other_ad
 THIRD = "mont-lozere-et-goulet"
 COMMUNES = [MAIN, OTHER, THIRD]
 TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/ateliers", "/etudiants", "/moderation", "/diagnostic",
-                "/pistes", "/priorites", "/saisie", "/equipe", "/journal"]
+                "/pistes", "/priorites", "/saisie", "/equipe", "/journal", "/fiches"]
 TERRITORY = f"/territoires/{DEMO_SLUG}/gestion/communes"
 DASHBOARD = f"/territoires/{DEMO_SLUG}/gestion"
 PARTNERS = f"/territoires/{DEMO_SLUG}/gestion/partenaires"

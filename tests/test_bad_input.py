@@ -135,6 +135,9 @@ def path_values(db) -> dict:
         session.add(vote)
         session.flush()
         vote_id = vote.id
+        from revital.sheets import services as sheets  # an action sheet numbered 1 (revital.sheets.manage)
+        if sheets.sheet_in(session, commune.id, 1) is None:
+            sheets.create(session, commune, "Fiche 1", None)
     with db.session() as session:
         commune = session.scalar(select(Commune).where(Commune.slug == MAIN))
         return {
@@ -171,7 +174,8 @@ def form_urls(app, values: dict) -> list[str]:
                     .replace("{idea_id:int}", str(values["idea_id"]))
                     .replace("{axis_id:int}", str(values["axis_id"]))
                     .replace("{move:str}", "monter")
-                    .replace("{action:str}", "publish"))
+                    .replace("{action:str}", "publish")
+                    .replace("{number:int}", "1").replace("{section:str}", "contenu").replace("{line_id:int}", "1"))
             urls.append(path)
     return sorted(set(urls))
 
@@ -183,7 +187,10 @@ FIELD_NAMES = ["title", "body", "kind", "category", "where", "lon", "lat", "plac
                "starts_on", "ends_on", "school", "programme", "team_name", "brief", "role", "area", "decision", "comment",
                "action", "text", "theme", "afom", "priority", "contribution", "stake", "source", "introduction", "note",
                "method", "mode", "budget", "workshop", "opens_date", "opens_time", "closes_date", "closes_time",
-               "idea-1", "idea-2", "axis", "stakes", "status"]
+               "idea-1", "idea-2", "axis", "stakes", "status",
+               "fingerprint", "maturity", "idea", "ideas", "contributions", "geometry", "place_name", "pilot", "partners",
+               "related", "start", "end", "op_kind", "op_label", "cost_year", "cost_investment", "fund_funder",
+               "fund_amount", "fund_status", "ms_label", "ms_on", "ms_done", "ind_name"]
 VALUES = st.one_of(
     st.binary(max_size=40),
     st.text(max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass")),

@@ -30,6 +30,10 @@ VERDICT_LABELS = {FAVOURABLE: "Favorable", RESERVED: "Favorable avec réserves",
 OPERATION_LABELS = {"etude": "Étude", "acquisition": "Acquisition", "travaux": "Travaux", "animation": "Animation"}
 PRIORITY_LABELS = {1: "Priorité 1 (haute)", 2: "Priorité 2", 3: "Priorité 3"}
 
+# The long texts (Markdown) and the people of a sheet (revital.sheets.snapshot reads them by these names).
+TEXTS = ("context", "objectives", "effects", "targets", "description", "prerequisites")
+PEOPLE = ("pilot", "elected_referent", "elected_referent_role", "technical_referent", "technical_referent_role")
+
 # The sections a sheet is edited by: (key, title, the snapshot keys it holds).
 SECTIONS = (
     ("identite", "Identité", ("title", "axis", "priority", "sources")),
@@ -61,9 +65,22 @@ FIELD_LABELS = {
 LONG_TEXTS = ("context", "objectives", "effects", "targets", "description", "prerequisites", "status_reason")
 
 
+# The sources the identity section edits; the others (technical meetings, students' proposals) are
+# linked elsewhere and do not make an identity form stale.
+EDITED_SOURCES = ("idea", "stake", "contribution")
+
+
+def section_values(snapshot: dict, section: str) -> dict:
+    """What a section holds, as the snapshot says it (the sources: only those the section edits)."""
+    values = {key: snapshot.get(key) for key in SECTION_FIELDS[section]}
+    if "sources" in values:
+        values["sources"] = {kind: sorted((values["sources"] or {}).get(kind) or []) for kind in EDITED_SOURCES}
+    return values
+
+
 def fingerprint(snapshot: dict, section: str) -> str:
     """A short digest of what a section holds: a form carries the one it was drawn from."""
-    values = {key: snapshot.get(key) for key in SECTION_FIELDS[section]}
+    values = section_values(snapshot, section)
     return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -183,6 +200,8 @@ def parse_euros(text: str) -> int:
     cleaned = re.sub(r"\s+", " ", cleaned)
     if not cleaned:
         raise ValueError("Indiquez un montant en euros.")
+    if len(cleaned) > 40:  # beyond any amount (and int() of thousands of digits would refuse in English)
+        raise ValueError("Ce montant est trop long : vérifiez le nombre de chiffres.")
     if cleaned.startswith("-"):
         raise ValueError("Un montant ne peut pas être négatif.")
     match = EUROS.match(cleaned)
@@ -347,6 +366,12 @@ def _line(key: str, item) -> str:
     return json.dumps(item, ensure_ascii=False, sort_keys=True)
 
 
+SOURCE_WORDS = {"idea": ("piste", "pistes"), "stake": ("enjeu", "enjeux"),
+                "contribution": ("contribution", "contributions"), "workshop": ("atelier", "ateliers"),
+                "proposal": ("proposition des étudiants", "propositions des étudiants"),
+                "observation": ("observation", "observations")}
+
+
 def _value(key: str, value) -> str:
     if value is None or value == "":
         return "—"
@@ -364,7 +389,8 @@ def _value(key: str, value) -> str:
         return {"Point": "un point", "LineString": "une ligne", "Polygon": "une zone",
                 "MultiPolygon": "des zones"}.get(value.get("type"), "un tracé")
     if key == "sources":
-        return ", ".join(f"{len(ids)} {kind}" for kind, ids in sorted(value.items()) if ids) or "—"
+        return ", ".join(f"{len(ids)} {SOURCE_WORDS.get(kind, (kind, kind))[len(ids) > 1]}"
+                         for kind, ids in sorted(value.items()) if ids) or "—"
     return str(value)
 
 
@@ -405,3 +431,18 @@ def changed_sections(old: dict, new: dict) -> list[str]:
     keys = {c.key for c in compare(old, new)}
     return [title for key, title, fields in SECTIONS if keys & set(fields)]
 
+
+
+def section_summary(snapshot: dict, section: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """A section as it is, to read (the other side of a conflict): (key, label, text, lines) per
+    field, the lists as one line per row."""
+    found = []
+    for key in SECTION_FIELDS[section]:
+        value = section_values(snapshot, section)[key]
+        if key in LISTS:
+            found.append((key, FIELD_LABELS[key], "", tuple(_line(key, item) for item in value or [])))
+        elif key in LONG_TEXTS:
+            found.append((key, FIELD_LABELS[key], value or "", ()))
+        else:
+            found.append((key, FIELD_LABELS[key], _value(key, value), ()))
+    return found

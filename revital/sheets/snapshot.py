@@ -39,9 +39,8 @@ from revital.sheets.models import (
     Relation,
     SheetPartner,
 )
+from revital.sheets.rules import PEOPLE, TEXTS  # noqa: F401 - snapshot.TEXTS and .PEOPLE, read by others
 
-TEXTS = ("context", "objectives", "effects", "targets", "description", "prerequisites")
-PEOPLE = ("pilot", "elected_referent", "elected_referent_role", "technical_referent", "technical_referent_role")
 PERSONAL = ("elected_referent", "technical_referent")
 
 

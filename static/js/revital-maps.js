@@ -153,10 +153,18 @@
       });
   }
 
-  function frenchDrawTexts() {
+  function frenchDrawTexts(shapes) {
     if (!L.drawLocal) { return; }
     var draw = L.drawLocal.draw, edit = L.drawLocal.edit;
-    draw.toolbar.buttons.polygon = "Tracer le périmètre";
+    draw.toolbar.buttons.polygon = shapes ? "Tracer une zone" : "Tracer le périmètre";
+    draw.toolbar.buttons.polyline = "Tracer une ligne";
+    draw.toolbar.buttons.marker = "Placer un point";
+    draw.handlers.marker.tooltip = { start: "Cliquez pour placer le point." };
+    draw.handlers.polyline.tooltip = {
+      start: "Cliquez pour placer le premier point.",
+      cont: "Cliquez pour continuer la ligne.",
+      end: "Cliquez sur le dernier point pour terminer la ligne."
+    };
     draw.toolbar.buttons.rectangle = "Tracer un rectangle";
     draw.toolbar.actions = { title: "Annuler le tracé", text: "Annuler" };
     draw.toolbar.finish = { title: "Terminer le tracé", text: "Terminer" };
@@ -180,9 +188,13 @@
     edit.handlers.remove.tooltip = { text: "Cliquez sur le périmètre pour l’effacer." };
   }
 
-  /* The commune admin draws or edits the perimeter; the GeoJSON goes into a form field. */
+  /* The commune admin draws or edits the perimeter; the GeoJSON goes into a form field.
+   * options.shapes (an action sheet's location) also offers a point ("marker") and a line
+   * ("polyline"): one shape at a time, whichever kind. */
   function perimeterEditor(map, baseLayers, options) {
-    frenchDrawTexts();
+    var shapes = options.shapes || null;
+    function offers(kind) { return shapes ? shapes.indexOf(kind) >= 0 : kind === "polygon"; }
+    frenchDrawTexts(shapes);
     var editable = new L.FeatureGroup().addTo(map);
     function sync() {
       var field = document.getElementById(options.field);
@@ -196,7 +208,9 @@
       draw: {
         polygon: { allowIntersection: false, showArea: true, shapeOptions: STYLES.perimeter },
         rectangle: { shapeOptions: STYLES.perimeter },
-        polyline: false, circle: false, marker: false, circlemarker: false
+        polyline: offers("polyline") ? { shapeOptions: STYLES.perimeter } : false,
+        marker: offers("marker") ? {} : false,
+        circle: false, circlemarker: false
       },
       edit: { featureGroup: editable }
     });
@@ -209,12 +223,17 @@
     function fromField() {
       var field = document.getElementById(options.field), shape = null;
       try { shape = field && field.value.trim() ? JSON.parse(field.value) : null; } catch (error) { shape = null; }
-      if (!shape || (shape.type !== "Polygon" && shape.type !== "MultiPolygon")) { return null; }
+      if (!shape) { return null; }
+      if (shapes && (shape.type === "Point" || shape.type === "LineString")) {
+        try { return L.geoJSON(shape, { style: function () { return STYLES.perimeter; } }); } catch (error) { return null; }
+      }
+      if (shape.type !== "Polygon" && shape.type !== "MultiPolygon") { return null; }
       try { return L.geoJSON(shape); } catch (error) { return null; }
     }
     return communeLayers(map, baseLayers, { url: options.url, skip: ["perimeter"] }).then(function (layers) {
       var source = fromField() || (options.blank ? L.featureGroup() : layers.perimeter);   // blank: a new shape
       source.eachLayer(function (layer) {
+        if (!(layer instanceof L.Polygon)) { editable.addLayer(layer); return; }   // a point or a line, as drawn
         var latlngs = layer.getLatLngs();
         (layer instanceof L.Polygon && Array.isArray(latlngs[0]) && Array.isArray(latlngs[0][0]) ? latlngs : [latlngs])
           .forEach(function (rings) { editable.addLayer(L.polygon(rings, STYLES.perimeter)); });
