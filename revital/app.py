@@ -93,6 +93,8 @@ from revital.workshops.controllers import CalendarController, WorkshopsControlle
 from revital.workshops.manage import WorkshopsAdminController
 from revital.workshops.entry import PaperEntryController, WorkshopEntryController
 from revital.workshops.kit import KitController
+from revital.sheets.api import SheetsApiController
+from revital.sheets.controllers import SheetsController
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 ONE_CLICK_STOP = r"^/communes/[^/]+/journal/arreter/[^/]+$"
@@ -215,6 +217,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InvitationController,
             TeamController,
             AccountPageController,
+            SheetsController,
+            SheetsApiController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",
                 cache_control=CacheControlHeader(max_age=3600, public=True),
