@@ -185,3 +185,27 @@ def test_the_list_groups_validated_sheets_by_axis(client, sheets):
     assert "52 500 €" in row.text() and "T1 2027 → T2 2028" in row.text()
     assert "Fiche-projet" in row.text()
     assert row.parent.parent.parent.find("h2").text().startswith("Un centre-bourg où l’on s’arrête")
+
+
+DEMO = "mont-lozere-et-goulet"
+
+
+def test_the_demo_has_six_sheets_at_every_maturity_and_status(client, db):
+    from revital.sheets.models import Version
+
+    with db.session() as s:
+        commune = s.scalar(select(Commune).where(Commune.slug == DEMO))
+        found = [(sh.number, sh.maturity, sh.status, sh.version) for sh in services.sheets_of(s, commune.id)]
+        versions = s.scalar(select(Version).where(Version.commune_id == commune.id, Version.number == 2))
+        opinions = {o.verdict for o in s.scalars(select(Opinion).where(Opinion.commune_id == commune.id))}
+    assert found == [(1, "fiche_action", "validated", 1), (2, "fiche_action", "review", 2),
+                     (3, "fiche_projet", "review", 1), (4, "fiche_projet", "draft", 0), (5, "idee", "draft", 0),
+                     (6, "idee", "abandoned", 0)]
+    assert versions is not None and opinions == {"favourable", "reserves", "defavorable"}
+    listed = parse(get(client, f"/communes/{DEMO}/fiches").text)
+    assert [tr.get("id") for tr in listed.find_all("tr", id=True)] == ["fiche-1"]
+    page = parse(get(client, f"/communes/{DEMO}/fiches/1").text)
+    assert page.find("h1").text() == "Le parcours de l’eau, des thermes au Lot"
+    assert "DDT de la Lozère : Favorable avec réserves" in page.find(id="s-avis").parent.text()
+    assert "Henri Boulet" not in page.text() and "Maire délégué de Bagnols-les-Bains" in page.find(id="elu").text()
+    assert get(client, f"/communes/{DEMO}/fiches/2").status_code == 404
