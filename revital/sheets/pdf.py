@@ -66,7 +66,8 @@ def cache_key(commune: Commune, sheet: ActionSheet, internal: bool) -> tuple:
 
 
 def context(db: Session, base_url: str, commune: Commune, sheet: ActionSheet, internal: bool) -> dict:
-    return {**shown.body(db, commune, sheet, internal), "commune": commune, "link_base": base_url.rstrip("/")}
+    return {**shown.body(db, commune, sheet, internal), "commune": commune, "link_base": base_url.rstrip("/"),
+            "site_address": base_url.rstrip("/").split("://", 1)[-1]}
 
 
 def sheet_pdf(db: Session, templates, base_url: str, commune: Commune, sheet: ActionSheet, internal: bool,
