@@ -99,6 +99,8 @@ from revital.workshops.kit import KitController
 from revital.roadmaps.api import RoadmapApiController
 from revital.roadmaps.following import ActionProgressController, ProgressAdminController
 from revital.roadmaps.territory import TerritoryRoadmapsController
+from revital.sheets.api import SheetsApiController
+from revital.sheets.controllers import SheetsController
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 ONE_CLICK_STOP = r"^/communes/[^/]+/journal/arreter/[^/]+$"
@@ -229,6 +231,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SheetReviewAdminController,
             SheetReviewController,
             SheetsAdminController,
+            SheetsController,
+            SheetsApiController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static",
                 cache_control=CacheControlHeader(max_age=3600, public=True),

@@ -285,6 +285,10 @@ def load(db: Session) -> bool:
     from revital.prioritisation.demo import load as load_prioritisation
 
     load_prioritisation(db)
+    # After the ideas: Mont Lozère et Goulet's action sheets are drafted from its retained ideas.
+    from revital.sheets.demo import load as load_sheets
+
+    load_sheets(db)
     date_links(db)
     db.flush()
     return True

@@ -21,7 +21,7 @@ def test_checklist_rules():
     assert progress(checklist(phases.EMERGENCE, Facts(axes=1, retained_ideas=1))) == (2, 3)
     assert progress(checklist(phases.EMERGENCE, Facts(axes=1, retained_ideas=1, prioritisations_done=1))) == (3, 3)
     assert [c.key for c in checklist(phases.EMERGENCE, Facts())] == ["axes", "retained_ideas", "prioritisations"]
-    assert [c.key for c in checklist(phases.FEASIBILITY, Facts())] == ["reviewed_sheets"]
+    assert [c.key for c in checklist(phases.FEASIBILITY, Facts())] == ["sheets", "covered_ideas", "reviewed_sheets"]
     assert [c.key for c in checklist(phases.PROGRAMMING, Facts(published_roadmaps=1))] == ["published_roadmap"]
     assert checklist(phases.IMPLEMENTATION, Facts()) == [] and progress([]) == (0, 0)
     assert gate(phases.DIAGNOSTIC, Facts()) == []
@@ -83,14 +83,18 @@ def test_the_last_phase_has_no_condition(client, db):
 
 
 def test_links_only_to_pages_that_exist(client):
-    # Of those parts, the workshops, the diagnostic, the ideas and the prioritisations are served yet.
+    # Of those parts, the workshops, the diagnostic, the ideas, the prioritisations and the action sheets
+    # are served yet.
     assert gates.links_for(client.app, replace_slug(MAIN)) == {
         "workshops": (f"/communes/{MAIN}/ateliers", "Les ateliers et leurs comptes rendus"),
         "stakes": (f"/communes/{MAIN}/diagnostic", "Le diagnostic et ses enjeux"),
         "diagnostic_synthesis": (f"/communes/{MAIN}/diagnostic", "La synthèse du diagnostic"),
         "axes": (f"/communes/{MAIN}/pistes", "Les axes et les pistes d’action"),
         "retained_ideas": (f"/communes/{MAIN}/pistes", "Les pistes d’action"),
-        "prioritisations": (f"/communes/{MAIN}/priorites", "La hiérarchisation des pistes")}
+        "prioritisations": (f"/communes/{MAIN}/priorites", "La hiérarchisation des pistes"),
+        "sheets": (f"/communes/{MAIN}/fiches", "Les fiches actions"),
+        "covered_ideas": (f"/communes/{MAIN}/pistes", "Les pistes d’action retenues"),
+        "reviewed_sheets": (f"/communes/{MAIN}/fiches", "Les fiches actions et les avis des partenaires")}
 
 
 def replace_slug(slug):

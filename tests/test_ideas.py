@@ -203,7 +203,7 @@ def test_an_idea_is_written_with_its_place_and_a_bad_form_keeps_what_was_typed(c
     assert "Donnez un titre à la piste." in text and "Choisissez un axe de la liste." in text
     assert "Ce point est hors de la commune." in text and ">Mon texte</textarea>" in response.text
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Idea)) == 8
+        assert session.scalar(select(func.count()).select_from(Idea).join(Commune).where(Commune.slug == MAIN)) == 8
     new = new_idea(client, db, axis=str(axis_ids(db)[2]), lon="3,5641", lat="44.4566")
     idea = one_idea(db, "Un jardin partagé")
     assert idea.id == new and (idea.lon, idea.lat, idea.axis_id, idea.status) == (3.5641, 44.4566, axis_ids(db)[2], "open")
@@ -258,7 +258,7 @@ def test_only_a_published_idea_contribution_becomes_an_idea(client, db):
     pending = contribution_id(db, "Un marché de producteurs le samedi")
     assert post(client, f"{ADMIN}/depuis-contribution/{pending}").status_code == 409
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Idea)) == 8
+        assert session.scalar(select(func.count()).select_from(Idea).join(Commune).where(Commune.slug == MAIN)) == 8
     other = contribution_id(db, "Transformer une grange en logements pour jeunes")
     assert post(client, f"{ADMIN}/depuis-contribution/{other}").status_code == 404
 

@@ -31,6 +31,7 @@ ALL_MET = Facts(
     axes=2,
     retained_ideas=4,
     prioritisations_done=1,
+    sheets=1,
     reviewed_sheets=1,
     published_roadmaps=1,
 )
@@ -41,6 +42,7 @@ NO_SYNTHESIS = "La synthèse du diagnostic n’est pas rédigée."
 NO_AXES = "Aucun axe stratégique n’est défini."
 NO_IDEAS = "Aucune piste d’action n’est retenue."
 NO_PRIORITIES = "Les pistes d’action n’ont pas encore été hiérarchisées (atelier ou vote)."
+NO_SHEETS = "Aucune fiche action n’est rédigée."
 NO_REVIEW = "Aucune fiche action n’a reçu l’avis d’un partenaire technique."
 NO_ROADMAP = "La feuille de route n’est pas publiée."
 
@@ -152,11 +154,11 @@ def test_feasibility_ignores_emergence_facts():
 
 
 def test_programming_not_met():
-    assert unmet_conditions(PROGRAMMING, Facts()) == [NO_REVIEW]
+    assert unmet_conditions(PROGRAMMING, Facts()) == [NO_SHEETS, NO_REVIEW]
 
 
 def test_programming_met():
-    assert unmet_conditions(PROGRAMMING, Facts(reviewed_sheets=1)) == []
+    assert unmet_conditions(PROGRAMMING, Facts(sheets=1, reviewed_sheets=1)) == []
 
 
 def test_implementation_not_met():
@@ -168,7 +170,7 @@ def test_implementation_met():
 
 
 def test_negative_counts_are_not_met():
-    assert unmet_conditions(PROGRAMMING, Facts(reviewed_sheets=-1)) == [NO_REVIEW]
+    assert unmet_conditions(PROGRAMMING, Facts(reviewed_sheets=-1)) == [NO_SHEETS, NO_REVIEW]
 
 
 # --- plan: advancing ------------------------------------------------------------------
@@ -341,7 +343,9 @@ facts_strategy = st.builds(
     axes=st.integers(min_value=-3, max_value=5),
     retained_ideas=st.integers(min_value=-3, max_value=5),
     prioritisations_done=st.integers(min_value=-3, max_value=5),
+    sheets=st.integers(min_value=-3, max_value=5),
     reviewed_sheets=st.integers(min_value=-3, max_value=5),
+    uncovered_ideas=st.integers(min_value=-3, max_value=5),
     published_roadmaps=st.integers(min_value=-3, max_value=5),
 )
 

@@ -61,10 +61,12 @@ def test_each_engaged_commune_with_its_figures(client):
     assert main[0] == "2/5 · Émergence et définition du projet"
     assert main[1] == "120 jours"
     assert main[2] == "3 sur 3"  # its axes, retained ideas (revital.ideas.demo) and closed vote (prioritisation)
+    # Mont Lozère et Goulet has action sheets (revital.sheets.demo), one retained idea without a sheet
+    # and two sheets still waiting for a partner's opinion.
     assert main[4:7] == ["0", "—", "non"]
     assert cells["Grandrieu"][4] == "1"  # the diagnostic walk
     assert cells["Grandrieu"][0] == "1/5 · Diagnostic partagé" and cells["Grandrieu"][1] == "120 jours"
-    assert cells["Mont Lozère et Goulet"][0] == "3/5 · Faisabilité" and cells["Mont Lozère et Goulet"][2] == "0 sur 1"
+    assert cells["Mont Lozère et Goulet"][0] == "3/5 · Faisabilité" and cells["Mont Lozère et Goulet"][2] == "1 sur 3"
     with client.app.state.db.session() as session:
         published = dict(session.execute(select(Commune.name, Commune.published_contributions)).all())
     assert {name: int(c[3]) for name, c in cells.items()} == {name: published[name] for name in ENGAGED}

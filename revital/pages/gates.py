@@ -13,6 +13,7 @@ from revital.prioritisation import services as prioritisation
 from revital.ideas import services as ideas
 from revital.process import phases
 from revital.roadmaps import progress as roadmaps
+from revital.sheets import facts as sheets
 from revital.workshops import services as workshops
 
 # Where each gate condition is done: the commune's page of the part of the workflow that produces
@@ -24,7 +25,9 @@ PLACES = {
     "axes": ("/pistes", "Les axes et les pistes d’action"),
     "retained_ideas": ("/pistes", "Les pistes d’action"),
     "prioritisations": ("/priorites", "La hiérarchisation des pistes"),
-    "reviewed_sheets": ("/fiches", "Les fiches actions"),
+    "sheets": ("/fiches", "Les fiches actions"),
+    "covered_ideas": ("/pistes", "Les pistes d’action retenues"),
+    "reviewed_sheets": ("/fiches", "Les fiches actions et les avis des partenaires"),
     "published_roadmap": ("/feuille-de-route", "La feuille de route"),
 }
 
@@ -37,6 +40,7 @@ def facts_for(db, commune) -> phases.Facts:
         prioritisations_done=prioritisation.done_count(db, commune.id),
         **ideas.counts(db, commune.id),
         published_roadmaps=roadmaps.published_count(db, commune.id),
+        **sheets.gate_counts(db, commune.id),
     )
 
 

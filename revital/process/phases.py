@@ -43,7 +43,9 @@ class Facts:
     axes: int = 0
     retained_ideas: int = 0
     prioritisations_done: int = 0  # workshops' recorded scores, or votes with published results
-    reviewed_sheets: int = 0
+    sheets: int = 0  # action sheets still in play (not abandoned)
+    reviewed_sheets: int = 0  # of those, the ones a technical partner gave an opinion on
+    uncovered_ideas: int = 0  # retained ideas that no sheet in play answers yet
     published_roadmaps: int = 0
 
 
@@ -84,6 +86,20 @@ class Condition:
     unmet: str  # the French sentence when it is not met
 
 
+def uncovered_sentence(count: int) -> str:
+    if count <= 1:
+        return "Une piste d’action retenue n’a pas encore de fiche action."
+    return f"{count} pistes d’action retenues n’ont pas encore de fiche action."
+
+
+def unreviewed_sentence(count: int, sheets: int) -> str:
+    if sheets <= 0:
+        return "Aucune fiche action n’a reçu l’avis d’un partenaire technique."
+    if count <= 1:
+        return "Une fiche action n’a pas encore reçu l’avis d’un partenaire technique."
+    return f"{count} fiches actions n’ont pas encore reçu l’avis d’un partenaire technique."
+
+
 def gate(to_phase: str, facts: Facts) -> list[Condition]:
     """Every gate condition for entering to_phase, met or not, in order."""
     if to_phase == EMERGENCE:
@@ -106,9 +122,15 @@ def gate(to_phase: str, facts: Facts) -> list[Condition]:
                       "Les pistes d’action n’ont pas encore été hiérarchisées (atelier ou vote)."),
         ]
     if to_phase == PROGRAMMING:
-        return [Condition("reviewed_sheets", "Au moins une fiche action examinée par un partenaire technique",
-                          facts.reviewed_sheets >= 1,
-                          "Aucune fiche action n’a reçu l’avis d’un partenaire technique.")]
+        return [
+            Condition("sheets", "Au moins une fiche action rédigée", facts.sheets >= 1,
+                      "Aucune fiche action n’est rédigée."),
+            Condition("covered_ideas", "Chaque piste d’action retenue traduite en fiche action",
+                      facts.uncovered_ideas <= 0, uncovered_sentence(facts.uncovered_ideas)),
+            Condition("reviewed_sheets", "Chaque fiche action examinée par au moins un partenaire technique",
+                      facts.sheets >= 1 and facts.reviewed_sheets >= facts.sheets,
+                      unreviewed_sentence(facts.sheets - facts.reviewed_sheets, facts.sheets)),
+        ]
     if to_phase == IMPLEMENTATION:
         return [Condition("published_roadmap", "La feuille de route publiée", facts.published_roadmaps >= 1,
                           "La feuille de route n’est pas publiée.")]

@@ -109,11 +109,12 @@ def opinions_of(db: Session, sheet: ActionSheet, organisation_id: int | None = N
                         reservations[opinion.id], proposed[opinion.id]) for opinion, name, author in rows]
 
 
-def public_opinions(db: Session, sheet: ActionSheet) -> list[dict]:
+def public_opinions(db: Session, sheet: ActionSheet, any_status: bool = False) -> list[dict]:
     """The opinions as the public sees them on a validated sheet's page, oldest first: the
     organisation's name, the verdict's label, the comments, the version it was given on, and the
-    reservations with the commune's answers. Never the author's name. Empty unless validated."""
-    if sheet.status != VALIDATED:
+    reservations with the commune's answers. Never the author's name. Empty unless validated
+    (`any_status`: for those who may see every sheet, on a sheet still in review)."""
+    if sheet.status != VALIDATED and not any_status:
         return []
     return [{"organisation": view.organisation, "verdict": view.opinion.verdict, "verdict_label": view.verdict,
              "comments": view.opinion.comments, "version": view.opinion.version,
