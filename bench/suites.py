@@ -8,6 +8,8 @@
 - `scale_postgres`: 1,600 communes × 1,000 contributions in 16 territories, plus 100,000 in one
   commune and 5,000 in another (≈ 1.7 million rows), loaded in bulk.
 - `kit`: the workshop kit's PDF rendered in-process (bench/kit.py): cold, per page, and a cached hit.
+- `roadmap`: the roadmap's PDF for 50 actions in-process, per page (bench/roadmap.py), and the demo's
+  roadmap pages against F_tpl.
 
 Pages are found as a visitor finds them: a contribution's page from the list's first link, the
 last page from the list's pagination links, the feed's ETag from the feed.
@@ -17,7 +19,7 @@ import os
 import secrets
 import time
 
-from bench import bulk, contributions, kit, load, report
+from bench import bulk, contributions, kit, load, report, roadmap
 from bench.servers import Server, cli, postgres_database, sqlite_database
 
 APP = "revital.app:create_app"
@@ -261,4 +263,4 @@ def scale_postgres(run: Run) -> None:
 
 
 SUITES = {"sqlite": sqlite, "postgres": postgres, "scale-sqlite": scale_sqlite, "scale-postgres": scale_postgres,
-          "kit": kit.suite}
+          "kit": kit.suite, "roadmap": roadmap.suite}
