@@ -120,6 +120,7 @@ def test_euros_in_french():
     assert labels.euros(1_250_000) == "12\u202f500\u00a0€"
     assert labels.euros(123_450) == "1\u202f234,50\u00a0€"
     assert labels.euros(-500) == "−5\u00a0€"
+    assert labels.day_fr("2027-03-01") == "1er mars 2027" and labels.day_fr("") == ""
 
 
 # --- compare ---------------------------------------------------------------------------------

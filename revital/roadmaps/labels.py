@@ -1,5 +1,8 @@
 """The French words of the roadmap: maturity, funding status, progress status, amounts. Pure."""
 
+from datetime import date
+
+from revital.formatting import MONTHS
 from revital.lineage.rules import sources_sentence
 
 MATURITIES = {"idee": "Idée", "fiche_projet": "Fiche projet", "fiche_action": "Fiche action"}
@@ -28,3 +31,12 @@ def lineage_sentence(counts: dict[str, int]) -> str:
     """ "Née de 3 pistes d’action, de 5 enjeux et de 42 contributions", or ""."""
     sentence = sources_sentence(counts, None, "née")
     return sentence[:1].upper() + sentence[1:]
+
+
+def day_fr(iso: str) -> str:
+    """ "2027-03-01" -> "1er mars 2027" (a milestone's date as the snapshot keeps it)."""
+    try:
+        value = date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso or "")
+    return f"{'1er' if value.day == 1 else value.day} {MONTHS[value.month - 1]} {value.year}"
