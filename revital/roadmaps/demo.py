@@ -16,7 +16,7 @@ from revital.db import utcnow
 from revital.diagnostic.models import Stake
 from revital.geography.models import Place
 from revital.ideas.models import RETAINED, Axis, Idea
-from revital.journal.models import JournalPost
+from revital.journal.models import PUBLISHED, WRITTEN, JournalPost
 from revital.lineage import services as lineage
 from revital.localgroups.models import LocalGroup, Member
 from revital.process.models import PhaseTransition, Process
@@ -194,6 +194,9 @@ NOTES = (
     "Ajout de la halle du marché (action 6), demandée par les exposants du samedi. L’aide aux vitrines de la "
     "Grand-Rue est portée à 30 000 € en 2028 : dix commerçants ont déjà déposé un dossier.",
 )
+POST = ("La traversée du bourg est sécurisée",
+        "Les deux plateaux et l’écluse de la route départementale sont posés : la vitesse mesurée est passée de "
+        "52 à 31 km/h. Merci aux riverains pour leur patience pendant les six semaines de chantier.")
 PROGRESS = [(1, ONGOING, 35, 5_800_000), (2, ONGOING, 50, 1_900_000), (3, UPCOMING, 10, 450_000), (5, DONE, 100, 13_650_000)]
 
 
@@ -327,6 +330,8 @@ def load(db) -> bool:
                .values(investment_cents=euros(investment)))
     db.flush()
     publish_at(db, commune, NOTES[1], second)
+    db.add(JournalPost(commune_id=commune.id, kind=WRITTEN, status=PUBLISHED, title=POST[0], body=POST[1],
+                       created_at=now - timedelta(days=9), published_at=now - timedelta(days=9)))
     for number, status, percent, spent in PROGRESS:
         db.add(Progress(commune_id=commune.id, sheet_id=sheets[number].id, status=status, percent=percent,
                         spent_cents=spent, updated_at=now - timedelta(days=7)))
