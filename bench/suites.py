@@ -18,7 +18,7 @@ import os
 import secrets
 import time
 
-from bench import bulk, contributions, kit, load, report, sheet
+from bench import bulk, contributions, kit, load, report, roadmap, sheet
 from bench.servers import Server, cli, postgres_database, sqlite_database
 
 APP = "revital.app:create_app"
@@ -262,4 +262,4 @@ def scale_postgres(run: Run) -> None:
 
 
 SUITES = {"sqlite": sqlite, "postgres": postgres, "scale-sqlite": scale_sqlite, "scale-postgres": scale_postgres,
-          "kit": kit.suite, "sheet": sheet.suite}
+          "kit": kit.suite, "sheet": sheet.suite, "roadmap": roadmap.suite}

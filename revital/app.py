@@ -59,6 +59,8 @@ from revital.geography.controllers import (
 )
 from revital.ideas.controllers import IdeasApiController, IdeasController
 from revital.ideas.manage import IdeasAdminController
+from revital.roadmaps.controllers import RoadmapController
+from revital.roadmaps.manage import RoadmapAdminController
 from revital.journal.controllers import FollowController, JournalController
 from revital.journal.feeds import FeedsController
 from revital.journal.followers import DigestJob
@@ -218,6 +220,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             IdeasController,
             IdeasApiController,
             IdeasAdminController,
+            RoadmapController,
+            RoadmapAdminController,
             FeedsController,
             AccountController,
             PasswordResetController,

@@ -291,4 +291,9 @@ def load(db: Session) -> bool:
     load_sheets(db)
     date_links(db)
     db.flush()
+    # A neighbour made an engaged commune in implementation, with its published roadmap.
+    from revital.roadmaps.demo import load as load_roadmaps
+
+    load_roadmaps(db)
+    db.flush()
     return True

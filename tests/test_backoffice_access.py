@@ -86,6 +86,7 @@ def test_the_coordinator_lands_on_the_territory_and_every_commune(client):
         ("partenaires", PARTNERS)]
     items = [li.text() for li in communes.find_all("li")]
     assert items == [
+        "Châteauneuf-de-Randon : gestion de la commune , modération (aucune contribution en attente)",
         "Grandrieu : gestion de la commune , modération (1 contribution en attente)",
         "Mont Lozère et Goulet : gestion de la commune , modération (1 contribution en attente)",
         "Saint-Étienne-du-Valdonnez : gestion de la commune , modération (2 contributions en attente)",

@@ -47,7 +47,7 @@ def test_demo_communes_are_at_different_phases(env, empty_db):
     cli.main(["demo"])
     with empty_db.session() as session:
         phases = dict(session.execute(select(Commune.insee, Process.phase).join(Process, Process.commune_id == Commune.id)).all())
-    assert phases == {"48147": "emergence", "48027": "feasibility", "48070": "diagnostic"}
+    assert phases == {"48147": "emergence", "48027": "feasibility", "48070": "diagnostic", "48043": "implementation"}
 
 
 def test_first_coordinator_of_a_real_instance(env, empty_db, capsys, monkeypatch):

@@ -97,7 +97,7 @@ def test_its_back_office_says_it_is_not_engaged(client):
 def test_the_home_page_lists_engaged_communes_only(client):
     dom = parse(get(client, "/").text)
     names = [h.text() for h in dom.find_all("h3")]
-    assert names == ["Grandrieu", "Mont Lozère et Goulet", "Saint-Étienne-du-Valdonnez"]
+    assert names == ["Châteauneuf-de-Randon", "Grandrieu", "Mont Lozère et Goulet", "Saint-Étienne-du-Valdonnez"]
     assert "Phase 2 sur 5 : Émergence et définition du projet" in dom.text()
 
 
@@ -116,7 +116,7 @@ def test_the_coordinator_engages_a_commune(client, db):
     page = parse(get(client, f"/territoires/{TERRITORY}/gestion/communes").text)
     form = page.find("form", action=ENGAGE)
     options = [o.get("value") for o in form.find("select", name="commune").find_all("option")]
-    assert options == ["", "48003", "48016", "48030", "48043", "48081", "48095", "48137"]
+    assert options == ["", "48003", "48016", "48030", "48081", "48095", "48137"]  # 48043 engaged by revital.roadmaps.demo
     assert get(client, "/").text.count("Mende") == 0
     response = post(client, ENGAGE, {"commune": "48095", "reason": "Retenue par le comité de sélection."})
     assert response.status_code == 303

@@ -23,7 +23,7 @@ def test_it_works_for_everyone(as_persona, persona):
     page = parse(response.text)
     assert page.find("h1").text() == "CAUE de la Lozère"
     cards = [a.text() for a in page.find("section", aria_labelledby="communes-accompagnees").find_all("a")]
-    assert cards == ["Grandrieu", "Mont Lozère et Goulet", "Saint-Étienne-du-Valdonnez"]
+    assert cards == ["Châteauneuf-de-Randon", "Grandrieu", "Mont Lozère et Goulet", "Saint-Étienne-du-Valdonnez"]
 
 
 def test_it_names_no_person(client):

@@ -65,7 +65,7 @@ def test_it_works(client, db):
     nav = dom.find("nav", aria_label="Gestion du territoire")
     assert nav.hrefs() == [URL, f"{URL}/communes", f"{URL}/appels", f"{URL}/partenaires", f"/territoires/{TERRITORY}"]
     names = [tr.find("th").text() for tr in dom.find("table").find("tbody").find_all("tr")]
-    assert names == ["Grandrieu", "Mont Lozère et Goulet", "Saint-Étienne-du-Valdonnez"]
+    assert names == ["Châteauneuf-de-Randon", "Grandrieu", "Mont Lozère et Goulet", "Saint-Étienne-du-Valdonnez"]
     with db.session() as session:
         pending = session.scalar(select(func.count()).select_from(Contribution).join(Commune)
                                  .where(Commune.slug == MAIN, Contribution.status == rules.PENDING))
@@ -76,7 +76,7 @@ def test_it_works(client, db):
     form = dom.find("form", action=BILAN)
     assert form.get("method") == "get"
     assert form.find("select", name="annee").find("option").get("value") == str(this_year())
-    assert "7 autres communes du territoire, pas encore engagées" in text_of(response.text)
+    assert "6 autres communes du territoire, pas encore engagées" in text_of(response.text)
 
 
 def test_a_commune_with_no_activity_for_60_days(client, db):
@@ -134,8 +134,8 @@ def test_the_yearly_report(client, db):
     assert response.headers["content-disposition"] == f'attachment; filename="bilan-{TERRITORY}-{this_year()}.csv"'
     rows = read_csv(response)
     assert list(rows[0]) == BILAN_COLUMNS
-    assert [r["commune"] for r in rows] == ["Grandrieu", "Mont Lozère et Goulet", "Saint-Étienne-du-Valdonnez",
-                                            "Allenc", "Balsièges", "Brenoux", "Châteauneuf-de-Randon",
+    assert [r["commune"] for r in rows] == ["Châteauneuf-de-Randon", "Grandrieu", "Mont Lozère et Goulet",
+                                            "Saint-Étienne-du-Valdonnez", "Allenc", "Balsièges", "Brenoux",
                                             "Lanuéjols", "Mende", "Saint-Bauzile"]
     main = next(r for r in rows if r["insee"] == "48147")
     with db.session() as session:

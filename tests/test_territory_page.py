@@ -15,8 +15,8 @@ from tests.dom import parse
 TERRITORY = "pays-des-sources-demo"
 URL = f"/territoires/{TERRITORY}"
 FEED = f"/api/territoires/{TERRITORY}/communes.geojson"
-ENGAGED = ["Grandrieu", "Mont Lozère et Goulet", "Saint-Étienne-du-Valdonnez"]
-NOT_ENGAGED = ["Allenc", "Balsièges", "Brenoux", "Châteauneuf-de-Randon", "Lanuéjols", "Mende", "Saint-Bauzile"]
+ENGAGED = ["Châteauneuf-de-Randon", "Grandrieu", "Mont Lozère et Goulet", "Saint-Étienne-du-Valdonnez"]
+NOT_ENGAGED = ["Allenc", "Balsièges", "Brenoux", "Lanuéjols", "Mende", "Saint-Bauzile"]
 
 
 def rows(dom):
@@ -77,7 +77,7 @@ def test_each_engaged_commune_with_its_figures(client):
     ("etienne", ["Saint-Étienne-du-Valdonnez"], []),
     ("ÉTIENNE", ["Saint-Étienne-du-Valdonnez"], []),
     ("saint", ["Saint-Étienne-du-Valdonnez"], ["Saint-Bauzile"]),
-    ("chateauneuf de randon", [], ["Châteauneuf-de-Randon"]),
+    ("chateauneuf de randon", ["Châteauneuf-de-Randon"], []),
     ("lanuejols", [], ["Lanuéjols"]),
     ("48070", ["Grandrieu"], []),
     ("48", ENGAGED, NOT_ENGAGED),
@@ -137,8 +137,8 @@ def test_the_map_with_its_legend_and_feed(client):
     assert response.headers["content-type"].startswith("application/geo+json")
     feed = response.json()
     assert [(f["id"], f["properties"]["phase"]) for f in feed["features"]] == [
-        ("48027", "feasibility"), ("48070", "diagnostic"), ("48147", "emergence")]
-    assert feed["features"][2]["properties"] == {"name": "Saint-Étienne-du-Valdonnez",
+        ("48027", "feasibility"), ("48043", "implementation"), ("48070", "diagnostic"), ("48147", "emergence")]
+    assert feed["features"][3]["properties"] == {"name": "Saint-Étienne-du-Valdonnez",
                                                   "url": f"/communes/{MAIN}", "phase": "emergence",
                                                   "label": "Émergence et définition du projet"}
     again = get(client, FEED, headers={"If-None-Match": response.headers["etag"]})
