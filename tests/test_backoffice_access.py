@@ -12,16 +12,16 @@ from tests.dom import parse
 
 SIGNED_IN = ["resident", "student", "facilitator", "partner", "admin", "other_admin", "coordinator"]
 THIRD = "mont-lozere-et-goulet"
-COMMUNES = [MAIN, OTHER, THIRD]
+COMMUNES = [MAIN, OTHER, THIRD, "chateauneuf-de-randon"]
 TAB_SUFFIXES = ["", "/groupe-local", "/perimetre", "/lieux", "/ateliers", "/etudiants", "/moderation", "/diagnostic",
-                "/pistes", "/priorites", "/saisie", "/equipe", "/journal", "/fiches"]
+                "/pistes", "/priorites", "/saisie", "/equipe", "/journal", "/fiches", "/feuille-de-route"]
 TERRITORY = f"/territoires/{DEMO_SLUG}/gestion/communes"
 DASHBOARD = f"/territoires/{DEMO_SLUG}/gestion"
 PARTNERS = f"/territoires/{DEMO_SLUG}/gestion/partenaires"
 ALL = {f"/communes/{MAIN}/gestion{suffix}" for suffix in TAB_SUFFIXES}
 # The student weeks are the commune's and the coordinator's to organise.
 FACILITATOR = ALL - {f"/communes/{MAIN}/gestion/perimetre", f"/communes/{MAIN}/gestion/equipe",
-                     f"/communes/{MAIN}/gestion/etudiants"}
+                     f"/communes/{MAIN}/gestion/etudiants", f"/communes/{MAIN}/gestion/feuille-de-route"}
 # The journal is the commune's own voice: written by the commune and its facilitators only.
 COORDINATOR = ALL - {f"/communes/{MAIN}/gestion/journal"}
 

@@ -4,7 +4,7 @@ partner of the organisation sees there of its own work (the sheets awaiting its 
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from revital.communes.models import Commune, CommunePartner, Organisation, Territory
 from revital.db import utcnow
@@ -73,6 +73,8 @@ def ask_caue(db, slug=MAIN, title="Une halle pour le marché", due_days=10):
 
 
 def test_a_partner_of_the_organisation_sees_its_sheets_overdue_first(client, db):
+    with db.transaction() as session:  # without the demo's requests
+        session.execute(delete(ReviewRequest))
     later = ask_caue(db, title="Une halle", due_days=20)
     sooner = ask_caue(db, slug="grandrieu", title="Un commerce", due_days=5)
     late = ask_caue(db, title="Une maison de santé", due_days=5)
