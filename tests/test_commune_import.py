@@ -192,7 +192,7 @@ def test_real_boundaries_replace_the_demo_ones(db):
     after = commune(db, "48147")
     assert (after.name, after.slug, after.population, after.geo_version, after.boundary_source) == (
         before.name, before.slug, before.population, before.geo_version + 1, "communes-48.geojson")
-    assert count(db, Process) == 3  # the demo processes, untouched
+    assert count(db, Process) == 4  # the demo processes, untouched
 
 
 # --- Choosing communes -------------------------------------------------------------------

@@ -83,8 +83,7 @@ def test_the_last_phase_has_no_condition(client, db):
 
 
 def test_links_only_to_pages_that_exist(client):
-    # Of those parts, the workshops, the diagnostic, the ideas, the prioritisations and the action sheets
-    # are served yet.
+    # Every part of the workflow is served now, the roadmap included.
     assert gates.links_for(client.app, replace_slug(MAIN)) == {
         "workshops": (f"/communes/{MAIN}/ateliers", "Les ateliers et leurs comptes rendus"),
         "stakes": (f"/communes/{MAIN}/diagnostic", "Le diagnostic et ses enjeux"),
@@ -94,7 +93,8 @@ def test_links_only_to_pages_that_exist(client):
         "prioritisations": (f"/communes/{MAIN}/priorites", "La hiérarchisation des pistes"),
         "sheets": (f"/communes/{MAIN}/fiches", "Les fiches actions"),
         "covered_ideas": (f"/communes/{MAIN}/pistes", "Les pistes d’action retenues"),
-        "reviewed_sheets": (f"/communes/{MAIN}/fiches", "Les fiches actions et les avis des partenaires")}
+        "reviewed_sheets": (f"/communes/{MAIN}/fiches", "Les fiches actions et les avis des partenaires"),
+        "published_roadmap": (f"/communes/{MAIN}/feuille-de-route", "La feuille de route")}
 
 
 def replace_slug(slug):
