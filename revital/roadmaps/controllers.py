@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from revital.communes.access import load_commune
-from revital.roadmaps import builder, gantt, labels, pdf, services
+from revital.roadmaps import builder, gantt, labels, pdf, progress, services
 from revital.routes import get, in_thread, shared_page
 from revital.web import NotFound, page, pdf_response
 
@@ -50,9 +50,9 @@ def shown(snapshot: dict, commune, today: date | None = None) -> dict:
 def roadmap_page(db, commune, roadmap, living: bool) -> Template:
     snapshot = services.snapshot_of(roadmap)
     versions = services.versions(db, commune.id)
-    progress = services.progress_of(db, commune.id) if living else {}
+    views = progress.progress_of(db, commune.id) if living else {}
     return page("roadmaps/page.html", commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
-                version=roadmap, versions=versions, living=living, progress=progress,
+                version=roadmap, versions=versions, living=living, progress=views,
                 latest_number=versions[0].number if versions else None,
                 pdf_url=f"{roadmap_url(commune.slug)}.pdf" if living else f"{roadmap_url(commune.slug, roadmap.number)}.pdf",
                 **shown(snapshot, commune, date.today() if living else None))

@@ -20,7 +20,7 @@ from revital.forms import Form
 from revital.permissions import MANAGE_ROADMAP
 from revital.photos import upload as upload_photo
 from revital.photos.upload import PhotoError
-from revital.roadmaps import progress, progress_rules
+from revital.roadmaps import progress, progress_rules, services
 from revital.routes import DB, get, post
 from revital.db import utcnow
 from revital.web import NotFound, confirmation, get_or_404, page, see_other
@@ -48,8 +48,8 @@ def today() -> date:
 
 def published(db, commune) -> tuple:
     """(the latest roadmap, its snapshot), or a 404 saying the commune has published nothing."""
-    roadmap = get_or_404(progress.latest(db, commune.id), NO_ROADMAP)
-    return roadmap, progress.snapshot_of(roadmap)
+    roadmap = get_or_404(services.latest(db, commune.id), NO_ROADMAP)
+    return roadmap, services.snapshot_of(roadmap)
 
 
 def published_action(db, commune, number: int) -> tuple:
@@ -82,8 +82,8 @@ class ProgressAdminController(Controller):
     def list(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template:
         managed = managed_commune(request, db, slug, MANAGE_ROADMAP)
         commune = managed.commune
-        roadmap = progress.latest(db, commune.id)
-        snapshot = progress.snapshot_of(roadmap) if roadmap else {"actions": [], "totals": {}}
+        roadmap = services.latest(db, commune.id)
+        snapshot = services.snapshot_of(roadmap) if roadmap else {"actions": [], "totals": {}}
         views = progress.progress_of(db, commune.id)
         rows = [(a, progress.view_or_default(views, a["sheet_id"])) for a in snapshot.get("actions", [])]
         spent = sum(v.spent_cents for _, v in rows)

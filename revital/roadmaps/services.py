@@ -1,7 +1,7 @@
 """Roadmaps in the database: what would be published now (`preview`, from the validated sheets),
 publishing version N (`publish`: an immutable snapshot, a journal entry), and reading the
-published versions (`latest`, `version_of`, `versions`, `snapshot_of`), the progress of their
-actions and the PDF kept with each version."""
+published versions (`latest`, `version_of`, `versions`, `snapshot_of`: the one reader of them;
+the progress of their actions is revital.roadmaps.progress's) and the PDF kept with each version."""
 
 import json
 
@@ -15,7 +15,7 @@ from revital.ideas.models import Axis
 from revital.journal import services as journal
 from revital.lineage import services as lineage
 from revital.roadmaps import builder
-from revital.roadmaps.models import Progress, Roadmap
+from revital.roadmaps.models import Roadmap
 from revital.sheets import snapshot as sheet_snapshot
 from revital.sheets.models import VALIDATED, ActionSheet
 
@@ -168,11 +168,6 @@ def versions(db: Session, commune_id: int) -> list[Roadmap]:
 
 def snapshot_of(roadmap: Roadmap) -> dict:
     return json.loads(roadmap.snapshot)
-
-
-def progress_of(db: Session, commune_id: int) -> dict[int, Progress]:
-    """{sheet id: progress} of the commune's actions that have one (written by revital.roadmaps.progress)."""
-    return {p.sheet_id: p for p in db.scalars(select(Progress).where(Progress.commune_id == commune_id))}
 
 
 def stored_pdf(db: Session, roadmap_id: int) -> bytes | None:

@@ -18,7 +18,7 @@ from revital.caching import version_key
 from revital.communes.access import NO_TERRITORY, load_territory
 from revital.communes.models import Commune
 from revital.process.models import Process
-from revital.roadmaps import opendata, progress, progress_rules
+from revital.roadmaps import opendata, progress, progress_rules, services
 from revital.roadmaps.api import BODIES
 from revital.routes import get, shared_page, versioned_body
 from revital.text import french_order
@@ -119,7 +119,7 @@ def published_of(db, territory) -> tuple[list[dict], list[tuple[str, str]]]:
             continue
         published.append({"name": commune.name, "slug": commune.slug, "insee": commune.insee,
                           "version": roadmap.number, "published_at": roadmap.published_at,
-                          "snapshot": progress.snapshot_of(roadmap), "progress": progress.progress_of(db, commune.id)})
+                          "snapshot": services.snapshot_of(roadmap), "progress": progress.progress_of(db, commune.id)})
     return published, waiting
 
 
