@@ -50,7 +50,9 @@ def shown(snapshot: dict, commune, today: date | None = None) -> dict:
 def roadmap_page(db, commune, roadmap, living: bool) -> Template:
     snapshot = services.snapshot_of(roadmap)
     versions = services.versions(db, commune.id)
-    views = progress.progress_of(db, commune.id) if living else {}
+    views = progress.progress_of(db, commune.id) if living else {}  # three queries, whatever the number of actions
+    if living:
+        views = {a["sheet_id"]: progress.view_or_default(views, a["sheet_id"]) for a in snapshot.get("actions", [])}
     return page("roadmaps/page.html", commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
                 version=roadmap, versions=versions, living=living, progress=views,
                 latest_number=versions[0].number if versions else None,
