@@ -15,6 +15,7 @@ from litestar.response import Template
 from revital.communes.access import load_commune
 from revital.roadmaps import builder, gantt, labels, pdf, progress, services
 from revital.routes import get, in_thread, shared_page
+from revital.sheets import rules as sheet_rules
 from revital.web import NotFound, page, pdf_response
 
 NO_VERSION = "Cette version de la feuille de route n’existe pas : voyez la liste des versions publiées."
@@ -90,7 +91,8 @@ def comparison_page(db, slug: str, old: int | None, new: int | None) -> Template
     comparison = builder.compare(services.snapshot_of(before), services.snapshot_of(after))
     return page("roadmaps/compare.html", commune=commune, territory=commune.territory,
                 demo=commune.territory.is_demo, before=before, after=after, comparison=comparison,
-                versions=versions, labels=labels, span=gantt.quarter_span_fr, euros=labels.euros)
+                versions=versions, labels=labels, sheet_rules=sheet_rules, span=gantt.quarter_span_fr,
+                euros=sheet_rules.euros)
 
 
 def pdf_of(request: Request, db, slug: str, number: int | None) -> Response:

@@ -22,6 +22,7 @@ from revital.photos import upload as upload_photo
 from revital.photos.upload import PhotoError
 from revital.roadmaps import progress, progress_rules, services
 from revital.routes import DB, get, post
+from revital.sheets import rules as sheet_rules
 from revital.db import utcnow
 from revital.web import NotFound, confirmation, get_or_404, page, see_other
 
@@ -72,7 +73,7 @@ def action_page(db, managed: Managed, roadmap, action: dict, status_code: int = 
                 roadmap=roadmap, action=action, progress=view, notes=notes, statuses=progress_rules.STATUSES,
                 values=values or progress_values(view), errors=errors or {},
                 note_values={**NOTE_BLANK, **(note_values or {})}, note_errors=note_errors or {}, ok=ok,
-                euros=progress_rules.euros_fr, today=today())
+                euros=sheet_rules.euros, today=today())
 
 
 class ProgressAdminController(Controller):
@@ -88,7 +89,7 @@ class ProgressAdminController(Controller):
         rows = [(a, progress.view_or_default(views, a["sheet_id"])) for a in snapshot.get("actions", [])]
         spent = sum(v.spent_cents for _, v in rows)
         return page("roadmaps/progress.html", **managed.context(), base=base(commune), roadmap=roadmap, rows=rows,
-                    totals=snapshot.get("totals", {}), spent=spent, euros=progress_rules.euros_fr,
+                    totals=snapshot.get("totals", {}), spent=spent, euros=sheet_rules.euros,
                     ok=confirmation(MESSAGES, ok))
 
     @get("/{number:int}")
@@ -175,7 +176,7 @@ class ActionProgressController(Controller):
         notes = progress.notes_by_sheet(db, commune.id, [action["sheet_id"]]).get(action["sheet_id"], [])
         return page("roadmaps/progress_action.html", commune=commune, territory=commune.territory,
                     demo=commune.territory.is_demo, roadmap=roadmap, action=action, progress=view, notes=notes,
-                    euros=progress_rules.euros_fr, photo_url=photo_url)
+                    euros=sheet_rules.euros, photo_url=photo_url)
 
     @get("/photos/{name:str}")
     def photo(self, request: Request, db: DB, slug: FromPath[str], name: FromPath[str]) -> Response:

@@ -21,6 +21,7 @@ from revital.process.models import Process
 from revital.roadmaps import opendata, progress, progress_rules, services
 from revital.roadmaps.api import BODIES
 from revital.routes import get, shared_page, versioned_body
+from revital.sheets import rules as sheet_rules
 from revital.text import french_order
 from revital.web import NotFound, page
 
@@ -127,7 +128,7 @@ def roadmaps_page(db, slug: str) -> Template:
     territory = load_territory(db, slug)
     published, waiting = published_of(db, territory)
     return page("roadmaps/territory.html", territory=territory, demo=territory.is_demo,
-                overview=overview(published, waiting), euros=progress_rules.euros_fr)
+                overview=overview(published, waiting), euros=sheet_rules.euros)
 
 
 def funders_body(db, slug: str, base_url: str) -> bytes:
