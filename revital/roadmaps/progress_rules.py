@@ -9,6 +9,7 @@ French messages, field by field, without writing anything."""
 import re
 from datetime import date
 
+from revital.formatting import number_fr
 from revital.sheets.rules import parse_euros
 from revital.text import clean_text, parse_date
 
@@ -81,7 +82,7 @@ def clean_note(form, today: date) -> tuple[dict, dict]:
     if not text:
         errors["text"] = "Écrivez la note : ce qui a été fait, décidé ou constaté."
     elif len(text) > NOTE_MAX:
-        errors["text"] = f"La note dépasse {NOTE_MAX:,} caractères : raccourcissez-la.".replace(",", "\u202f")
+        errors["text"] = f"La note dépasse {number_fr(NOTE_MAX)} caractères : raccourcissez-la."
     alt = " ".join((form.get("alt") or "").split())
     if len(alt) > ALT_MAX:
         errors["alt"] = f"La description de la photo dépasse {ALT_MAX} caractères."
