@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 from shapely.geometry import shape
 
+from revital.formatting import day_fr
 from revital.roadmaps import actionmap, builder, gantt, labels
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -116,11 +117,9 @@ def test_referents_names_never_reach_the_roadmap():
     assert roadmap["actions"][-2]["elected_referent_role"] == "Maire"
 
 
-def test_euros_in_french():
-    assert labels.euros(1_250_000) == "12\u202f500\u00a0€"
-    assert labels.euros(123_450) == "1\u202f234,50\u00a0€"
-    assert labels.euros(-500) == "−5\u00a0€"
-    assert labels.day_fr("2027-03-01") == "1er mars 2027" and labels.day_fr("") == ""
+def test_milestone_days_in_french():
+    assert day_fr(labels.day_of("2027-03-01")) == "1er mars 2027"
+    assert labels.day_of("") is None and labels.day_of(None) is None and day_fr(labels.day_of("2027-02-30")) == ""
 
 
 # --- compare ---------------------------------------------------------------------------------

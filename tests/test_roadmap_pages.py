@@ -69,16 +69,19 @@ def test_the_latest_roadmap_is_public_for_everyone(as_persona, persona):
     assert "Une halle pour le marché du samedi" in text and "Réaménager la place du Mausolée" in text
     # the axes, the calendar and its table, the funding tables, the map
     dom = parse(response.text)
+    hrefs = dom.hrefs()
     assert dom.find("table", id="calendrier-tableau") is not None
     assert dom.find("table", id="financeurs") is not None and dom.find("table", id="financement-actions") is not None
     assert 'class="gantt"' in response.text and 'class="action-map"' in response.text
     assert "Banque des Territoires" in text
     # lineage and the living progress
     assert "Née de 2 enjeux et d’une piste d’action" in text
-    assert "En cours 35 %" in text and "Terminé 100 %" in text
+    first = dom.find("li", id="action-1").text()
+    assert "Avancement En cours" in first and "Réalisé à 35 %" in first
+    assert "Terminé" in text and "Réalisé à 100 %" in text
+    assert f"{PUBLIC}/actions/1" in hrefs and f"{PUBLIC}/actions/6" in hrefs  # every action's progress page
     # the referents' names are not public
     assert "Élu référent (démo)" not in text and "Référent technique (démo)" not in text
-    hrefs = dom.hrefs()
     assert f"{PUBLIC}.pdf" in hrefs and f"{PUBLIC}/1" in hrefs and f"{PUBLIC}/1.pdf" in hrefs
 
 

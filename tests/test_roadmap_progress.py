@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from revital.journal.models import JournalPost
 from revital.roadmaps import progress, progress_rules
 from revital.roadmaps.models import Progress, ProgressNote, ProgressPhoto, Roadmap
+from revital.sheets import rules as sheet_rules
 from tests.conftest import MAIN, PERSONAS, csrf_token, get, post, sign_in_as, text_of
 from tests.dom import parse
 from tests.test_roadmap_opendata import clean, publish  # noqa: F401  (the fixture and the factory)
@@ -269,7 +270,7 @@ def test_the_fragment_renders_alone(client, published, clean):
         view = progress.progress_of(s, published["commune"])[published["sheets"][0]]
     action = {"number": published["numbers"][0], "title": "Place", "cost_cents": 25_000_050}
     template = client.app.template_engine.get_template("roadmaps/_progress.html")
-    html = template.render(commune={"slug": MAIN}, action=action, progress=view)
+    html = template.render(commune={"slug": MAIN}, action=action, progress=view, euros=sheet_rules.euros)
     dom = parse(html)
     assert dom.find("progress").get("value") == "60"
     assert "En cours" in dom.text()
@@ -277,12 +278,16 @@ def test_the_fragment_renders_alone(client, published, clean):
     assert "Dépenses réalisées : 12 500,50 € sur 250 000,50 € prévus." in spaced
 
 
-def test_parse_euros():
-    assert progress_rules.parse_euros("12 500,50") == 1_250_050
-    assert progress_rules.parse_euros("12\u202f500,5 €") == 1_250_050
-    assert progress_rules.parse_euros("12500.50") == 1_250_050
-    assert progress_rules.parse_euros("1.250") == 125_000
-    assert progress_rules.parse_euros("") == 0
-    for bad in ("abc", "-5", "12,505", "1e9", "12 50"):
-        assert progress_rules.parse_euros(bad) is None
-    assert progress_rules.euros_fr(1_250_050) == "12\u202f500,50\xa0€"
+def test_spending_typed_the_french_way():
+    def spent(typed):
+        values, errors = progress_rules.clean_progress({"status": "en_cours", "spent": typed})
+        return errors.get("spent") or values["spent_cents"]
+
+    assert spent("12 500,50") == 1_250_050
+    assert spent("12\u202f500,5 €") == 1_250_050
+    assert spent("12500.50") == 1_250_050
+    assert spent("1.250") == 125_000
+    assert spent("") == 0 and spent("  ") == 0  # nothing typed, nothing spent
+    for bad in ("abc", "12,505", "1e9", "12 50"):
+        assert "n’est pas un montant en euros" in spent(bad)
+    assert spent("-5") == "Un montant ne peut pas être négatif."

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 
 from revital.caching import Cache, version_key
 from revital.communes.access import NO_COMMUNE, load_commune
-from revital.roadmaps import opendata, progress
+from revital.roadmaps import opendata, progress, services
 from revital.routes import get, versioned_body
 from revital.web import NotFound, cursor
 
@@ -47,22 +47,22 @@ def open_data_version(request: Request, slug: str, name: str):
 
 def json_body(db, slug: str, number: int | None, base_url: str) -> bytes:
     commune = load_commune(db, slug)
-    roadmap = progress.latest(db, commune.id) if number is None else progress.version_in(db, commune.id, number)
+    roadmap = services.latest(db, commune.id) if number is None else services.version_of(db, commune.id, number)
     if roadmap is None:
         raise Unpublished(NOTHING_PUBLISHED if number is None else NO_VERSION)
-    document = opendata.envelope(progress.snapshot_of(roadmap), commune.slug, roadmap.number, roadmap.published_at,
+    document = opendata.envelope(services.snapshot_of(roadmap), commune.slug, roadmap.number, roadmap.published_at,
                                  roadmap.note, progress.numbers(db, commune.id), base_url)
     return opendata.dumps(document)
 
 
 def projets_body(db, slug: str) -> bytes:
     commune = load_commune(db, slug)
-    roadmap = progress.latest(db, commune.id)
+    roadmap = services.latest(db, commune.id)
     if roadmap is None:
         raise Unpublished(NOTHING_PUBLISHED)
     changed = progress.last_change(db, commune.id)
     updated = max(changed, roadmap.published_at) if changed else roadmap.published_at
-    rows = opendata.projets_rows(progress.snapshot_of(roadmap), progress.statuses_of(db, commune.id),
+    rows = opendata.projets_rows(services.snapshot_of(roadmap), progress.statuses_of(db, commune.id),
                                  progress.first_published(db, commune.id), updated)
     return opendata.projets_csv(rows)
 

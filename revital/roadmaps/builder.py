@@ -8,11 +8,11 @@ Amounts are integers of cents. Refused funding lines do not reduce the remaining
 remaining cost is kept (it may be negative when more is requested than the action costs), the
 pages show it never below zero (`shown_remaining`)."""
 
+from revital.sheets.rules import FUNDING_STATUS_LABELS, GRANTED, REFUSED, REQUESTED
+
 FORMAT = "revital-feuille-de-route/1"
 NO_AXIS = "Sans axe"
 LINEAGE_KINDS = ("idea", "stake", "contribution", "workshop", "proposal", "observation")
-REQUESTED, GRANTED, REFUSED = "requested", "granted", "refused"
-FUNDING_STATUSES = {REQUESTED: "sollicité", GRANTED: "obtenu", REFUSED: "refusé"}
 # What compare() looks at in an action, with its French name.
 COMPARED = {
     "title": "intitulé",
@@ -109,7 +109,7 @@ def funders(actions: list[dict]) -> list[dict]:
         for line in action["funding"]:
             entry = found.setdefault(line["funder"], {"funder": line["funder"], "requested_cents": 0,
                                                       "granted_cents": 0, "refused_cents": 0, "actions": []})
-            status = line["status"] if line["status"] in FUNDING_STATUSES else REQUESTED
+            status = line["status"] if line["status"] in FUNDING_STATUS_LABELS else REQUESTED
             entry[f"{status}_cents"] += line["amount_cents"]
             if action["number"] not in entry["actions"]:
                 entry["actions"].append(action["number"])

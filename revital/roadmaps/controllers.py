@@ -13,8 +13,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from revital.communes.access import load_commune
-from revital.roadmaps import builder, gantt, labels, pdf, services
+from revital.roadmaps import builder, gantt, labels, pdf, progress, services
 from revital.routes import get, in_thread, shared_page
+from revital.sheets import rules as sheet_rules
 from revital.web import NotFound, page, pdf_response
 
 NO_VERSION = "Cette version de la feuille de route n’existe pas : voyez la liste des versions publiées."
@@ -50,9 +51,11 @@ def shown(snapshot: dict, commune, today: date | None = None) -> dict:
 def roadmap_page(db, commune, roadmap, living: bool) -> Template:
     snapshot = services.snapshot_of(roadmap)
     versions = services.versions(db, commune.id)
-    progress = services.progress_of(db, commune.id) if living else {}
+    views = progress.progress_of(db, commune.id) if living else {}  # three queries, whatever the number of actions
+    if living:
+        views = {a["sheet_id"]: progress.view_or_default(views, a["sheet_id"]) for a in snapshot.get("actions", [])}
     return page("roadmaps/page.html", commune=commune, territory=commune.territory, demo=commune.territory.is_demo,
-                version=roadmap, versions=versions, living=living, progress=progress,
+                version=roadmap, versions=versions, living=living, progress=views,
                 latest_number=versions[0].number if versions else None,
                 pdf_url=f"{roadmap_url(commune.slug)}.pdf" if living else f"{roadmap_url(commune.slug, roadmap.number)}.pdf",
                 **shown(snapshot, commune, date.today() if living else None))
@@ -88,7 +91,8 @@ def comparison_page(db, slug: str, old: int | None, new: int | None) -> Template
     comparison = builder.compare(services.snapshot_of(before), services.snapshot_of(after))
     return page("roadmaps/compare.html", commune=commune, territory=commune.territory,
                 demo=commune.territory.is_demo, before=before, after=after, comparison=comparison,
-                versions=versions, labels=labels, span=gantt.quarter_span_fr, euros=labels.euros)
+                versions=versions, labels=labels, sheet_rules=sheet_rules, span=gantt.quarter_span_fr,
+                euros=sheet_rules.euros)
 
 
 def pdf_of(request: Request, db, slug: str, number: int | None) -> Response:

@@ -20,8 +20,9 @@ from revital.forms import Form
 from revital.permissions import MANAGE_ROADMAP
 from revital.photos import upload as upload_photo
 from revital.photos.upload import PhotoError
-from revital.roadmaps import progress, progress_rules
+from revital.roadmaps import progress, progress_rules, services
 from revital.routes import DB, get, post
+from revital.sheets import rules as sheet_rules
 from revital.db import utcnow
 from revital.web import NotFound, confirmation, get_or_404, page, see_other
 
@@ -48,8 +49,8 @@ def today() -> date:
 
 def published(db, commune) -> tuple:
     """(the latest roadmap, its snapshot), or a 404 saying the commune has published nothing."""
-    roadmap = get_or_404(progress.latest(db, commune.id), NO_ROADMAP)
-    return roadmap, progress.snapshot_of(roadmap)
+    roadmap = get_or_404(services.latest(db, commune.id), NO_ROADMAP)
+    return roadmap, services.snapshot_of(roadmap)
 
 
 def published_action(db, commune, number: int) -> tuple:
@@ -72,7 +73,7 @@ def action_page(db, managed: Managed, roadmap, action: dict, status_code: int = 
                 roadmap=roadmap, action=action, progress=view, notes=notes, statuses=progress_rules.STATUSES,
                 values=values or progress_values(view), errors=errors or {},
                 note_values={**NOTE_BLANK, **(note_values or {})}, note_errors=note_errors or {}, ok=ok,
-                euros=progress_rules.euros_fr, today=today())
+                euros=sheet_rules.euros, today=today())
 
 
 class ProgressAdminController(Controller):
@@ -82,13 +83,13 @@ class ProgressAdminController(Controller):
     def list(self, request: Request, db: DB, slug: FromPath[str], ok: FromQuery[str] = "") -> Template:
         managed = managed_commune(request, db, slug, MANAGE_ROADMAP)
         commune = managed.commune
-        roadmap = progress.latest(db, commune.id)
-        snapshot = progress.snapshot_of(roadmap) if roadmap else {"actions": [], "totals": {}}
+        roadmap = services.latest(db, commune.id)
+        snapshot = services.snapshot_of(roadmap) if roadmap else {"actions": [], "totals": {}}
         views = progress.progress_of(db, commune.id)
         rows = [(a, progress.view_or_default(views, a["sheet_id"])) for a in snapshot.get("actions", [])]
         spent = sum(v.spent_cents for _, v in rows)
         return page("roadmaps/progress.html", **managed.context(), base=base(commune), roadmap=roadmap, rows=rows,
-                    totals=snapshot.get("totals", {}), spent=spent, euros=progress_rules.euros_fr,
+                    totals=snapshot.get("totals", {}), spent=spent, euros=sheet_rules.euros,
                     ok=confirmation(MESSAGES, ok))
 
     @get("/{number:int}")
@@ -175,7 +176,7 @@ class ActionProgressController(Controller):
         notes = progress.notes_by_sheet(db, commune.id, [action["sheet_id"]]).get(action["sheet_id"], [])
         return page("roadmaps/progress_action.html", commune=commune, territory=commune.territory,
                     demo=commune.territory.is_demo, roadmap=roadmap, action=action, progress=view, notes=notes,
-                    euros=progress_rules.euros_fr, photo_url=photo_url)
+                    euros=sheet_rules.euros, photo_url=photo_url)
 
     @get("/photos/{name:str}")
     def photo(self, request: Request, db: DB, slug: FromPath[str], name: FromPath[str]) -> Response:

@@ -13,6 +13,7 @@ from revital.forms import UNREADABLE, Form
 from revital.permissions import MANAGE_ROADMAP
 from revital.roadmaps import builder, gantt, labels, services
 from revital.routes import DB, get, post
+from revital.sheets import rules as sheet_rules
 from revital.web import confirmation, page, see_other
 
 MESSAGES = {"publiee": "La nouvelle version de la feuille de route est publiée, et annoncée dans le journal de la commune."}
@@ -33,7 +34,7 @@ def manage_page(db, managed: Managed, status_code: int = 200, note: str = "", er
                 preview=preview, latest=latest, comparison=comparison, versions=services.versions(db, commune.id),
                 next_number=next_number, seen=latest.number if latest else 0, note=note,
                 errors={"note": error} if error else {}, ok=ok, note_max=services.NOTE_MAX,
-                labels=labels, span=gantt.quarter_span_fr, euros=labels.euros,
+                labels=labels, sheet_rules=sheet_rules, span=gantt.quarter_span_fr, euros=sheet_rules.euros,
                 unchanged=comparison is not None and builder.is_empty(comparison),
                 follow_url=f"{base(commune)}/suivi")
 

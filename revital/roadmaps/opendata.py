@@ -22,11 +22,10 @@ from datetime import datetime, timezone
 
 from revital.exports import neutralise
 from revital.roadmaps.progress_rules import BLOCKED, DONE, DROPPED, LATE, ONGOING, PAUSED, STATUSES, UPCOMING
-
-# The values of revital.sheets.models (a sheet's maturity, a funding line's status), spelled here
-# so that this module stays pure; a test checks they are the same.
-IDEA, PROJECT, ACTION = "idee", "fiche_projet", "fiche_action"
-REQUESTED, GRANTED, REFUSED = "requested", "granted", "refused"
+# The values of revital.sheets.models (a sheet's maturity, a funding line's status) and their
+# words, from the sheets' pure rules (a test checks they are the models').
+from revital.sheets.rules import (ACTION, FUNDING_STATUS_LABELS, GRANTED, IDEA, MATURITY_LABELS, PROJECT, REFUSED,
+                                  REQUESTED)
 
 FORMAT = "revital-feuille-de-route/1"
 LICENCE = "Licence Ouverte / Open Licence 2.0 (Etalab)"
@@ -47,7 +46,7 @@ PHASE_STATUSES = {ONGOING: "En cours", LATE: "En retard", PAUSED: "En pause", BL
 PROGRAMME = "Revital (revitalisation des centres-bourgs)"
 # Identifiers of the projects: the same action of the same commune keeps its id from version to version.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://revital.beta/feuille-de-route")
-FUNDING_STATUSES = {REQUESTED: "sollicité", GRANTED: "obtenu", REFUSED: "refusé"}
+FUNDING_STATUSES = {code: label.lower() for code, label in FUNDING_STATUS_LABELS.items()}  # "sollicité"
 
 
 def iso_utc(value: datetime | str | None) -> str:
@@ -164,7 +163,6 @@ FUNDERS_FIELDS = ["commune", "insee", "version", "publiee_le", "action", "titre"
                   "annee", "statut_financement", "montant_eur", "url"]
 FUNDERS_NUMERIC = frozenset({"version", "action", "avancement_pct", "cout_action_eur", "reste_a_financer_action_eur",
                              "annee", "montant_eur"})
-MATURITIES = {IDEA: "Idée", PROJECT: "Fiche projet", ACTION: "Fiche action"}
 
 
 def euros_cell(cents) -> str:
@@ -190,7 +188,7 @@ def funders_rows(communes: list[dict], base_url: str) -> list[dict]:
                 "commune": item["name"], "insee": item["insee"], "version": item["version"],
                 "publiee_le": iso_utc(item["published_at"])[:10], "action": action["number"],
                 "titre": action.get("title", ""), "axe": action.get("axis") or "Sans axe",
-                "maturite": MATURITIES.get(action.get("maturity"), ""),
+                "maturite": MATURITY_LABELS.get(action.get("maturity"), ""),
                 "etat": STATUSES.get(view.status, "") if view else STATUSES[UPCOMING],
                 "avancement_pct": view.percent if view else 0,
                 "cout_action_eur": euros_cell(action.get("cost_cents") or 0),

@@ -17,6 +17,7 @@ from PIL import ImageFile
 
 from revital.geo import GeometryError, from_geojson
 from revital.roadmaps import actionmap, builder, gantt, labels, services
+from revital.sheets import rules as sheet_rules
 from revital.web import PublicError
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,8 @@ def context(snapshot: dict, boundary=None, perimeter=None, today: date | None = 
     return {
         "roadmap": snapshot, "actions": builder.actions_by_number(snapshot),
         "gantt": gantt.svg(snapshot, today), "gantt_pages": gantt.pages(snapshot), "map": actionmap.svg(snapshot, boundary, perimeter, unit="mm"),
-        "unlocated": actionmap.unlocated(snapshot), "labels": labels, "span": gantt.quarter_span_fr,
-        "euros": labels.euros, "shown_remaining": builder.shown_remaining,
+        "unlocated": actionmap.unlocated(snapshot), "labels": labels, "sheet_rules": sheet_rules,
+        "span": gantt.quarter_span_fr, "euros": sheet_rules.euros, "shown_remaining": builder.shown_remaining,
     }
 
 

@@ -1,8 +1,10 @@
 """The published roadmaps as their readers need them, and the progress of each action in implementation.
 
-Reading: `latest`, `version_in`, `numbers`, `published_count` and `snapshot_of` read the
-roadmaps table (revital.roadmaps.models.Roadmap) directly; they never change it: progress lives
-next to the published plan (action_progress), never inside a snapshot.
+Reading: the published roadmaps themselves are read by revital.roadmaps.services (`latest`,
+`version_of`, `versions`, `snapshot_of`); `numbers`, `published_count`, `latest_of_communes` and
+`first_published` here read what the pages of progress and the open data need of them. Nothing
+here changes a published roadmap: progress lives next to the published plan (action_progress),
+never inside a snapshot.
 
 Progress: one row per action (by sheet id) with its status, percentage and spending, saved with
 stale-form protection (`save`: the version the form was shown with must still be the row's), and
@@ -34,16 +36,7 @@ class Stale(Exception):
     """The progress changed since the form was shown."""
 
 
-# Published roadmaps.
-
-
-def latest(db: Session, commune_id: int) -> Roadmap | None:
-    return db.scalar(select(Roadmap).where(Roadmap.commune_id == commune_id)
-                     .order_by(Roadmap.number.desc()).limit(1))
-
-
-def version_in(db: Session, commune_id: int, number: int) -> Roadmap | None:
-    return db.scalar(select(Roadmap).where(Roadmap.commune_id == commune_id, Roadmap.number == number))
+# What the progress pages and the open data read of the published roadmaps.
 
 
 def numbers(db: Session, commune_id: int) -> list[int]:
@@ -64,10 +57,6 @@ def latest_of_communes(db: Session, commune_ids: list[int]) -> dict[int, Roadmap
     rows = db.scalars(select(Roadmap).join(last, (Roadmap.commune_id == last.c.commune_id)
                                            & (Roadmap.number == last.c.number)))
     return {r.commune_id: r for r in rows}
-
-
-def snapshot_of(roadmap: Roadmap) -> dict:
-    return json.loads(roadmap.snapshot)
 
 
 def first_published(db: Session, commune_id: int) -> dict[int, datetime]:

@@ -1,7 +1,7 @@
 """Roadmaps in the database: what would be published now (`preview`, from the validated sheets),
 publishing version N (`publish`: an immutable snapshot, a journal entry), and reading the
-published versions (`latest`, `version_of`, `versions`, `snapshot_of`), the progress of their
-actions and the PDF kept with each version."""
+published versions (`latest`, `version_of`, `versions`, `snapshot_of`: the one reader of them;
+the progress of their actions is revital.roadmaps.progress's) and the PDF kept with each version."""
 
 import json
 
@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from revital.communes.models import Commune
 from revital.db import utcnow
+from revital.formatting import number_fr
 from revital.ideas.models import Axis
 from revital.journal import services as journal
 from revital.lineage import services as lineage
 from revital.roadmaps import builder
-from revital.roadmaps.models import Progress, Roadmap
+from revital.roadmaps.models import Roadmap
+from revital.sheets import rules as sheet_rules
 from revital.sheets import snapshot as sheet_snapshot
 from revital.sheets.models import VALIDATED, ActionSheet
 
@@ -91,7 +93,7 @@ def clean_note(note: str, number: int) -> str:
     """The note of version `number`, or Refused: required from version 2 on, 2,000 characters at most."""
     note = (note or "").replace("\r\n", "\n").strip()
     if len(note) > NOTE_MAX:
-        raise Refused(f"La note dépasse {NOTE_MAX:,} caractères : raccourcissez-la.".replace(",", "\u202f"))
+        raise Refused(f"La note dépasse {number_fr(NOTE_MAX)} caractères : raccourcissez-la.")
     if number > 1 and not note:
         raise Refused("Dites en quelques mots ce qui a changé depuis la version précédente : "
                       "la note est publiée avec la nouvelle version.")
@@ -144,8 +146,8 @@ def journal_title(number: int, commune: Commune) -> str:
 def journal_text(commune: Commune, built: dict) -> str:
     totals = built["totals"]
     count = totals["actions"]
-    euros = f"{round(totals['cost_cents'] / 100):,}".replace(",", "\u202f")
-    lines = [f"{count} action{'s' if count > 1 else ''}, pour un coût estimé de {euros} € HT."]
+    euros = sheet_rules.euros(round(totals["cost_cents"] / 100) * 100)  # whole euros
+    lines = [f"{count} action{'s' if count > 1 else ''}, pour un coût estimé de {euros} HT."]
     if built["note"]:
         lines.append("> " + "\n> ".join(built["note"].splitlines()))
     lines.append(f"[La feuille de route](/communes/{commune.slug}/feuille-de-route/{built['version']})")
@@ -168,11 +170,6 @@ def versions(db: Session, commune_id: int) -> list[Roadmap]:
 
 def snapshot_of(roadmap: Roadmap) -> dict:
     return json.loads(roadmap.snapshot)
-
-
-def progress_of(db: Session, commune_id: int) -> dict[int, Progress]:
-    """{sheet id: progress} of the commune's actions that have one (written by revital.roadmaps.progress)."""
-    return {p.sheet_id: p for p in db.scalars(select(Progress).where(Progress.commune_id == commune_id))}
 
 
 def stored_pdf(db: Session, roadmap_id: int) -> bytes | None:

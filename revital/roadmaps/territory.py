@@ -18,9 +18,10 @@ from revital.caching import version_key
 from revital.communes.access import NO_TERRITORY, load_territory
 from revital.communes.models import Commune
 from revital.process.models import Process
-from revital.roadmaps import opendata, progress, progress_rules
+from revital.roadmaps import opendata, progress, progress_rules, services
 from revital.roadmaps.api import BODIES
 from revital.routes import get, shared_page, versioned_body
+from revital.sheets import rules as sheet_rules
 from revital.text import french_order
 from revital.web import NotFound, page
 
@@ -119,7 +120,7 @@ def published_of(db, territory) -> tuple[list[dict], list[tuple[str, str]]]:
             continue
         published.append({"name": commune.name, "slug": commune.slug, "insee": commune.insee,
                           "version": roadmap.number, "published_at": roadmap.published_at,
-                          "snapshot": progress.snapshot_of(roadmap), "progress": progress.progress_of(db, commune.id)})
+                          "snapshot": services.snapshot_of(roadmap), "progress": progress.progress_of(db, commune.id)})
     return published, waiting
 
 
@@ -127,7 +128,7 @@ def roadmaps_page(db, slug: str) -> Template:
     territory = load_territory(db, slug)
     published, waiting = published_of(db, territory)
     return page("roadmaps/territory.html", territory=territory, demo=territory.is_demo,
-                overview=overview(published, waiting), euros=progress_rules.euros_fr)
+                overview=overview(published, waiting), euros=sheet_rules.euros)
 
 
 def funders_body(db, slug: str, base_url: str) -> bytes:
