@@ -7,7 +7,7 @@ the e-mails, the public opinions and bad input."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from revital import cli
 from revital.accounts.models import RoleGrant, User
@@ -38,8 +38,10 @@ def org_id(db, slug: str) -> int:
 @pytest.fixture
 def sheet(db):
     """Sheet 1 of the main commune, a draft with a text and a cost; a DDT partner account and a CCI
-    one (the CCI is not invited in the demo communes)."""
+    one (the CCI is not invited in the demo communes). The demo's sheets are left aside, so that
+    every request, opinion and mail counted here is this test's."""
     with db.transaction() as s:
+        s.execute(delete(ActionSheet))
         commune = s.scalar(select(Commune).where(Commune.slug == MAIN))
         made = services.create(s, commune, "Réaménager la place de l’église", None)
         made.description = "Une place pour les piétons, les marchés et les fêtes."
