@@ -7,14 +7,13 @@ read one is ended first, the PDF is written in a short transaction of its own), 
 rendered by one thread at a time (a lock per version: the second request waits and reads what the
 first kept). Without WeasyPrint or its system libraries, a French 503 says so."""
 
-import importlib
 import io
 import logging
 import threading
 from datetime import date
 
-from PIL import ImageFile
 
+from revital import printing
 from revital.geo import GeometryError, from_geojson
 from revital.roadmaps import actionmap, builder, gantt, labels, services
 from revital.sheets import rules as sheet_rules
@@ -26,8 +25,7 @@ TEMPLATE = "roadmaps/pdf.html"
 WEASYPRINT = "weasyprint"  # the module loaded (a test points it at one that fails to load)
 UNAVAILABLE = ("La feuille de route ne peut pas être produite en PDF sur ce serveur : WeasyPrint, qui fabrique "
                "les PDF, n’a pas pu être chargé ({reason}). La feuille de route reste lisible en ligne. "
-               "L’administrateur du serveur doit installer WeasyPrint et ses bibliothèques système Pango "
-               "(paquets Debian libpango-1.0-0 et libpangoft2-1.0-0).")
+               + printing.INSTALL)
 
 _locks: dict[int, threading.Lock] = {}
 _locks_lock = threading.Lock()
@@ -38,19 +36,7 @@ class PdfUnavailable(PublicError):
 
 
 def load_weasyprint():
-    try:
-        weasyprint = importlib.import_module(WEASYPRINT)
-    except (ImportError, OSError) as err:
-        log.warning("WeasyPrint cannot be loaded, no roadmap PDF: %s", err)
-        raise PdfUnavailable(UNAVAILABLE.format(reason=f"{type(err).__name__} : {err}")) from err
-    # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the process: set it back (revital.photos).
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    return weasyprint
-
-
-def refuse_fetch(url, *args, **kwargs):
-    """The roadmap's PDF fetches nothing: every part of it is inline."""
-    raise ValueError(f"the roadmap PDF fetches nothing ({url[:80]})")
+    return printing.load_weasyprint(WEASYPRINT, PdfUnavailable, UNAVAILABLE, "roadmap PDF")
 
 
 def lock_for(roadmap_id: int) -> threading.Lock:
@@ -82,7 +68,7 @@ def render(templates, ctx: dict) -> tuple[bytes, int]:
     """The PDF and its number of pages."""
     weasyprint = load_weasyprint()
     html = templates.get_template(TEMPLATE).render(**ctx)
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refuse_fetch).render()
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=printing.refuse_fetch).render()
     out = io.BytesIO()
     document.write_pdf(out)
     return out.getvalue(), len(document.pages)

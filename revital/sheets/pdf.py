@@ -9,19 +9,16 @@ reservations bump the commune's version, not the sheet's revision) and kept per 
 tenths of a second). Without WeasyPrint or its system libraries, a French 503 that says so.
 """
 
-import importlib
-import logging
 
-from PIL import ImageFile
 from sqlalchemy.orm import Session
 
+from revital import printing
 from revital.caching import Cache
 from revital.communes.models import Commune
 from revital.sheets import shown
 from revital.sheets.models import ActionSheet
 from revital.web import PublicError
 
-log = logging.getLogger(__name__)
 
 TEMPLATE = "sheets/pdf.html"
 WEASYPRINT = "weasyprint"  # the module loaded (a test points it at one that fails to load)
@@ -37,20 +34,7 @@ class PdfUnavailable(PublicError):
 
 
 def load_weasyprint():
-    """WeasyPrint, or PdfUnavailable saying why it cannot be loaded."""
-    try:
-        weasyprint = importlib.import_module(WEASYPRINT)
-    except (ImportError, OSError) as err:
-        log.warning("WeasyPrint cannot be loaded, no action sheet PDF: %s", err)
-        raise PdfUnavailable(UNAVAILABLE.format(reason=f"{type(err).__name__} : {err}")) from err
-    # As revital.workshops.kit: importing WeasyPrint loosens Pillow for the whole process.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    return weasyprint
-
-
-def refuse_fetch(url, *args, **kwargs):
-    """The sheet's PDF fetches nothing: every part of it is inline."""
-    raise ValueError(f"the action sheet PDF fetches nothing ({url[:80]})")
+    return printing.load_weasyprint(WEASYPRINT, PdfUnavailable, UNAVAILABLE, "action sheet PDF")
 
 
 def sheet_html(templates, context: dict) -> str:
@@ -58,7 +42,7 @@ def sheet_html(templates, context: dict) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    return load_weasyprint().HTML(string=html, base_url=None, url_fetcher=refuse_fetch).write_pdf()
+    return load_weasyprint().HTML(string=html, base_url=None, url_fetcher=printing.refuse_fetch).write_pdf()
 
 
 def cache_key(commune: Commune, sheet: ActionSheet, internal: bool) -> tuple:

@@ -12,7 +12,6 @@ Without WeasyPrint or its system libraries (Pango), the route answers a French 5
 """
 
 import hashlib
-import importlib
 import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -21,10 +20,10 @@ import segno
 from litestar import Controller, Request, Response
 from litestar.params import FromPath
 from markupsafe import Markup
-from PIL import ImageFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from revital import printing
 from revital.caching import Cache
 from revital.communes.access import managed_commune
 from revital.communes.models import Commune
@@ -64,22 +63,7 @@ class NoMap(PublicError):
 
 
 def load_weasyprint():
-    """WeasyPrint, or KitUnavailable saying why it cannot be loaded (not installed, or its system
-    libraries missing: importing it then raises OSError)."""
-    try:
-        weasyprint = importlib.import_module(WEASYPRINT)
-    except (ImportError, OSError) as err:
-        log.warning("WeasyPrint cannot be loaded, no workshop kit: %s", err)
-        raise KitUnavailable(UNAVAILABLE.format(reason=f"{type(err).__name__} : {err}")) from err
-    # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would
-    # let damaged uploads through revital.photos; the kit draws no raster image: set it back.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    return weasyprint
-
-
-def refuse_fetch(url, *args, **kwargs):
-    """The kit fetches nothing: every part of it is inline."""
-    raise ValueError(f"the workshop kit fetches nothing ({url[:80]})")
+    return printing.load_weasyprint(WEASYPRINT, KitUnavailable, UNAVAILABLE, "workshop kit")
 
 
 # --- What the kit shows --------------------------------------------------------------------
@@ -151,7 +135,7 @@ def kit_html(templates, context: dict) -> str:
 
 def render_pdf(html: str) -> bytes:
     weasyprint = load_weasyprint()
-    return weasyprint.HTML(string=html, base_url=None, url_fetcher=refuse_fetch).write_pdf()
+    return weasyprint.HTML(string=html, base_url=None, url_fetcher=printing.refuse_fetch).write_pdf()
 
 
 # --- From the database ---------------------------------------------------------------------
