@@ -136,6 +136,23 @@ class Versions:
             found = self.memo.put(("commune", slug), commune_version(row) if row else None)
         return found
 
+    def commune_keys(self, slug: str, *parts, missing):
+        """A commune's open-data file named after its version, as revital.caching.conditional
+        wants it: (known, read) — `known()` the name from the version read lately, or None when
+        none was (no database touched), `read(db)` the name from the version now. Each name is
+        version_key(*parts, the commune's version); `missing()` is raised for an unknown commune."""
+
+        def of(found):
+            if found is None:
+                raise missing()
+            return version_key(*parts, found.key)
+
+        def known():
+            found = self.known_commune(slug)
+            return of(found) if found is not None else None
+
+        return known, lambda db: of(self.commune(db, slug))
+
     def known_territory(self, slug: str) -> str | None:
         """Without touching the database: None if not read lately."""
         return self.memo.get(("territory", slug))

@@ -35,6 +35,11 @@ BODIES = Cache(size=64)
 GEOJSON = "application/geo+json"
 
 
+def open_data_version(request: Request, slug: str, name: str):
+    """(known, read) for caching.conditional: the file named after the commune's version."""
+    return request.app.state.versions.commune_keys(slug, name, support_period(), missing=lambda: NotFound(NO_COMMUNE))
+
+
 class Conflict(PublicError):
     status_code = 409
 
@@ -205,21 +210,6 @@ def csv_body(db, commune, base_url: str) -> bytes:
     rows = ({**r, **{name: " ".join(str(i) for i in r[name]) for name in LISTS}} for r in records(db, commune, base_url))
     return exports.csv_bytes(CSV_FIELDS, rows, CSV_NUMERIC)
 
-
-def open_data_version(request: Request, slug: str, name: str):
-    """(the version read lately or None, the version read now): the commune's and the support period."""
-    versions = request.app.state.versions
-
-    def of(found):
-        if found is None:
-            raise NotFound(NO_COMMUNE)
-        return version_key(name, found.key, support_period())
-
-    def known():
-        found = versions.known_commune(slug)
-        return of(found) if found is not None else None
-
-    return known, lambda db: of(versions.commune(db, slug))
 
 
 class IdeasApiController(Controller):

@@ -9,7 +9,7 @@ import json
 from litestar import Controller, Request, Response
 from litestar.params import FromPath, FromQuery
 
-from revital.caching import Cache, version_key
+from revital.caching import Cache
 from revital.communes.access import NO_COMMUNE, load_commune
 from revital.roadmaps import opendata, progress, services
 from revital.routes import get, versioned_body
@@ -20,6 +20,11 @@ NOTHING_PUBLISHED = "Cette commune n’a pas encore publié sa feuille de route.
 NO_VERSION = "Cette version de la feuille de route n’existe pas."
 
 
+def open_data_version(request: Request, slug: str, name: str):
+    """(known, read) for caching.conditional: the file named after the commune's version."""
+    return request.app.state.versions.commune_keys(slug, name, missing=lambda: NotFound(NO_COMMUNE))
+
+
 class Unpublished(Exception):
     pass
 
@@ -28,21 +33,6 @@ def not_found(message: str) -> Response:
     return Response(json.dumps({"erreur": message}, ensure_ascii=False).encode(), status_code=404,
                     media_type="application/json", headers={"Cache-Control": "no-store"})
 
-
-def open_data_version(request: Request, slug: str, name: str):
-    """(the version read lately or None, the version read now): the commune's own."""
-    versions = request.app.state.versions
-
-    def of(found):
-        if found is None:
-            raise NotFound(NO_COMMUNE)
-        return version_key(name, found.key)
-
-    def known():
-        found = versions.known_commune(slug)
-        return of(found) if found is not None else None
-
-    return known, lambda db: of(versions.commune(db, slug))
 
 
 def json_body(db, slug: str, number: int | None, base_url: str) -> bytes:

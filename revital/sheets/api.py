@@ -10,7 +10,7 @@ kept by a shared cache (Cache-Control: private, no-store).
 from litestar import Controller, Request, Response
 from litestar.params import FromPath
 
-from revital.caching import Cache, version_key
+from revital.caching import Cache
 from revital.communes.access import NO_COMMUNE, load_commune
 from revital.routes import get, in_thread, versioned_body
 from revital.sheets import exports, services, shown, snapshot
@@ -58,21 +58,6 @@ def geojson_of(db, commune, base_url: str) -> bytes:
     return exports.geojson_body(features)
 
 
-def open_data_version(request: Request, slug: str, name: str):
-    """(the version read lately or None, the version read now), named after the commune's."""
-    versions = request.app.state.versions
-
-    def of(found):
-        if found is None:
-            raise NotFound(NO_COMMUNE)
-        return version_key(name, found.key)
-
-    def known():
-        found = versions.known_commune(slug)
-        return of(found) if found is not None else None
-
-    return known, lambda db: of(versions.commune(db, slug))
-
 
 async def table(request: Request, slug: str, name: str, media_type: str, filename: str, build) -> Response:
     """Every sheet for a SEE_SHEETS holder (built for them, private), else the public file."""
@@ -93,6 +78,11 @@ async def table(request: Request, slug: str, name: str, media_type: str, filenam
     return await versioned_body(request, BODIES, known, read,
                                 lambda db: build(db, load_commune(db, slug), False, base_url), media_type,
                                 headers={**disposition, "Vary": "Accept-Encoding, Cookie"})
+
+
+def open_data_version(request: Request, slug: str, name: str):
+    """(known, read) for caching.conditional: the file named after the commune's version."""
+    return request.app.state.versions.commune_keys(slug, name, missing=lambda: NotFound(NO_COMMUNE))
 
 
 class SheetsApiController(Controller):
