@@ -114,9 +114,9 @@ def add_stakes(db, commune: Commune, rows, created, extra=None) -> list[Stake]:
         db.flush()
         for source in sources:
             if source in contributions:
-                lineage.link(db, commune.id, STAKE, stake.id, CONTRIBUTION, contributions[source])
+                lineage.add(db, commune.id, STAKE, stake.id, CONTRIBUTION, contributions[source])
         for kind, source_id in (extra(row) if extra else []):
-            lineage.link(db, commune.id, STAKE, stake.id, kind, source_id)
+            lineage.add(db, commune.id, STAKE, stake.id, kind, source_id)
         stakes.append(stake)
     return stakes
 

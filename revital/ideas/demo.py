@@ -91,7 +91,7 @@ def load(db) -> int:
         db.flush()
         ideas[title] = idea
         if source is not None and source[1] in sources[source[0]]:
-            lineage.link(db, commune.id, IDEA, idea.id, source[0], sources[source[0]][source[1]].id, admin_id)
+            lineage.add(db, commune.id, IDEA, idea.id, source[0], sources[source[0]][source[1]].id, admin_id)
     for kind, title, status, text in ANSWERS:
         target = contributions.get(title) if kind == "contribution" else ideas.get(title)
         if target is not None:

@@ -29,6 +29,17 @@ def link(db: Session, commune_id: int, target_kind: str, target_id: int, source_
     return True
 
 
+def add(db: Session, commune_id: int, target_kind: str, target_id: int, source_kind: str, source_id: int,
+        user_id: int | None = None) -> None:
+    """Add a link the caller knows to be new (the demo, building its data once): no lookup and no
+    savepoint, a plain insert at the next flush. Anything that may meet an existing link, or a
+    concurrent one, calls `link`."""
+    if target_kind not in KINDS or source_kind not in KINDS:
+        raise ValueError(f"unknown lineage kind: {target_kind!r} or {source_kind!r}")
+    db.add(Link(commune_id=commune_id, target_kind=target_kind, target_id=target_id,
+                source_kind=source_kind, source_id=source_id, created_by=user_id))
+
+
 def unlink(db: Session, target_kind: str, target_id: int, source_kind: str, source_id: int) -> bool:
     """Remove one link; False if there was none."""
     found = db.scalar(select(Link).where(Link.target_kind == target_kind, Link.target_id == target_id,

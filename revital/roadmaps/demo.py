@@ -264,10 +264,7 @@ def add_sheet(db, commune: Commune, spec: dict, axes: list[Axis], ideas: list[Id
     for slug in spec["partners"]:
         db.add(SheetPartner(commune_id=commune.id, sheet_id=sheet.id, organisation_id=organisations[slug].id))
     for index in spec["ideas"]:
-        lineage.link(db, commune.id, "sheet", sheet.id, "idea", ideas[index].id)
-    db.flush()
-    db.add(Version(commune_id=commune.id, sheet_id=sheet.id, number=1, section="",
-                   snapshot=sheet_snapshot.dumps(sheet_snapshot.load(db, sheet)), created_at=at))
+        lineage.add(db, commune.id, "sheet", sheet.id, "idea", ideas[index].id)
     for slug, verdict, comments in spec["opinions"]:
         db.add(Opinion(commune_id=commune.id, sheet_id=sheet.id, organisation_id=organisations[slug].id, version=1,
                        verdict=verdict, comments=comments, created_at=at - timedelta(days=10)))
@@ -317,11 +314,14 @@ def load(db) -> bool:
     db.flush()
     for idea, (_, _, stake_indexes) in zip(ideas, IDEAS):
         for index in stake_indexes:
-            lineage.link(db, commune.id, "idea", idea.id, "stake", stakes[index].id)
+            lineage.add(db, commune.id, "idea", idea.id, "stake", stakes[index].id)
     first, second = now - timedelta(days=140), now - timedelta(days=20)
     sheets = {spec["number"]: add_sheet(db, commune, spec, axes, ideas, organisations, first - timedelta(days=5))
               for spec in SHEETS}
     db.flush()
+    for sheet_id, frozen in sheet_snapshot.load_many(db, list(sheets.values())).items():  # their version 1
+        db.add(Version(commune_id=commune.id, sheet_id=sheet_id, number=1, section="",
+                       snapshot=sheet_snapshot.dumps(frozen), created_at=first - timedelta(days=5)))
     publish_at(db, commune, NOTES[0], first)
     # Between the versions: the halle is validated, the aid to the shop windows raised.
     sheets[6].status, sheets[6].validated_at = VALIDATED, second - timedelta(days=3)
