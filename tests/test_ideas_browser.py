@@ -4,6 +4,7 @@ breaks the page's CSP."""
 
 from sqlalchemy import select
 
+from revital.communes.models import Commune
 from revital.ideas.models import Idea
 from tests.conftest import MAIN
 from tests.test_browser import live_url, page  # noqa: F401 - the browser fixtures
@@ -13,7 +14,8 @@ def test_the_pistes_map_shows_the_ideas_with_a_place(page, db):
     page.goto(f"/communes/{MAIN}/pistes")
     page.wait_for_selector("#carte-commune .leaflet-container[data-ideas]")
     with db.session() as session:
-        located = len(session.scalars(select(Idea.id).where(Idea.lon.is_not(None))).all())
+        commune_id = session.scalar(select(Commune.id).where(Commune.slug == MAIN))
+        located = len(session.scalars(select(Idea.id).where(Idea.lon.is_not(None), Idea.commune_id == commune_id)).all())
     assert page.locator("#carte-commune .leaflet-container").get_attribute("data-ideas") == str(located)
     assert page.csp_violations == []
 

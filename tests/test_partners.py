@@ -46,11 +46,11 @@ def test_it_works(client):
     dom = parse(get(client, URL).text)
     assert dom.find("h1").text() == "Organisations partenaires · Pays des Sources (démonstration)"
     rows = {tr.find("th").text(): [td.text() for td in tr.find_all("td")] for tr in dom.find("tbody").find_all("tr")}
-    assert rows["CAUE de la Lozère"][:2] == ["CAUE", "Grandrieu, Mont Lozère et Goulet, Saint-Étienne-du-Valdonnez"]
+    assert rows["CAUE de la Lozère"][:2] == ["CAUE", "Châteauneuf-de-Randon, Grandrieu, Mont Lozère et Goulet, Saint-Étienne-du-Valdonnez"]
     assert rows["CCI de la Lozère"][:2] == ["Chambre consulaire", "aucune"]
     form = dom.find("form", action=URL)
     assert [o.get("value") for o in form.find("select", name="kind").find_all("option")][1:] == list(organisations.KINDS)
-    assert [i.get("value") for i in form.find_all("input", type="checkbox")] == ["48070", "48027", "48147"]
+    assert [i.get("value") for i in form.find_all("input", type="checkbox")] == ["48043", "48070", "48027", "48147"]
 
 
 def test_add_an_organisation_and_the_communes_it_accompanies(client, db):
@@ -70,7 +70,7 @@ def test_edit_an_organisation(client, db):
     form = dom.find("form", action=f"{URL}/caue-48")
     assert form.find("input", name="name").get("value") == "CAUE de la Lozère"
     assert [i.get("value") for i in form.find_all("input", type="checkbox") if i.get("checked") is not None] == [
-        "48070", "48027", "48147"]
+        "48043", "48070", "48027", "48147"]
     response = post(client, f"{URL}/caue-48", {"name": "CAUE de la Lozère", "kind": "caue", "communes": ["48147"]})
     assert response.status_code == 303
     assert accompanied(db, "caue-48") == ["48147"]
