@@ -9,7 +9,7 @@ from revital.app import TEMPLATES_DIR, template_environment
 
 TEMPLATES = sorted(str(p.relative_to(TEMPLATES_DIR)) for p in Path(TEMPLATES_DIR).rglob("*.html"))
 # Documents printed by WeasyPrint, not pages of the site: no layout of their own to extend.
-PRINTED = ["workshops/kit.html", "sheets/pdf.html"]
+PRINTED = ["workshops/kit.html", "sheets/pdf.html", "roadmaps/pdf.html"]
 PAGES = [t for t in TEMPLATES if not Path(t).name.startswith("_") and t != "base.html" and t not in PRINTED]
 
 

@@ -12,10 +12,11 @@ URL = "/territoires/pays-des-sources-demo"
 def test_the_map_shows_the_engaged_communes_by_phase(page):  # noqa: F811
     page.goto(URL)
     page.wait_for_selector("#carte-territoire .leaflet-container[data-loaded=true]")
-    assert page.locator("#carte-territoire .leaflet-container").get_attribute("data-communes") == "3"
+    assert page.locator("#carte-territoire .leaflet-container").get_attribute("data-communes") == "4"
     fills = page.eval_on_selector_all("#carte-territoire .leaflet-overlay-pane path",
                                       "paths => paths.map(p => p.getAttribute('fill'))")
-    assert sorted(fills) == sorted(["#d95f02", "#7570b3", "#1b9e77"])  # diagnostic, emergence, feasibility
+    # diagnostic, emergence, feasibility, implementation
+    assert sorted(fills) == sorted(["#d95f02", "#7570b3", "#1b9e77", "#66a61e"])
     page.locator("#carte-territoire .leaflet-overlay-pane path").first.click(force=True)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()

@@ -13,6 +13,8 @@ import threading
 from datetime import date
 
 
+from markupsafe import Markup
+
 from revital import printing
 from revital.geo import GeometryError, from_geojson
 from revital.roadmaps import actionmap, builder, gantt, labels, services
@@ -58,7 +60,9 @@ def context(snapshot: dict, boundary=None, perimeter=None, today: date | None = 
     """What the PDF template shows of a snapshot (the page shows the same parts)."""
     return {
         "roadmap": snapshot, "actions": builder.actions_by_number(snapshot),
-        "gantt": gantt.svg(snapshot, today), "gantt_pages": gantt.pages(snapshot), "map": actionmap.svg(snapshot, boundary, perimeter, unit="mm"),
+        # The SVG drawings escape every text they hold (revital.roadmaps.gantt, actionmap).
+        "gantt": Markup(gantt.svg(snapshot, today)), "gantt_pages": [Markup(part) for part in gantt.pages(snapshot)],
+        "map": Markup(drawn) if (drawn := actionmap.svg(snapshot, boundary, perimeter, unit="mm")) else drawn,
         "unlocated": actionmap.unlocated(snapshot), "labels": labels, "sheet_rules": sheet_rules,
         "span": gantt.quarter_span_fr, "euros": sheet_rules.euros, "shown_remaining": builder.shown_remaining,
     }
