@@ -324,6 +324,12 @@ def cmd_personal_data(args, settings: Settings) -> int:
             print(f"    n° {number} — {commune} — « {call} » ({role})")
         print(f"  nouvelles de leurs contributions (à envoyer ou envoyées) : {found.author_notices}")
         print(f"  bulletins de vote sur les pistes d’action : {found.ballots}")
+        print(f"  avis de partenaire donnés (au nom de leur organisation) : {len(found.opinions)}")
+        for number, commune, title in found.opinions:
+            print(f"    n° {number} — {commune} — fiche « {title} »")
+        print(f"  versions de feuille de route publiées : {len(found.roadmaps)}")
+        for _number, commune, version in found.roadmaps:
+            print(f"    {commune} — version {version}")
         if args.personal_command == "erase":
             if not args.yes:
                 print("Rien n’a été effacé : ajoutez --yes pour effacer tout cela"
@@ -349,6 +355,12 @@ def cmd_personal_data(args, settings: Settings) -> int:
             if erased.journal_posts:
                 print(f"{erased.journal_posts} article(s) du journal gardé(s), signé(s) par la commune, "
                       "sans plus de lien avec le compte.")
+            if erased.opinions:
+                print(f"{erased.opinions} avis de partenaire gardé(s), au nom de leur organisation, "
+                      "sans plus de lien avec le compte.")
+            if erased.roadmaps:
+                print(f"{erased.roadmaps} version(s) de feuille de route gardée(s), celles de la commune, "
+                      "sans plus le nom de qui les a publiées.")
             if erased.account:
                 print("Le compte est supprimé.")
             elif user is not None:

@@ -43,6 +43,8 @@ from revital.mail.models import Outbox
 from revital.permissions import ROLE_LABELS
 from revital.photos.models import Photo
 from revital.prioritisation import services as prioritisation
+from revital.roadmaps.models import Roadmap
+from revital.sheets.models import ActionSheet, Opinion
 from revital.students import services as students
 from revital.workshops import services as workshops
 from revital.workshops.models import Registration, Workshop
@@ -70,6 +72,8 @@ class PersonalData:
     proposals: list[tuple[int, str, str]] = field(default_factory=list)  # id, commune, title (students' proposals)
     author_notices: int = 0  # what to tell them of their contributions, sent or waiting
     ballots: int = 0  # their ballots in the votes on ideas
+    opinions: list[tuple[int, str, str]] = field(default_factory=list)  # id, commune, sheet (a partner's opinions)
+    roadmaps: list[tuple[int, str, int]] = field(default_factory=list)  # id, commune, version published
 
 
 @dataclass
@@ -90,6 +94,8 @@ class Erased:
     proposals: int = 0  # students' proposals kept, no longer linked to the account
     author_notices: int = 0
     ballots: int = 0
+    opinions: int = 0  # partners' opinions kept (their organisation's), no longer linked to the account
+    roadmaps: int = 0  # roadmap versions kept (the commune's), without the publisher's name
     account: bool = False
 
 
@@ -138,6 +144,14 @@ def find(db: Session, email: str) -> PersonalData:
                           .join(Commune, Commune.id == JournalPost.commune_id)
                           .where(JournalPost.author_id == user.id).order_by(JournalPost.id)).all()
         found.journal_posts = [tuple(row) for row in rows]
+        rows = db.execute(select(Opinion.id, Commune.name, ActionSheet.title)
+                          .join(ActionSheet, ActionSheet.id == Opinion.sheet_id)
+                          .join(Commune, Commune.id == Opinion.commune_id)
+                          .where(Opinion.author_id == user.id).order_by(Opinion.id)).all()
+        found.opinions = [tuple(row) for row in rows]
+        rows = db.execute(select(Roadmap.id, Commune.name, Roadmap.number).join(Commune, Commune.id == Roadmap.commune_id)
+                          .where(Roadmap.author_id == user.id).order_by(Roadmap.id)).all()
+        found.roadmaps = [tuple(row) for row in rows]
         mine = students.personal_rows(db, user.id)
         found.student_weeks, found.observations, found.proposals = (mine["memberships"], mine["observations"],
                                                                    mine["proposals"])
@@ -214,6 +228,10 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
         erased.supports = len(given)
         erased.journal_posts = db.execute(update(JournalPost).where(JournalPost.author_id == user.id)
                                           .values(author_id=None)).rowcount
+        erased.opinions = db.execute(update(Opinion).where(Opinion.author_id == user.id)
+                                     .values(author_id=None)).rowcount
+        erased.roadmaps = db.execute(update(Roadmap).where(Roadmap.author_id == user.id)
+                                     .values(author_id=None, author_name="")).rowcount
         erased.student_weeks, erased.observations, erased.proposals = students.erase_user(db, user.id)
         erased.sessions = db.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount
         if account:

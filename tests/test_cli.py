@@ -254,3 +254,34 @@ def test_erasure_covers_every_table_that_names_the_person(env, db, settings, cap
     assert "Le compte est supprimé." in capsys.readouterr().out
     with db.session() as session:
         assert session.scalar(select(User).where(User.email == email)) is None
+
+
+def test_erasure_unlinks_a_partners_opinions_and_a_publishers_name(env, db, capsys):
+    """A partner's opinion stays (its organisation's, on the sheet's record) without its link to the
+    account; a roadmap version stays (what the council voted) without the publisher's name."""
+    from revital.roadmaps.models import Roadmap
+    from revital.sheets.models import Opinion
+    from tests.conftest import PERSONAS
+
+    with db.transaction() as session:
+        partner = session.scalar(select(User).where(User.email == PERSONAS["partner"]))
+        admin = session.scalar(select(User).where(User.email == PERSONAS["coordinator"]))
+        opinion = session.scalars(select(Opinion).order_by(Opinion.id)).first()
+        opinion.author_id = partner.id
+        roadmap = session.scalars(select(Roadmap).order_by(Roadmap.id)).first()
+        roadmap.author_id, roadmap.author_name = admin.id, "Camille Publieuse"
+        opinion_id, roadmap_id = opinion.id, roadmap.id
+        session.flush()
+        mine = session.scalar(select(func.count()).select_from(Opinion).where(Opinion.author_id == partner.id))
+    assert cli.main(["personal-data", "show", "--email", PERSONAS["partner"]]) == 0
+    assert f"avis de partenaire donnés (au nom de leur organisation) : {mine}" in capsys.readouterr().out
+    assert cli.main(["personal-data", "show", "--email", PERSONAS["coordinator"]]) == 0
+    assert "versions de feuille de route publiées : 1" in capsys.readouterr().out
+    for persona in ("partner", "coordinator"):
+        assert cli.main(["personal-data", "erase", "--email", PERSONAS[persona], "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert f"{mine} avis de partenaire gardé(s)" in out and "1 version(s) de feuille de route gardée(s)" in out
+    with db.session() as session:
+        assert session.get(Opinion, opinion_id).author_id is None
+        kept = session.get(Roadmap, roadmap_id)
+        assert (kept.author_id, kept.author_name) == (None, "")
