@@ -79,7 +79,12 @@ def measure(runs: int = COLD_RUNS) -> dict:
 
 
 def line(result: dict) -> str:
-    return (f"workshop kit (WeasyPrint, in-process): {result['pages']} pages, {result['bytes'] / 1024:,.0f} KB; "
+    return f"workshop kit (WeasyPrint, in-process): {result['pages']} pages, " + figures(result)
+
+
+def figures(result: dict) -> str:
+    """A PDF's figures after its pages (the kit's, an action sheet's): size, cold render, cache hit."""
+    return (f"{result['bytes'] / 1024:,.0f} KB; "
             f"cold render {result['cold_s'] * 1000:,.0f} ms (median of {len(result['cold_runs'])}: "
             f"{', '.join(f'{s * 1000:,.0f}' for s in result['cold_runs'])} ms), "
             f"{result['per_page_s'] * 1000:,.0f} ms per page, of which reading the data and the HTML "

@@ -15,6 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import kit  # noqa: E402 - after the path: a PDF's figures are written as the kit's
+
 SLUG = "mont-lozere-et-goulet"
 NUMBER = 1
 COLD_RUNS = 3
@@ -74,12 +76,8 @@ def measure(runs: int = COLD_RUNS) -> dict:
 
 
 def line(result: dict) -> str:
-    return (f"action sheet PDF (WeasyPrint, in-process): {result['pages']} A4 page{'s' if result['pages'] > 1 else ''}, "
-            f"{result['bytes'] / 1024:,.0f} KB; cold render {result['cold_s'] * 1000:,.0f} ms (median of "
-            f"{len(result['cold_runs'])}: {', '.join(f'{s * 1000:,.0f}' for s in result['cold_runs'])} ms), "
-            f"{result['per_page_s'] * 1000:,.0f} ms per page, of which reading the data and the HTML "
-            f"{result['html_s'] * 1000:,.1f} ms; cached hit {result['hit_s'] * 1e6:,.1f} µs; "
-            f"loading WeasyPrint once {result['import_s'] * 1000:,.0f} ms")
+    pages = f"{result['pages']} A4 page{'s' if result['pages'] > 1 else ''}"
+    return f"action sheet PDF (WeasyPrint, in-process): {pages}, " + kit.figures(result)
 
 
 def suite(run) -> None:
