@@ -135,8 +135,9 @@ def allowed_hosts(settings: Settings) -> list[str]:
     return sorted(set(hosts))
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    settings = (settings or Settings.from_env()).resolved()
+def state_for(settings: Settings) -> State:
+    """What the application holds for its settings: the database, the session and throttle
+    stores, the caches and the mail sender. Tests give one application a fresh state per test."""
     # Each worker thread holds at most two connections at once (its request's session, and a
     # session or throttle store's): the pool never makes a thread wait for another one.
     db = Database(settings.database_url, connections=2 * settings.threads + 2, wait=settings.db_wait_seconds)
@@ -158,18 +159,39 @@ def create_app(settings: Settings | None = None) -> Litestar:
     mail = sender_for(settings, db, jobs=[DigestJob(db, settings), AuthorDigestJob(db, settings),
                                              ReminderJob(db, settings)])
     forget_on_change(pages.recent)  # a change made by this process shows at once in its own pages
+    return State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle,
+                  "pages": pages, "versions": Versions(), "mail": mail,
+                  "kits": Cache(size=16),  # workshop kits' PDFs, by version (revital.workshops.kit)
+                  # What the phase gates need to know, gathered above the parts that produce it.
+                  "gate_facts": facts_for, "gate_links": links_for,
+                  # The workshop filter of the contributions' list and map, from the part above.
+                  "workshop_choices": workshops.public_choices})
 
-    def startup() -> None:
-        # The threads that run handlers, sized with the pool above (asyncio's default is cpu + 4).
-        asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="revital"))
-        if settings.mail_interval > 0:
-            mail.start()  # one background sender per worker process (revital.mail.sender)
 
-    def shutdown() -> None:
-        mail.stop()
-        db.dispose()
+def startup(app: Litestar) -> None:
+    settings = app.state.settings
+    # The threads that run handlers, sized with the pool above (asyncio's default is cpu + 4).
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="revital"))
+    if settings.mail_interval > 0:
+        app.state.mail.start()  # one background sender per worker process (revital.mail.sender)
 
+
+def shutdown(app: Litestar) -> None:
+    app.state.mail.stop()
+    app.state.db.dispose()
+
+
+def shape_of(settings: Settings) -> tuple:
+    """The settings create_app builds the application itself from (its routes, middleware and
+    templates), apart from its state: two settings of the same shape make the same application."""
+    settings = settings.resolved()
+    return (settings.secret_key, settings.secure_cookies, tuple(allowed_hosts(settings)), settings.debug,
+            settings.development)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = (settings or Settings.from_env()).resolved()
     return Litestar(
         route_handlers=[
             SiteController,
@@ -265,13 +287,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine=JinjaTemplateEngine.from_environment(template_environment(auto_reload=settings.debug or settings.development)),
         ),
         exception_handlers={Exception: error_response},
-        state=State({"settings": settings, "db": db, "sessions": sessions, "throttle": throttle,
-                     "pages": pages, "versions": Versions(), "mail": mail,
-                     "kits": Cache(size=16),  # workshop kits' PDFs, by version (revital.workshops.kit)
-                     # What the phase gates need to know, gathered above the parts that produce it.
-                     "gate_facts": facts_for, "gate_links": links_for,
-                     # The workshop filter of the contributions' list and map, from the part above.
-                     "workshop_choices": workshops.public_choices}),
+        state=state_for(settings),
         on_startup=[startup],
         on_shutdown=[shutdown],
         debug=settings.debug,

@@ -8,6 +8,8 @@ never see each other's data. Each test starts from a clean database with the dem
 import html as _html
 import os
 import re
+import sys
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +21,8 @@ from sqlalchemy.engine import make_url
 
 from revital import demo
 from revital.accounts.models import RoleGrant, User
-from revital.app import create_app
+from revital.app import create_app, shape_of, state_for
+from revital.caching import Cache
 from revital.communes.models import Commune
 from revital.db import Database, is_sqlite
 from revital.migrate import upgrade
@@ -70,14 +73,47 @@ def shared_db(database_url):
     database.dispose()
 
 
-def wipe(database: Database) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+TABLES = Base.metadata.sorted_tables
+
+
+def sequences(database: Database) -> list[tuple[str, str, str]]:
+    """(table, column, sequence) of every PostgreSQL sequence behind a key; none on SQLite."""
+    if database.sqlite:
+        return []
+    found = []
+    with database.session() as session:
+        for table in TABLES:
+            for column in table.primary_key.columns:
+                sequence = session.scalar(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                                          {"t": f'"{table.name}"', "c": column.name})
+                if sequence:
+                    found.append((table.name, column.name, sequence))
+    return found
+
+
+def wipe(database: Database, rows: dict | None = None) -> None:
+    """Empty every table (DELETE: on a database this small it is far quicker than TRUNCATE on
+    PostgreSQL), then put back `rows` ({table: [row, ...]}) with their keys, and set each sequence
+    where a fresh load would have left it."""
+    rows = rows or {}
     with database.transaction() as session:
-        if database.sqlite:
-            for name in tables:
-                session.execute(text(f'DELETE FROM "{name}"'))
-        else:
-            session.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " RESTART IDENTITY CASCADE"))
+        for table in reversed(TABLES):
+            session.execute(table.delete())
+        for table in TABLES:
+            if rows.get(table.name):
+                session.execute(table.insert(), rows[table.name])
+        for name, column, sequence in database.test_sequences:
+            highest = max((row[column] for row in rows.get(name, ())), default=None)
+            session.execute(text("SELECT setval(:s, :v, :called)"),
+                            {"s": sequence, "v": highest or 1, "called": highest is not None})
+
+
+@pytest.fixture(scope="session")
+def shared_db(database_url):
+    database = Database(database_url)
+    database.test_sequences = sequences(database)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture
@@ -87,17 +123,45 @@ def empty_db(shared_db):
     return shared_db
 
 
-@pytest.fixture
-def db(empty_db):
-    """A clean database with the demo territory and one more account: the admin of another commune."""
-    with empty_db.transaction() as session:
+def load_demo(database: Database) -> None:
+    with database.transaction() as session:
         demo.load(session)
         other = session.scalar(select(Commune).where(Commune.slug == OTHER))
         user = User(email=PERSONAS["other_admin"], display_name="Mairie de Grandrieu",
                     password_hash=demo.demo_password_hash())
         user.grants.append(RoleGrant(role=COMMUNE_ADMIN, commune_id=other.id))
         session.add(user)
-    return empty_db
+
+
+DEMO_KEPT_FOR = 300  # seconds: the demo's times are "now" give or take this
+
+
+@pytest.fixture(scope="session")
+def demo_rows():
+    """The demo as rows, loaded once and kept for a few minutes: putting rows back takes a few
+    hundredths of a second, loading the demo more than half a second, and every test needs it.
+    Reloaded when older than DEMO_KEPT_FOR, so that its dates stay those of a fresh load."""
+    kept = {}
+
+    def rows_of(database: Database) -> dict:
+        if kept and time.monotonic() - kept["at"] < DEMO_KEPT_FOR:
+            return kept["rows"]
+        wipe(database)
+        load_demo(database)
+        with database.session() as session:
+            kept["rows"] = {table.name: [dict(row._mapping) for row in session.execute(table.select())]
+                            for table in TABLES}
+        kept["at"] = time.monotonic()
+        return kept["rows"]
+
+    return rows_of
+
+
+@pytest.fixture
+def db(shared_db, demo_rows):
+    """A clean database with the demo territory and one more account: the admin of another commune."""
+    wipe(shared_db, demo_rows(shared_db))
+    return shared_db
 
 
 @pytest.fixture
@@ -112,9 +176,33 @@ def settings(database_url, tmp_path):
     )
 
 
+def forget_module_caches() -> None:
+    """Empty the caches modules keep between requests (feeds, exports, PDFs), which outlive a test:
+    their keys name versions, and a test that changes rows behind the versions' back must not
+    leave what it built to the next test, whose restored demo has the same versions."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("revital"):
+            for value in list(vars(module).values()):
+                if isinstance(value, Cache):
+                    value.clear()
+
+
+@pytest.fixture(scope="session")
+def applications():
+    """One application per shape of settings (revital.app.shape_of) for the whole run: building
+    one registers some 1,300 handlers and takes half a second. Each test gives it a fresh state."""
+    return {}
+
+
 @pytest.fixture
-def app(settings, db):
-    return create_app(settings)
+def app(settings, db, applications):
+    forget_module_caches()
+    shape = shape_of(settings)
+    if shape not in applications:
+        applications[shape] = create_app(settings)
+    else:
+        applications[shape].state = state_for(settings.resolved())
+    return applications[shape]
 
 
 @pytest.fixture
