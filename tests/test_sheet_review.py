@@ -159,6 +159,24 @@ def test_the_whole_review_lifecycle(client, sheet):
     assert the_sheet(db).status == "review"
 
 
+def test_the_same_opinion_sent_twice_counts_once(client, sheet):
+    db = sheet
+    assert ask(client, "caue-48", db=db).status_code == 303
+    as_(client, "partner")
+    assert post(client, REVIEW, {**OPINION, "version": "1"}).status_code == 303
+    again = post(client, REVIEW, {**OPINION, "version": "1"})
+    assert again.status_code == 409
+    assert review_rules.ALREADY_GIVEN.format(version=1) in text_of(again.text)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Opinion)) == 1
+        assert s.scalar(select(func.count()).select_from(Reservation)) == 2
+    assert len(mails(db, notices.OPINION)) == 1
+    # The page says it is given, and offers no second form for that version.
+    dom = parse(get(client, REVIEW).text)
+    assert dom.find("form", id="avis") is None
+    assert review_rules.GIVEN.format(version=1) in text_of(get(client, REVIEW).text)
+
+
 def test_the_commune_page_works_for_those_who_manage_sheets(client, sheet):
     for persona, status in (("admin", 200), ("coordinator", 200), ("facilitator", 200), ("partner", 403),
                             ("resident", 403), ("other_admin", 403)):

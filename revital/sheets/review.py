@@ -261,6 +261,10 @@ def give_opinion(db: Session, sheet: ActionSheet, organisation: Organisation, us
     db.refresh(sheet)
     if version != sheet.version:
         raise Stale(version, sheet.version)
+    # Under the sheet's lock: the same form sent twice (a double click, a retried request) is one opinion.
+    if db.scalar(select(Opinion.id).where(Opinion.sheet_id == sheet.id, Opinion.organisation_id == organisation.id,
+                                          Opinion.version == version).limit(1)) is not None:
+        raise Refused(review_rules.ALREADY_GIVEN.format(version=version))
     user_id = getattr(user, "id", user)
     opinion = Opinion(commune_id=sheet.commune_id, sheet_id=sheet.id, request_id=request.id,
                       organisation_id=organisation.id, version=version, verdict=verdict, comments=comments,

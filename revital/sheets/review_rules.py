@@ -48,6 +48,10 @@ NO_DUE = "Indiquez la date à laquelle l’avis est attendu."
 BAD_DUE = "« {value} » n’est pas une date (par exemple 31/01/2027)."
 PAST_DUE = "La date attendue ne peut pas être passée."
 FAR_DUE = "Choisissez une date attendue dans l’année qui vient."
+GIVEN = ("Votre organisation a donné son avis sur la version {version}. Si la commune modifie la fiche et vous "
+         "sollicite de nouveau, vous pourrez donner votre avis sur la nouvelle version.")
+ALREADY_GIVEN = ("L’avis de votre organisation sur la version {version} était déjà enregistré : il ne compte qu’une "
+                 "fois, et un envoi répété ne le double pas.")
 NO_VERDICT = "Choisissez un avis : favorable, favorable avec réserves ou défavorable."
 RESERVED_NEEDS = "Un avis favorable avec réserves dit lesquelles : une réserve par ligne."
 NO_FUNDER = "Indiquez le financeur de la ligne proposée."

@@ -272,6 +272,10 @@ def partner_page(db, managed: Managed, sheet: ActionSheet, organisation, mine, s
     # What changed since the version it last gave an opinion on, or else the one it was asked on.
     since = read if read is not None else last or (request_row.version if request_row else None)
     snap = review.current_snapshot(db, sheet)
+    given = review.opinions_of(db, sheet, organisation.id)
+    closed = review_rules.CLOSED.get(sheet.status)
+    if closed is None and any(view.opinion.version == sheet.version for view in given):
+        closed = review_rules.GIVEN.format(version=sheet.version)
     return page(
         "sheets/review.html", status_code=status_code, commune=commune, territory=commune.territory,
         demo=commune.territory.is_demo, sheet=sheet, organisation=organisation, organisations=mine,
@@ -281,9 +285,8 @@ def partner_page(db, managed: Managed, sheet: ActionSheet, organisation, mine, s
         request_row=request_row, overdue=review_rules.overdue(request_row.due_on, request_row.answered_at is not None,
                                                               today()),
         since=since, changes=review.changes_since(db, sheet, since),
-        mine=review.opinions_of(db, sheet, organisation.id), verdicts=rules.VERDICT_LABELS,
-        values={**OPINION_BLANK, **(values or {})}, errors=errors or {}, ok=ok,
-        closed=review_rules.CLOSED.get(sheet.status),
+        mine=given, verdicts=rules.VERDICT_LABELS,
+        values={**OPINION_BLANK, **(values or {})}, errors=errors or {}, ok=ok, closed=closed,
     )
 
 
