@@ -22,6 +22,7 @@ from revital import (
     formatting,
     markdown,
     models,  # noqa: F401 - every model, and the version listener, once at start-up
+    submissions,
 )
 from revital.accounts.auth import AuthMiddleware
 from revital.accounts.controllers import AccountController
@@ -122,6 +123,7 @@ def template_environment(auto_reload: bool = True) -> Environment:
     env.filters.update(formatting.FILTERS)
     env.filters.update(markdown.FILTERS)
     env.globals.update(formatting.GLOBALS)
+    env.globals["once_field"] = submissions.field  # revital.submissions: create forms count once
     return env
 
 

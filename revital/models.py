@@ -38,6 +38,7 @@ from revital.sheets.models import (
     SheetPartner,
     Version,
 )
+from revital.submissions import FormSubmission
 from revital.students.models import (
     Observation,
     Proposal,
@@ -49,6 +50,7 @@ from revital.students.models import (
 from revital.workshops.models import Registration, Workshop, WorkshopDocument, WorkshopPhoto
 
 __all__ = [
+    "FormSubmission",
     "ActionSheet",
     "Cost",
     "FundingLine",

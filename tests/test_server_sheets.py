@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from revital import demo
+from revital import demo, submissions
 from revital.communes.models import Commune, Organisation
 from revital.journal.models import JournalPost
 from revital.mail.models import Outbox
@@ -73,6 +73,23 @@ def test_ten_sheets_made_at_once_get_ten_numbers(served, shared_db):
     finally:
         for tab in tabs:
             tab.close()
+
+
+def test_one_create_form_sent_five_times_at_once_makes_one_sheet(served, shared_db):
+    tab = signed_in(served, "coordinator")
+    page = f"/communes/{FEASIBILITY}/gestion/fiches/"
+    key = hidden(tab.get(page).text, page.rstrip("/"), submissions.FIELD)
+    commune = commune_id(shared_db, FEASIBILITY)
+    try:
+        results = at_once(5, lambda i: tab.post(page, data={"_csrf_token": tab.cookies["revital_csrf"],
+                                                             "title": "Fiche envoyée cinq fois", submissions.FIELD: key}))
+        assert [r.status_code for r in results] == [303] * 5
+        assert len({r.headers["location"] for r in results}) == 1  # all sent to the one sheet
+        with shared_db.session() as session:
+            assert session.scalar(select(func.count()).select_from(ActionSheet).where(
+                ActionSheet.commune_id == commune, ActionSheet.title == "Fiche envoyée cinq fois")) == 1
+    finally:
+        tab.close()
 
 
 def test_one_section_saved_from_ten_tabs_at_once_keeps_one_and_shows_nine_conflicts(served, shared_db):

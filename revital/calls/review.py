@@ -6,7 +6,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from revital import backoffice
+from revital import backoffice, submissions
 from revital.calls import notices, rules, services
 from revital.calls.controllers import NO_CALL
 from revital.communes.access import managed_territory
@@ -98,9 +98,14 @@ class CallsManagementController(Controller):
         errors.update(form.unreadable_errors())
         if errors:
             return call_form_page(territory, user, 422, values=dict(form), errors=errors)
+        once = submissions.key_of(form)
+        if (gone := submissions.taken(db, once)) is not None:  # sent twice: the first made it
+            db.rollback()
+            return see_other(gone or base(slug))
         call = services.save_call(db, None, territory.id, fields)
+        submissions.finish(db, once, target := f"{base(slug)}/{call.id}?fait=cree")
         db.commit()
-        return see_other(f"{base(slug)}/{call.id}?fait=cree")
+        return see_other(target)
 
     @get("/{call_id:int}")
     def edit(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int]) -> Template:

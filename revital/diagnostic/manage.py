@@ -10,7 +10,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from revital import maps
+from revital import maps, submissions
 from revital.communes.access import Managed, managed_commune
 from revital.contributions import rules as contribution_rules
 from revital.contributions.services import categories_of
@@ -171,10 +171,15 @@ class DiagnosticAdminController(Controller):
         if errors:
             return stake_page(db, managed, {name: form.get(name, "") for name in BLANK},
                               selected=[i for i in ids if i > 0], errors=errors, status_code=422)
+        key = submissions.key_of(form)
+        if (gone := submissions.taken(db, key)) is not None:  # sent twice: the first made it
+            db.rollback()
+            return see_other(gone or base(commune))
         stake = services.create_stake(db, commune.id, fields, ids, managed.user.id,
                                       request.app.state.settings.base_url)
+        submissions.finish(db, key, target := f"{base(commune)}/enjeux/{stake.id}?ok=cree")
         db.commit()
-        return see_other(f"{base(commune)}/enjeux/{stake.id}?ok=cree")
+        return see_other(target)
 
     @get("/enjeux/{stake_id:int}")
     def edit(self, request: Request, db: DB, slug: FromPath[str], stake_id: FromPath[int], ok: FromQuery[str] = "") -> Template:

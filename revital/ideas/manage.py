@@ -10,6 +10,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from revital import submissions
 from revital.communes.access import Managed, managed_commune
 from revital.contributions import services as contributions
 from revital.contributions.rules import KINDS, PUBLISHED
@@ -118,7 +119,12 @@ class IdeasAdminController(Controller):
             return list_page(db, managed, 422, axis_values={"title": form.get("title", ""),
                                                            "description": form.get("description", "")},
                              axis_errors=errors)
+        key = submissions.key_of(form)
+        if (gone := submissions.taken(db, key)) is not None:  # sent twice: the first made it
+            db.rollback()
+            return see_other(gone or base(managed.commune))
         services.save_axis(db, managed.commune.id, fields)
+        submissions.finish(db, key, f"{base(managed.commune)}?ok=axe")
         db.commit()
         return see_other(f"{base(managed.commune)}?ok=axe")
 
@@ -204,9 +210,14 @@ class IdeasAdminController(Controller):
         if idea is not None and services.lock(db, idea) != seen:
             db.rollback()
             return idea_page(request, db, managed, idea, values, {"form": STALE}, 409)
+        key = submissions.key_of(form) if idea is None else None
+        if (gone := submissions.taken(db, key)) is not None:  # sent twice: the first made it
+            db.rollback()
+            return see_other(gone or base(commune))
         idea = services.save_idea(db, commune.id, fields, managed.user.id, idea)
+        submissions.finish(db, key, target := f"{base(commune)}/{idea.id}?ok=piste")
         db.commit()
-        return see_other(f"{base(commune)}/{idea.id}?ok=piste")
+        return see_other(target)
 
     @post("/depuis-contribution/{contribution_id:int}")
     def from_contribution(self, request: Request, db: DB, slug: FromPath[str],

@@ -7,6 +7,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from revital import submissions
 from revital.communes.access import Managed, managed_commune
 from revital.forms import Form
 from revital.journal import followers, services
@@ -110,14 +111,21 @@ class JournalAdminController(Controller):
                 db.rollback()
                 return form_page(managed, values, {"form": STALE}, 409, item)
             db.refresh(item)
+        once = submissions.key_of(form) if item is None else None
+        if (gone := submissions.taken(db, once)) is not None:  # sent twice: the first made it
+            db.rollback()
+            return see_other(gone or base(managed.commune))
         item = services.save(db, managed.commune.id, values, managed.user, item)
         if processed is not None:
             services.add_image(db, item, processed, values["alt"])
-        db.commit()
         key = "publie" if item.status == PUBLISHED else "brouillon"
         if processed is not None:
-            return see_other(f"{base(managed.commune)}/{item.id}?ok={key}#images")
-        return see_other(f"{base(managed.commune)}?ok={key}")
+            target = f"{base(managed.commune)}/{item.id}?ok={key}#images"
+        else:
+            target = f"{base(managed.commune)}?ok={key}"
+        submissions.finish(db, once, target)
+        db.commit()
+        return see_other(target)
 
     @get("/{post_id:int}/supprimer")
     def confirm_delete(self, request: Request, db: DB, slug: FromPath[str], post_id: FromPath[int]) -> Template:

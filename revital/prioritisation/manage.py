@@ -8,6 +8,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from revital import submissions
 from revital.communes.access import Managed, managed_commune
 from revital.db import utcnow
 from revital.formatting import paris
@@ -130,11 +131,18 @@ class PrioritiesAdminController(Controller):
         if p is not None:
             services.lock(db, p)
         created = p is None
+        once = submissions.key_of(form) if created else None
+        if (gone := submissions.taken(db, once)) is not None:  # sent twice: the first made it
+            db.rollback()
+            return see_other(gone or base(managed.commune))
         p = services.save(db, managed.commune.id, fields, p)
-        db.commit()
         if created and p.method == rules.WORKSHOP:
-            return see_other(f"{base(managed.commune)}/{p.id}/scores?ok=cree")
-        return see_other(f"{base(managed.commune)}?ok={'cree' if created else 'modifie'}")
+            target = f"{base(managed.commune)}/{p.id}/scores?ok=cree"
+        else:
+            target = f"{base(managed.commune)}?ok={'cree' if created else 'modifie'}"
+        submissions.finish(db, once, target)
+        db.commit()
+        return see_other(target)
 
     @post("/{prioritisation_id:int}/{action:str}")
     def act(self, request: Request, db: DB, slug: FromPath[str], prioritisation_id: FromPath[int],

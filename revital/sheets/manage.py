@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
-from revital import maps
+from revital import maps, submissions
 from revital.accounts.models import User
 from revital.communes.access import Managed, managed_commune
 from revital.forms import Form
@@ -147,9 +147,14 @@ class SheetsAdminController(Controller):
             errors["title"] = "Le titre : 160 caractères au plus."
         if errors:
             return list_page(db, managed, 422, values, errors)
+        key = submissions.key_of(form)
+        if (gone := submissions.taken(db, key)) is not None:  # sent twice: the first made it
+            db.rollback()
+            return see_other(gone or base(commune))
         sheet = services.create(db, commune, values["title"], managed.user.id, idea)
+        submissions.finish(db, key, target := f"{base(commune)}/{sheet.number}?ok=creee")
         db.commit()
-        return see_other(f"{base(commune)}/{sheet.number}?ok=creee")
+        return see_other(target)
 
     @get("/{number:int}")
     def edit(self, request: Request, db: DB, slug: FromPath[str], number: FromPath[int],

@@ -9,6 +9,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from revital import submissions
 from revital.communes.access import Managed, managed_commune
 from revital.forms import Form
 from revital.permissions import MANAGE_STUDENT_WEEKS
@@ -100,9 +101,14 @@ class StudentWeeksAdminController(Controller):
         if errors:
             return week_page(db, managed, week, {name: clean_text(form.get(name)) for name in BLANK}, errors, 422)
         created = week is None
+        once = submissions.key_of(form) if created else None
+        if (gone := submissions.taken(db, once)) is not None:  # sent twice: the first made it
+            db.rollback()
+            return see_other(gone or base(managed.commune))
         week = services.save_week(db, managed.commune.id, fields, week)
+        submissions.finish(db, once, target := f"{base(managed.commune)}/{week.id}?ok={'creee' if created else 'modifiee'}")
         db.commit()
-        return see_other(f"{base(managed.commune)}/{week.id}?ok={'creee' if created else 'modifiee'}")
+        return see_other(target)
 
     @post("/{week_id:int}/membres")
     def add_member(self, request: Request, db: DB, slug: FromPath[str], week_id: FromPath[int],

@@ -8,7 +8,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from revital import documents
+from revital import documents, submissions
 from revital.communes.access import Managed, managed_commune
 from revital.db import utcnow
 from revital.formatting import paris
@@ -137,10 +137,15 @@ class WorkshopsAdminController(Controller):
         current = process.process_of(db, managed.commune.id)
         phase = current.phase if current else "diagnostic"
         created = workshop is None
+        once = submissions.key_of(form) if created else None
+        if (gone := submissions.taken(db, once)) is not None:  # sent twice: the first made it
+            db.rollback()
+            return see_other(gone or base(managed.commune))
         workshop = services.save(db, managed.commune.id, phase, fields, workshop)
-        db.commit()
         key = ("cree" if workshop.public else "cree-interne") if created else "modifie"
-        return see_other(f"{base(managed.commune)}?ok={key}")
+        submissions.finish(db, once, target := f"{base(managed.commune)}?ok={key}")
+        db.commit()
+        return see_other(target)
 
     @post("/{workshop_id:int}/annuler")
     def cancel(self, request: Request, db: DB, slug: FromPath[str], workshop_id: FromPath[int],
