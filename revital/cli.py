@@ -336,7 +336,8 @@ def cmd_personal_data(args, settings: Settings) -> int:
                       + (" et le compte." if args.account else " (et --account pour le compte lui-même)."))
                 return 0
             user = privacy.account_of(session, privacy.normalise(args.email))
-            erased = privacy.erase(session, args.email, account=args.account)
+            erased = privacy.erase(session, args.email, account=args.account, base_url=settings.base_url,
+                                   secret=settings.secret_key)
             if settings.redis_url:
                 forget_in_redis(settings, user.id if user else None, privacy.throttle_keys(found.email))
             print(f"Effacé : {erased.contributions} contribution(s), {erased.supports} soutien(s), "

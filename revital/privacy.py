@@ -194,8 +194,10 @@ def application_rows(db: Session, email: str):
                       .order_by(Application.id)).all()
 
 
-def erase(db: Session, email: str, account: bool = False) -> Erased:
-    """Delete what names the person, in the caller's write transaction; the account too if asked."""
+def erase(db: Session, email: str, account: bool = False, base_url: str = "", secret: str = "") -> Erased:
+    """Delete what names the person, in the caller's write transaction; the account too if asked.
+    With base_url (and the secret that signs withdrawal links), whoever gets a workshop place the
+    person held is told, as when someone withdraws."""
     email = normalise(email)
     erased = Erased()
     user = account_of(db, email)
@@ -241,7 +243,7 @@ def erase(db: Session, email: str, account: bool = False) -> Erased:
     erased.emails = db.execute(delete(Outbox).where(func.lower(Outbox.to_address) == email)).rowcount
     # Their deliveries go with them (ON DELETE CASCADE): nothing says which entries they were sent.
     erased.followed = db.execute(delete(Follower).where(func.lower(Follower.email) == email)).rowcount
-    erased.registrations = workshops.erase_email(db, email)
+    erased.registrations = workshops.erase_email(db, email, base_url, secret)
     erased.ballots = prioritisation.erase_email(db, email, user.id if user is not None else None)
     # An application belongs to its commune and stays; the person's name and address leave it.
     for application, _, _ in application_rows(db, email):

@@ -16,7 +16,7 @@ from revital.journal.models import JournalPost
 from revital.mail.models import Outbox
 from revital.workshops import rules
 from revital.workshops.models import Registration, Workshop
-from tests.conftest import MAIN, PERSONAS, csrf_token, get, make_client, post, sign_in_as, text_of
+from tests.conftest import BASE_URL, MAIN, PERSONAS, csrf_token, get, make_client, post, sign_in_as, text_of
 from tests.dom import parse
 
 ADMIN = f"/communes/{MAIN}/gestion/ateliers"
@@ -328,10 +328,29 @@ def test_privacy_shows_and_erases_the_registrations_and_the_line_moves_up(client
         found = privacy.find(session, "ODETTE@exemple.fr")
     assert found.registrations == [(found.registrations[0][0], "Saint-Étienne-du-Valdonnez", "Atelier logement", "Inscrit·e")]
     with db.transaction() as session:
-        assert privacy.erase(session, "odette@exemple.fr").registrations == 1
+        assert privacy.erase(session, "odette@exemple.fr", base_url=BASE_URL, secret="s" * 32).registrations == 1
     assert statuses(db, wid) == [("Jean", "confirmed")]
     with db.session() as session:
         assert privacy.find(session, "odette@exemple.fr").registrations == []
+    # Jean is told a place is his, as when someone withdraws; nothing says why.
+    told = last_mail(db, "jean@exemple.fr")
+    assert "Une place pour vous : Atelier logement" in told.subject and "odette" not in told.text.lower()
+
+
+def test_erasing_a_registration_to_a_past_workshop_moves_nobody_up(client, db):
+    from revital import privacy
+
+    wid = create(client, db, capacity="1")
+    register(client, wid, "Odette", "odette@exemple.fr")
+    register(client, wid, "Jean", "jean@exemple.fr")
+    with db.transaction() as session:
+        workshop = session.get(Workshop, wid)
+        workshop.starts_at -= timedelta(days=40)
+        workshop.ends_at -= timedelta(days=40)
+    with db.transaction() as session:
+        assert privacy.erase(session, "odette@exemple.fr", base_url=BASE_URL, secret="s" * 32).registrations == 1
+    assert statuses(db, wid) == [("Jean", "waiting")]
+    assert "Une place pour vous" not in last_mail(db, "jean@exemple.fr").subject
 
 
 # --- photos and documents -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from revital.journal import services as journal
 from revital.markdown import plain
 from revital.photos import store as photo_store
 from revital.photos.models import Photo
-from revital.workshops import rules
+from revital.workshops import notices, rules
 from revital.workshops.models import Registration, Workshop, WorkshopDocument, WorkshopPhoto
 
 ACTIVE = (rules.CONFIRMED, rules.WAITING)
@@ -249,15 +249,22 @@ def registration_by_id(db: Session, workshop: Workshop, registration_id: int) ->
                                                 Registration.workshop_id == workshop.id))
 
 
-def erase_email(db: Session, email: str) -> int:
-    """Privacy: delete the registrations made with an address, their places going to the waiting
-    list (those promoted are not told: nobody is to be told why); returns how many."""
+def erase_email(db: Session, email: str, base_url: str = "", secret: str = "") -> int:
+    """Privacy: delete the registrations made with an address; returns how many. A place freed in
+    a workshop still to come goes to the waiting list, and with base_url the person who gets it is
+    told, by the same e-mail as when someone withdraws (it says a place is free, never why)."""
     rows = list(db.scalars(select(Registration).where(Registration.email == email.strip().lower())))
+    now = utcnow()
     for registration in rows:
         workshop = registration.workshop
         db.delete(registration)
         db.flush()
-        promote(db, workshop)
+        if workshop.status != rules.PLANNED or workshop.starts_at <= now:
+            continue  # past or cancelled: nobody moves up
+        lock(db, workshop)
+        for promoted in promote(db, workshop):
+            if base_url:
+                notices.tell_registered(db, base_url, secret, workshop.commune, workshop, promoted, promoted=True)
     return len(rows)
 
 
