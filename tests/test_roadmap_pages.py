@@ -259,3 +259,38 @@ def test_unreadable_form_and_escaping(client, db):
     page = get(client, f"/communes/{MAIN}/feuille-de-route").text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "<b>note</b>" not in page
+
+
+def test_a_version_keeps_the_map_it_was_published_with(client, db):
+    from shapely.geometry import shape
+
+    from revital.roadmaps import controllers, pdf
+
+    sign_in_as(client, PERSONAS["admin"])
+    add_sheet(db, MAIN, 1, "Des bancs sur la place", 1_000_000)
+    assert publish(client, "").status_code == 303
+    with db.transaction() as session:
+        commune = session.get(Commune, commune_id(db))
+        published = shape(json.loads(commune.perimeter))
+        # The study perimeter is redrawn after the vote: a small square elsewhere in the commune.
+        x, y = published.centroid.x + 0.01, published.centroid.y
+        commune.perimeter = json.dumps({"type": "Polygon", "coordinates": [[
+            [x, y], [x + 0.002, y], [x + 0.002, y + 0.002], [x, y + 0.002], [x, y]]]})
+    with db.session() as session:
+        commune = session.get(Commune, commune_id(db))
+        snapshot = json.loads(roadmaps_of(db)[0].snapshot)
+        boundary, perimeter = pdf.map_geometries(snapshot, commune)
+        assert perimeter.symmetric_difference(published).area < published.area * 0.01  # the one voted
+        assert boundary.contains(published.centroid)
+        # A version published before the geography was kept shows the commune's current one.
+        del snapshot["geography"]
+        _, current = pdf.map_geometries(snapshot, commune)
+        assert current.bounds[0] == pytest.approx(x)
+    # The page of version 1 draws the map as published, not with the new square.
+    page = get(client, f"/communes/{MAIN}/feuille-de-route/1").text
+    with db.session() as session:
+        commune = session.get(Commune, commune_id(db))
+        as_published = str(controllers.shown(json.loads(roadmaps_of(db)[0].snapshot), commune)["map"])
+        as_now = str(controllers.shown(snapshot, commune)["map"])  # the snapshot without its geography
+    assert as_published != as_now
+    assert as_published in page and as_now not in page

@@ -45,7 +45,7 @@ def page_key(request: Request, db, slug: str):
 
 def shown(snapshot: dict, commune, today: date | None = None) -> dict:
     """The parts of a roadmap's page (and of the PDF): its calendar and map drawn."""
-    return pdf.context(snapshot, pdf.geometry(commune.boundary), pdf.geometry(commune.perimeter), today)
+    return pdf.context(snapshot, *pdf.map_geometries(snapshot, commune), today)
 
 
 def roadmap_page(db, commune, roadmap, living: bool) -> Template:

@@ -8,6 +8,7 @@ rendered by one thread at a time (a lock per version: the second request waits a
 first kept). Without WeasyPrint or its system libraries, a French 503 says so."""
 
 import io
+import json
 import logging
 import threading
 from datetime import date
@@ -56,6 +57,15 @@ def geometry(text: str | None):
         return None
 
 
+def map_geometries(snapshot: dict, commune) -> tuple:
+    """The boundary and perimeter a version was published with (kept in its snapshot), or the
+    commune's current ones for a version published before they were kept."""
+    kept = snapshot.get("geography")
+    if kept is None:
+        return geometry(commune.boundary), geometry(commune.perimeter)
+    return tuple(geometry(json.dumps(kept[name])) if kept.get(name) else None for name in ("boundary", "perimeter"))
+
+
 def context(snapshot: dict, boundary=None, perimeter=None, today: date | None = None) -> dict:
     """What the PDF template shows of a snapshot (the page shows the same parts)."""
     return {
@@ -86,7 +96,7 @@ def roadmap_pdf(db, templates, commune, roadmap) -> bytes:
         return found
     load_weasyprint()  # a 503 before any work
     snapshot = services.snapshot_of(roadmap)
-    boundary, perimeter = geometry(commune.boundary), geometry(commune.perimeter)
+    boundary, perimeter = map_geometries(snapshot, commune)
     roadmap_id = roadmap.id
     db.commit()  # nothing written: ends the read transaction before the long render
     with lock_for(roadmap_id):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from revital.communes.models import Commune
 from revital.db import utcnow
 from revital.formatting import number_fr
+from revital.geo import GeometryError, from_geojson, to_geojson
 from revital.ideas.models import Axis
 from revital.journal import services as journal
 from revital.lineage import services as lineage
@@ -122,7 +123,8 @@ def publish(db: Session, commune: Commune, user, note: str, seen: int | None = N
         raise Refused("Aucune fiche action n’est validée : la feuille de route réunit les fiches validées. "
                       "Validez au moins une fiche avant de publier.")
     at = utcnow()
-    built.update(version=number, published_at=at.isoformat(timespec="seconds"), note=note)
+    built.update(version=number, published_at=at.isoformat(timespec="seconds"), note=note,
+                 geography=geography_of(commune))
     roadmap = Roadmap(commune_id=commune.id, number=number, title=f"Feuille de route de {commune.name}",
                       note=note, snapshot=json.dumps(built, ensure_ascii=False, sort_keys=True),
                       author_id=getattr(user, "id", None), author_name=getattr(user, "display_name", "") or "",
@@ -135,6 +137,25 @@ def publish(db: Session, commune: Commune, user, note: str, seen: int | None = N
     journal.record(db, commune.id, JOURNAL_KIND, journal_title(number, commune),
                    journal_text(commune, built), published_at=at)
     return roadmap
+
+
+# About 2 m: finer than the printed map's line, and a commune's boundary a few kilobytes.
+MAP_TOLERANCE = 0.00002
+
+
+def geography_of(commune: Commune) -> dict:
+    """The commune's boundary and study perimeter as the version is published with them (GeoJSON
+    geometries, simplified): its map stays the one the council saw, whatever they become."""
+    def frozen(text: str | None) -> dict | None:
+        if not text:
+            return None
+        try:
+            shape = from_geojson(text).simplify(MAP_TOLERANCE, preserve_topology=True)
+        except GeometryError:
+            return None
+        return json.loads(to_geojson(shape, precision=6))
+
+    return {"boundary": frozen(commune.boundary), "perimeter": frozen(commune.perimeter)}
 
 
 def journal_title(number: int, commune: Commune) -> str:
