@@ -97,15 +97,20 @@ def wipe(database: Database, rows: dict | None = None) -> None:
     where a fresh load would have left it."""
     rows = rows or {}
     with database.transaction() as session:
-        for table in reversed(TABLES):
-            session.execute(table.delete())
+        if database.sqlite:
+            for table in reversed(TABLES):
+                session.execute(table.delete())
+        else:  # one round trip for all of them
+            session.connection().exec_driver_sql("; ".join(f'DELETE FROM "{t.name}"' for t in reversed(TABLES)))
         for table in TABLES:
             if rows.get(table.name):
                 session.execute(table.insert(), rows[table.name])
+        settings = []
         for name, column, sequence in database.test_sequences:
             highest = max((row[column] for row in rows.get(name, ())), default=None)
-            session.execute(text("SELECT setval(:s, :v, :called)"),
-                            {"s": sequence, "v": highest or 1, "called": highest is not None})
+            settings.append(f"setval('{sequence}', {int(highest or 1)}, {'true' if highest else 'false'})")
+        if settings:
+            session.connection().exec_driver_sql("SELECT " + ", ".join(settings))
 
 
 @pytest.fixture(scope="session")
