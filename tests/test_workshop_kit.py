@@ -267,3 +267,37 @@ def test_the_map_draws_the_boundary_and_marks_places_off_the_map():
     assert 0 < drawing.scale_length <= kitmap.SCALE_MAX
     assert kitmap.distance_fr(2500) == "2,5 km" and kitmap.distance_fr(1000) == "1 km"
     assert kitmap.distance_fr(89.4) == "89 m"
+
+
+def test_the_sign_in_sheet_names_the_registered_then_leaves_blank_rows(client, db, workshop_id):
+    from revital.workshops.models import Registration
+
+    with db.transaction() as session:
+        session.add_all([
+            Registration(workshop_id=workshop_id, name="Zoé Martin", email="zoe@exemple.fr", people=1),
+            Registration(workshop_id=workshop_id, name="Odette <b>Rouvière</b>", email="o@exemple.fr", people=3),
+            Registration(workshop_id=workshop_id, name="Jean Attente", email="j@exemple.fr", status="waiting"),
+            Registration(workshop_id=workshop_id, name="Paul Parti", email="p@exemple.fr", status="cancelled"),
+        ])
+    sheet = squeeze(pages_text(fetch_kit(client, workshop_id).content)[2])
+    assert "1 Odette <b>Rouvière</b> (et 2 personnes) 2 Zoé Martin 3" in sheet  # by name, then the blank rows
+    assert "Jean Attente" not in sheet and "Paul Parti" not in sheet  # only those who have a place
+    assert "nommées d’avance" in sheet
+    assert re.search(r"\b18\b", sheet) and not re.search(r"\b19\b", sheet)  # still 18 rows in all
+    # A new registration prints the next time: the kit is not served from its cache.
+    with db.transaction() as session:
+        session.add(Registration(workshop_id=workshop_id, name="Arthur Nouveau", email="a@exemple.fr"))
+    assert "1 Arthur Nouveau 2 Odette <b>Rouvière</b>" in squeeze(pages_text(fetch_kit(client, workshop_id).content)[2])
+
+
+def test_many_registered_still_leave_blank_rows(db, workshop_id):
+    names = tuple((f"Personne {n:02d}", 1) for n in range(1, 21))
+    data = kit.KitData(
+        commune_name="Saint-Test", commune_slug="saint-test", boundary_source="", boundary=box(3.55, 44.44, 3.60, 44.48),
+        perimeter=box(3.57, 44.45, 3.58, 44.46), places=[], categories={}, title="Atelier", kind="walk",
+        when="samedi 13 mars 2027", where="Salle", registered=names,
+    )
+    context = kit.kit_context(data, BASE_URL)
+    assert list(context["rows"]) == list(range(21, 21 + kit.BLANK_ROWS))
+    html = kit.kit_html(template_environment(), context)
+    assert html.count("<tr><td class=\"n\">") == 20 + kit.BLANK_ROWS

@@ -36,14 +36,15 @@ from revital.permissions import MANAGE_WORKSHOPS
 from revital.routes import DB, get
 from revital.web import PublicError, get_or_404
 from revital.workshops import kitmap
-from revital.workshops.models import Workshop
-from revital.workshops.rules import KINDS
+from revital.workshops.models import Registration, Workshop
+from revital.workshops.rules import CONFIRMED, KINDS
 
 log = logging.getLogger(__name__)
 
 TEMPLATE = "workshops/kit.html"
 WEASYPRINT = "weasyprint"  # the module loaded (a test points it at one that fails to load)
 SIGN_IN_ROWS = 18
+BLANK_ROWS = 6
 NO_WORKSHOP = "Cet atelier n’existe pas dans cette commune."
 NO_GEOMETRY = ("Le kit ne peut pas être produit : la commune n’a ni limites communales ni périmètre d’étude "
                "pour dessiner la carte. Importez ses limites ou tracez le périmètre, puis réessayez.")
@@ -110,6 +111,8 @@ class KitData:
     kind: str
     when: str
     where: str
+    # The confirmed registrations, printed on the sign-in sheet: name, number of people.
+    registered: tuple[tuple[str, int], ...] = ()
 
 
 def kit_context(data: KitData, base_url: str) -> dict:
@@ -124,7 +127,9 @@ def kit_context(data: KitData, base_url: str) -> dict:
         "form_url": url, "form_address": short_address(url), "qr": qr_svg(url),
         "privacy_address": short_address(f"{base_url.rstrip('/')}/confidentialite"),
         "kinds": contribution_rules.KINDS, "categories": data.categories,
-        "max_title": contribution_rules.TITLE_MAX, "rows": range(1, SIGN_IN_ROWS + 1),
+        "max_title": contribution_rules.TITLE_MAX, "registered": data.registered,
+        # Blank rows after the registered, for those who come without: SIGN_IN_ROWS in all, at least BLANK_ROWS blank.
+        "rows": range(len(data.registered) + 1, max(SIGN_IN_ROWS, len(data.registered) + BLANK_ROWS) + 1),
     }
 
 
@@ -145,10 +150,18 @@ def workshop_in(db: Session, commune: Commune, workshop_id: int) -> Workshop:
     return get_or_404(workshop, NO_WORKSHOP)
 
 
-def cache_key(commune: Commune, workshop: Workshop) -> tuple:
+def registered(db: Session, workshop: Workshop) -> tuple[tuple[str, int], ...]:
+    """The confirmed registrations, by name: the first rows of the sign-in sheet."""
+    rows = db.execute(select(Registration.name, Registration.people).where(
+        Registration.workshop_id == workshop.id, Registration.status == CONFIRMED)).all()
+    return tuple(sorted(((name, people) for name, people in rows), key=lambda row: (row[0].casefold(), row[0])))
+
+
+def cache_key(commune: Commune, workshop: Workshop, names: tuple = ()) -> tuple:
     """The versions of what a kit shows: the workshop's, the commune's geography (boundary,
-    perimeter, places), and its name and themes, which carry no version of their own."""
-    own = hashlib.sha256(f"{commune.name}\x00{commune.categories or ''}".encode()).hexdigest()[:16]
+    perimeter, places), and what carries no version of its own: the commune's name and themes,
+    and the registered people printed on the sign-in sheet (names: registered())."""
+    own = hashlib.sha256(f"{commune.name}\x00{commune.categories or ''}\x00{names!r}".encode()).hexdigest()[:16]
     return ("kit", workshop.id, workshop.version, commune.id, commune.geo_version, own)
 
 
@@ -162,7 +175,7 @@ def geometry(text: str | None):
         return None
 
 
-def kit_data(db: Session, commune: Commune, workshop: Workshop) -> KitData:
+def kit_data(db: Session, commune: Commune, workshop: Workshop, names: tuple | None = None) -> KitData:
     places = db.scalars(select(Place).where(Place.commune_id == commune.id).order_by(Place.name, Place.id)).all()
     where = workshop.place.name if workshop.place is not None else workshop.address
     return KitData(
@@ -171,21 +184,24 @@ def kit_data(db: Session, commune: Commune, workshop: Workshop) -> KitData:
         places=[(p.name, p.lon, p.lat) for p in places],
         categories=themes.active(themes.load(commune.categories)),
         title=workshop.title, kind=workshop.kind, when=when_fr(workshop), where=where,
+        registered=registered(db, workshop) if names is None else names,
     )
 
 
-def build_kit(db: Session, templates, base_url: str, commune: Commune, workshop: Workshop) -> bytes:
-    return render_pdf(kit_html(templates, kit_context(kit_data(db, commune, workshop), base_url)))
+def build_kit(db: Session, templates, base_url: str, commune: Commune, workshop: Workshop,
+              names: tuple | None = None) -> bytes:
+    return render_pdf(kit_html(templates, kit_context(kit_data(db, commune, workshop, names), base_url)))
 
 
 def kit_pdf(cache: Cache, db: Session, templates, base_url: str, commune: Commune, workshop: Workshop) -> bytes:
     """The kit's PDF, rendered once per version (WeasyPrint is checked first: no work for a 503)."""
-    key = cache_key(commune, workshop)
+    names = registered(db, workshop)
+    key = cache_key(commune, workshop, names)
     found = cache.get(key)
     if found is not None:
         return found
     load_weasyprint()
-    return cache.put(key, build_kit(db, templates, base_url, commune, workshop))
+    return cache.put(key, build_kit(db, templates, base_url, commune, workshop, names))
 
 
 class KitController(Controller):
