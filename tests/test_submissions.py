@@ -126,3 +126,19 @@ def test_keys_older_than_two_days_are_cleared(client, db):
         assert sorted(session.scalars(select(FormSubmission.key))) == ["b" * 22, "c" * 22]
     # An old key is a new form: it creates again.
     assert post(client, action, {"title": "Encore", "idea": "", submissions.FIELD: "a" * 22}).status_code == 303
+
+
+def test_a_student_proposal_sent_twice_is_one_draft(client, db):
+    from revital.students.models import Proposal
+    from tests.test_students import INSIDE, workspace
+
+    sign_in_as(client, PERSONAS["student"])
+    action = f"{workspace(db)}/propositions/nouvelle"
+    key = key_in(get(client, action).text, action)
+    before = count(db, Proposal)
+    fields = {"title": "Un jardin partagé", "text": "Derrière la mairie.", "where": "point", **INSIDE,
+              submissions.FIELD: key}
+    first, again = post(client, action, fields), post(client, action, fields)
+    assert first.status_code == again.status_code == 303
+    assert again.headers["location"] == first.headers["location"]
+    assert count(db, Proposal) == before + 1

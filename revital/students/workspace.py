@@ -14,7 +14,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from revital import geo, maps
+from revital import geo, maps, submissions
 from revital.contributions.services import inside_commune
 from revital.documents import MAX_DOCUMENT, DocumentRefused, check_pdf
 from revital.forms import Form
@@ -192,9 +192,14 @@ class WorkspaceController(Controller):
             if services.lock(db, proposal) != seen:
                 db.rollback()
                 return proposal_page(request, db, team, proposal, values, {"form": STALE}, 409)
+        once = submissions.key_of(form) if proposal is None else None
+        if (gone := submissions.taken(db, once)) is not None:  # sent twice: the first made it
+            db.rollback()
+            return see_other(gone or team.base)
         proposal = services.save_proposal(db, team.week, team.user.id, values, location, point, proposal)
+        submissions.finish(db, once, target := f"{team.base}/propositions/{proposal.id}?ok=enregistree")
         db.commit()
-        return see_other(f"{team.base}/propositions/{proposal.id}?ok=enregistree")
+        return see_other(target)
 
     @post("/propositions/{proposal_id:int}/soumettre")
     def submit(self, request: Request, db: DB, slug: FromPath[str], week_id: FromPath[int],
