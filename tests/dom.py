@@ -46,6 +46,13 @@ class Element:
         walk(self)
         return re.sub(r"\s+", " ", " ".join(parts)).strip()
 
+    def ancestor(self, tag: str) -> "Element | None":
+        """The nearest enclosing element of that tag."""
+        node = self.parent
+        while node is not None and node.tag != tag:
+            node = node.parent
+        return node
+
     def hrefs(self) -> list[str]:
         return [a.get("href") for a in self.find_all("a", href=True)]
 

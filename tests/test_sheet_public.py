@@ -184,7 +184,7 @@ def test_the_list_groups_validated_sheets_by_axis(client, sheets):
     assert row.find("a").text() == "Ombrager la place de l’église"
     assert "52 500 €" in row.text() and "T1 2027 → T2 2028" in row.text()
     assert "Fiche-projet" in row.text()
-    assert row.parent.parent.parent.find("h2").text().startswith("Un centre-bourg où l’on s’arrête")
+    assert row.ancestor("section").find("h2").text().startswith("Un centre-bourg où l’on s’arrête")
 
 
 DEMO = "mont-lozere-et-goulet"
