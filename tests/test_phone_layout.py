@@ -13,8 +13,23 @@ BACK_OFFICE = ["/compte", f"/communes/{MAIN}/gestion", f"/communes/{MAIN}/gestio
                f"/communes/{MAIN}/gestion/lieux", f"/communes/{MAIN}/gestion/perimetre",
                f"/communes/{MAIN}/gestion/moderation", f"/communes/{MAIN}/gestion/saisie"]
 PAGES = [(None, url) for url in PUBLIC] + [("admin", url) for url in BACK_OFFICE] + [
-    ("coordinator", "/compte"), ("coordinator", "/territoires/pays-des-sources/gestion/communes"),
+    ("coordinator", "/compte"), ("coordinator", "/territoires/pays-des-sources-demo/gestion/communes"),
     ("student", "/compte"), ("resident", "/compte"), ("facilitator", "/compte"), ("partner", "/compte")]
+# The workflow's pages: the action sheets' list and page were 547 and 566 px wide before their
+# tables scrolled in their own box.
+SHEETS, ROADMAP = "mont-lozere-et-goulet", "chateauneuf-de-randon"
+PAGES += [(None, url) for url in (
+    f"/communes/{SHEETS}/fiches", f"/communes/{SHEETS}/fiches/1", f"/communes/{ROADMAP}/fiches",
+    f"/communes/{ROADMAP}/feuille-de-route", f"/communes/{ROADMAP}/feuille-de-route/comparer?de=1&a=2",
+    f"/communes/{ROADMAP}/feuille-de-route/actions/1", "/territoires/pays-des-sources-demo/feuilles-de-route",
+    f"/communes/{MAIN}/diagnostic", f"/communes/{MAIN}/pistes", f"/communes/{MAIN}/ateliers",
+    f"/communes/{MAIN}/priorites", f"/communes/{MAIN}/etudiants", f"/communes/{MAIN}/journal")]
+PAGES += [("coordinator", url) for url in (
+    f"/communes/{SHEETS}/gestion/fiches", f"/communes/{SHEETS}/gestion/fiches/1",
+    f"/communes/{SHEETS}/gestion/fiches/1/avis", f"/communes/{SHEETS}/gestion/fiches/1/versions",
+    f"/communes/{ROADMAP}/gestion/feuille-de-route", f"/communes/{ROADMAP}/gestion/feuille-de-route/suivi",
+    "/territoires/pays-des-sources-demo/gestion")]
+PAGES += [("partner", url) for url in ("/partenaires/caue-48", f"/communes/{SHEETS}/fiches/3/avis")]
 
 
 @pytest.fixture
@@ -34,7 +49,8 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, persona):
     for who, url in PAGES:
         if who != persona:
             continue
-        phone.goto(url)
+        response = phone.goto(url)
+        assert response.status == 200, url  # the page itself, not an error page
         phone.wait_for_load_state("networkidle")
         width = phone.evaluate("document.documentElement.scrollWidth")
         if width > 390:
