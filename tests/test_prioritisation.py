@@ -8,7 +8,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from revital import demo
 from revital.accounts.models import User
@@ -124,6 +124,24 @@ def test_the_list_and_a_vote_page_for_everyone(as_persona, db, ideas, persona):
     assert "Vous disposez de 10 points au total" in text_of(page.text)
     assert get(client, f"{PUBLIC}/{draft}").status_code == 404
     assert get(client, f"/communes/{OTHER}/priorites/{pid}").status_code == 404
+
+
+def test_anonymous_pages_are_kept_and_follow_the_hour_a_vote_opens(client, db, ideas):
+    pid = make_vote(db, opens_at=utcnow() + timedelta(hours=2))
+    assert "Ouvre bientôt" in text_of(get(client, PUBLIC).text)
+    assert parse(get(client, f"{PUBLIC}/{pid}").text).find("form", id="ballot-form") is None
+    kept = len(client.app.state.pages.versioned.entries)
+    assert kept >= 2  # the list and the vote's page, rendered once for every anonymous visitor
+    # The hour comes (no version moves: nothing was written by the application): the next view
+    # after the second's cache shows the vote open, with its ballot form.
+    with db.transaction() as session:
+        session.execute(update(Prioritisation).where(Prioritisation.id == pid)
+                        .values(opens_at=utcnow() - timedelta(minutes=1)))
+    client.app.state.pages.recent.clear()
+    client.app.state.versions.clear()
+    assert parse(get(client, f"{PUBLIC}/{pid}").text).find("form", id="ballot-form") is not None
+    listed = text_of(get(client, PUBLIC).text)
+    assert "Vote ouvert" in listed and "Ouvre bientôt" not in listed
 
 
 def test_ranks_are_chosen_in_selects(client, db, ideas):

@@ -6,7 +6,7 @@ and the results once published, as bars drawn in HTML with their table.
 A prioritisation in preparation is a 404 here; a vote's results are hidden until the commune
 publishes them, and no page ever shows who voted."""
 
-from litestar import Controller, Request
+from litestar import Controller, Request, Response
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -18,7 +18,7 @@ from revital.forms import UNREADABLE, Form
 from revital.permissions import MANAGE_PRIORITIES, can
 from revital.prioritisation import rules, services
 from revital.prioritisation.models import Prioritisation
-from revital.routes import DB, get, post
+from revital.routes import DB, get, post, shared_page
 from revital.web import NotFound, confirmation, current_user, get_or_404, page, principal, see_other
 
 NO_PRIORITISATION = "Cette hiérarchisation des pistes n’existe pas, ou elle n’est pas encore ouverte."
@@ -70,24 +70,44 @@ def detail_page(request: Request, db, commune, p: Prioritisation, status_code: i
                 manages=can(principal(request), MANAGE_PRIORITIES, communes.scope_of(db, commune)))
 
 
+def states_key(request: Request, db, slug: str, prioritisation_id: int | None = None):
+    """What the anonymous pages are kept by: the commune's version, and the state of its votes now
+    (a vote opens and closes at its hour, with no version moving). None: no such commune."""
+    found = request.app.state.versions.commune(db, slug)
+    if found is None:
+        return None
+    items = services.of_commune(db, found.id) if prioritisation_id is None else [
+        p for p in [services.prioritisation_in(db, found.id, prioritisation_id)] if p is not None]
+    now = utcnow()
+    return found.key, tuple((p.id, services.state_of(p, now)) for p in items)
+
+
 class PrioritiesController(Controller):
     path = "/communes/{slug:str}/priorites"
 
     @get("/")
-    def list(self, request: Request, db: DB, slug: FromPath[str]) -> Template:
-        commune = load_commune(db, slug)
-        items = services.of_commune(db, commune.id)
-        now = utcnow()
-        return page("prioritisation/list.html", commune=commune, territory=commune.territory,
-                    demo=commune.territory.is_demo, items=items, states={p.id: services.state_of(p, now) for p in items},
-                    state_labels=rules.STATES, methods=rules.METHODS, modes=rules.MODES)
+    async def list(self, request: Request, slug: FromPath[str]) -> Response:
+        def build(db) -> Template:
+            commune = load_commune(db, slug)
+            items = services.of_commune(db, commune.id)
+            now = utcnow()
+            return page("prioritisation/list.html", commune=commune, territory=commune.territory,
+                        demo=commune.territory.is_demo, items=items,
+                        states={p.id: services.state_of(p, now) for p in items},
+                        state_labels=rules.STATES, methods=rules.METHODS, modes=rules.MODES)
+
+        return await shared_page(request, ("priorites", slug), lambda db: states_key(request, db, slug), build)
 
     @get("/{prioritisation_id:int}")
-    def detail(self, request: Request, db: DB, slug: FromPath[str], prioritisation_id: FromPath[int],
-               ok: FromQuery[str] = "") -> Template:
-        commune = load_commune(db, slug)
-        return detail_page(request, db, commune, public_prioritisation(db, commune, prioritisation_id),
-                           ok=confirmation(MESSAGES, ok))
+    async def detail(self, request: Request, slug: FromPath[str], prioritisation_id: FromPath[int],
+                     ok: FromQuery[str] = "") -> Response:
+        def build(db) -> Template:
+            commune = load_commune(db, slug)
+            return detail_page(request, db, commune, public_prioritisation(db, commune, prioritisation_id),
+                               ok=confirmation(MESSAGES, ok))
+
+        name = ("priorite", slug, prioritisation_id, ok if ok in MESSAGES else "")
+        return await shared_page(request, name, lambda db: states_key(request, db, slug, prioritisation_id), build)
 
     @post("/{prioritisation_id:int}/bulletin")
     def vote(self, request: Request, db: DB, slug: FromPath[str], prioritisation_id: FromPath[int],
