@@ -257,6 +257,17 @@ def test_the_coordinator_creates_a_call(client, db):
     assert "L’appel ouvrira le 15 janvier 2028" in text_of(public.text)
 
 
+def test_anonymous_visitors_see_a_new_call_at_once(client, db):
+    before = get(client, PUBLIC).text  # kept rendered for anonymous visitors
+    assert "Appel de printemps" not in before
+    sign_in_as(client, PERSONAS["coordinator"])
+    data = {"title": "Appel de printemps", "text": "Texte.", "criteria": "Portage", "documents": "",
+            "opens_on": "2028-01-15", "closes_on": "2028-03-31"}
+    assert post(client, f"{MANAGE}/nouveau", data).status_code == 303
+    client.cookies.delete("revital_session", domain="testserver.local")
+    assert "Appel de printemps" in get(client, PUBLIC).text
+
+
 def test_the_coordinator_scores_decides_and_publishes(client, db):
     insee = new_commune(db)
     apply(client, db, insee)

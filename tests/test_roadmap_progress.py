@@ -132,6 +132,16 @@ def test_saving_progress_writes_the_journal_and_keeps_the_snapshot(client, publi
     assert journal_count(clean) == entries + 2
 
 
+def test_an_anonymous_visitor_sees_new_progress_at_once(client, published, clean):
+    public = f"/communes/{MAIN}/feuille-de-route/actions/{published['numbers'][0]}"
+    assert "30 %" not in text_of(get(client, public).text)  # kept rendered for anonymous visitors
+    sign_in_as(client, PERSONAS["admin"])
+    assert post(client, form_url(published), {"status": "en_cours", "percent": "30", "spent": "",
+                                              "version": "0"}).status_code == 303
+    client.cookies.delete("revital_session", domain="testserver.local")
+    assert "30 %" in text_of(get(client, public).text)
+
+
 def test_a_stale_form_loses_nothing(client, published, clean):
     sign_in_as(client, PERSONAS["admin"])
     assert post(client, form_url(published), {"status": "en_cours", "percent": "30", "version": "0"}).status_code == 303

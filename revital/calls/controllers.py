@@ -12,7 +12,7 @@ from revital.calls.models import Call
 from revital.communes.access import load_territory
 from revital.forms import Form
 from revital.geography import services as geography
-from revital.routes import DB, get, post
+from revital.routes import DB, get, post, shared_page
 from revital.web import NotFound, confirmation, get_or_404, page, pdf_response, see_other
 
 NO_CALL = "Aucun appel à candidatures ne correspond à cette adresse."
@@ -83,24 +83,40 @@ def refuse_if_closed(request, db, call: Call, **context) -> Template | None:
     return application_page(request, db, call, 409, errors={"form": message}, **context)
 
 
+def calls_key(request: Request, db, slug: str):
+    """What the anonymous pages of calls are kept by: the territory's version (a call and its
+    published results move it) and the day, since a call opens, closes and counts its days left by
+    the calendar. Applications move no version (revital.calls.models.CallPart): the page counts
+    them only once the call is closed, when no more come, and names the selected communes only
+    once the results are published. None: no such territory."""
+    found = request.app.state.versions.territory(db, slug)
+    return None if found is None else (found, services.today())
+
+
 class CallsController(Controller):
     path = "/territoires/{slug:str}/appels"
 
     @get("/")
-    def index(self, request: Request, db: DB, slug: FromPath[str]) -> Template:
-        territory = load_territory(db, slug)
-        calls = services.calls_of(db, territory.id)
-        return page("calls/index.html", territory=territory, demo=territory.is_demo, calls=calls,
-                    states={call.id: services.state_of(call) for call in calls}, labels=rules.STATES)
+    async def index(self, request: Request, slug: FromPath[str]) -> Response:
+        def build(db) -> Template:
+            territory = load_territory(db, slug)
+            calls = services.calls_of(db, territory.id)
+            return page("calls/index.html", territory=territory, demo=territory.is_demo, calls=calls,
+                        states={call.id: services.state_of(call) for call in calls}, labels=rules.STATES)
+
+        return await shared_page(request, ("appels", slug), lambda db: calls_key(request, db, slug), build)
 
     @get("/{call_id:int}")
-    def detail(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int]) -> Template:
-        call = call_or_404(db, slug, call_id)
-        context = call_context(call)
-        applications = services.applications_of(db, call)
-        selected = [a for a in applications if a.status == rules.SELECTED] if context["state"] == rules.DECIDED else []
-        return page("calls/detail.html", **context, selected=selected, applied=len(applications),
-                    days_left=rules.days_left(call.closes_on, services.today()))
+    async def detail(self, request: Request, slug: FromPath[str], call_id: FromPath[int]) -> Response:
+        def build(db) -> Template:
+            call = call_or_404(db, slug, call_id)
+            context = call_context(call)
+            applications = services.applications_of(db, call)
+            selected = [a for a in applications if a.status == rules.SELECTED] if context["state"] == rules.DECIDED else []
+            return page("calls/detail.html", **context, selected=selected, applied=len(applications),
+                        days_left=rules.days_left(call.closes_on, services.today()))
+
+        return await shared_page(request, ("appel", slug, call_id), lambda db: calls_key(request, db, slug), build)
 
     @get("/{call_id:int}/candidater")
     def form(self, request: Request, db: DB, slug: FromPath[str], call_id: FromPath[int]) -> Template:

@@ -21,7 +21,7 @@ from revital.permissions import MANAGE_ROADMAP
 from revital.photos import upload as upload_photo
 from revital.photos.upload import PhotoError
 from revital.roadmaps import progress, progress_rules, services
-from revital.routes import DB, get, post
+from revital.routes import DB, get, post, shared_page
 from revital.sheets import rules as sheet_rules
 from revital.db import utcnow
 from revital.web import NotFound, confirmation, get_or_404, page, see_other
@@ -169,14 +169,19 @@ class ActionProgressController(Controller):
     path = "/communes/{slug:str}/feuille-de-route"
 
     @get("/actions/{number:int}")
-    def action(self, request: Request, db: DB, slug: FromPath[str], number: FromPath[int]) -> Template:
-        commune = load_commune(db, slug)
-        roadmap, action = published_action(db, commune, number)
-        view = progress.view_or_default(progress.progress_of(db, commune.id), action["sheet_id"])
-        notes = progress.notes_by_sheet(db, commune.id, [action["sheet_id"]]).get(action["sheet_id"], [])
-        return page("roadmaps/progress_action.html", commune=commune, territory=commune.territory,
-                    demo=commune.territory.is_demo, roadmap=roadmap, action=action, progress=view, notes=notes,
-                    euros=sheet_rules.euros, photo_url=photo_url)
+    async def action(self, request: Request, slug: FromPath[str], number: FromPath[int]) -> Response:
+        def build(db) -> Template:
+            commune = load_commune(db, slug)
+            roadmap, action = published_action(db, commune, number)
+            view = progress.view_or_default(progress.progress_of(db, commune.id), action["sheet_id"])
+            notes = progress.notes_by_sheet(db, commune.id, [action["sheet_id"]]).get(action["sheet_id"], [])
+            return page("roadmaps/progress_action.html", commune=commune, territory=commune.territory,
+                        demo=commune.territory.is_demo, roadmap=roadmap, action=action, progress=view, notes=notes,
+                        euros=sheet_rules.euros, photo_url=photo_url)
+
+        # Kept by the commune's version: a progress, a note, a publication each move it.
+        return await shared_page(request, ("feuille-de-route-action", slug, number),
+                                 lambda db: getattr(request.app.state.versions.commune(db, slug), "key", None), build)
 
     @get("/photos/{name:str}")
     def photo(self, request: Request, db: DB, slug: FromPath[str], name: FromPath[str]) -> Response:
