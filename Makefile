@@ -24,7 +24,7 @@ run: venv
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# About 5 minutes: SQLite and PostgreSQL with 5,000 contributions, time to map, 16 writers.
+# About 9 minutes: SQLite and PostgreSQL with 5,000 contributions, time to map, 16 writers, the PDFs, the workflow's pages.
 bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

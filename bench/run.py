@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import report, suites  # noqa: E402
 from bench.servers import Server, base_env, postgres_available  # noqa: E402
 
-PLAIN = "sqlite,writes,postgres,kit,sheet,roadmap"
+PLAIN = "sqlite,writes,postgres,kit,sheet,roadmap,workflow"
 SCALE = "scale-sqlite,scale-postgres"
 
 

@@ -9,6 +9,8 @@
   commune and 5,000 in another (≈ 1.7 million rows), loaded in bulk.
 - `kit`: the workshop kit's PDF rendered in-process (bench/kit.py): cold, per page, and a cached hit.
 - `sheet`: an action sheet's A4 PDF rendered in-process (bench/sheet.py): cold, per page, and a cached hit.
+- `roadmap`: the roadmap's PDF for 50 actions, then the demo's roadmap pages (bench/roadmap.py).
+- `workflow`: the workflow's public pages of the demo, workshops to roadmaps (bench/workflow.py).
 
 Pages are found as a visitor finds them: a contribution's page from the list's first link, the
 last page from the list's pagination links, the feed's ETag from the feed.
@@ -18,7 +20,7 @@ import os
 import secrets
 import time
 
-from bench import bulk, contributions, kit, load, report, roadmap, sheet
+from bench import bulk, contributions, kit, load, report, roadmap, sheet, workflow
 from bench.servers import Server, cli, postgres_database, sqlite_database
 
 APP = "revital.app:create_app"
@@ -262,4 +264,5 @@ def scale_postgres(run: Run) -> None:
 
 
 SUITES = {"sqlite": sqlite, "postgres": postgres, "scale-sqlite": scale_sqlite, "scale-postgres": scale_postgres,
-          "kit": kit.suite, "sheet": sheet.suite, "roadmap": roadmap.suite}
+          "kit": kit.suite, "sheet": sheet.suite, "roadmap": roadmap.suite,
+          "workflow": workflow.suite}
