@@ -6,7 +6,6 @@ import re
 from datetime import date, timedelta
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from revital import demo, submissions
@@ -16,21 +15,11 @@ from revital.mail.models import Outbox
 from revital.roadmaps.models import Roadmap
 from revital.sheets import notices, review_rules
 from revital.sheets.models import ActionSheet, Opinion, ReviewRequest, Version
-from tests.conftest import MAIN, PERSONAS, wipe
-from tests.test_server import at_once, start_server, stop_server
+from tests.conftest import MAIN, PERSONAS
+from tests.test_server import at_once, served  # noqa: F401 - the fixture: a revital serve process
 
 FEASIBILITY = "mont-lozere-et-goulet"
 IMPLEMENTATION = "chateauneuf-de-randon"
-
-
-@pytest.fixture(scope="module")
-def served(shared_db, tmp_path_factory):
-    wipe(shared_db)
-    with shared_db.transaction() as session:
-        demo.load(session)
-    server = start_server(shared_db.url, tmp_path_factory.mktemp("serve-sheets"))
-    yield server
-    stop_server(server)
 
 
 def signed_in(server, persona: str) -> httpx.Client:
