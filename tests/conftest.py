@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from revital.app import create_app, shape_of, state_for
 from revital.caching import Cache
 from revital.communes.models import Commune
 from revital.db import Database, is_sqlite
+from revital.formatting import paris
 from revital.migrate import upgrade
 from revital.models import Base
 from revital.permissions import COMMUNE_ADMIN
@@ -145,18 +147,20 @@ DEMO_KEPT_FOR = 300  # seconds: the demo's times are "now" give or take this
 def demo_rows():
     """The demo as rows, loaded once and kept for a few minutes: putting rows back takes a few
     hundredths of a second, loading the demo more than half a second, and every test needs it.
-    Reloaded when older than DEMO_KEPT_FOR, so that its dates stay those of a fresh load."""
+    Reloaded when older than DEMO_KEPT_FOR or when the day changes in France, so that its dates
+    stay those of a fresh load."""
     kept = {}
 
     def rows_of(database: Database) -> dict:
-        if kept and time.monotonic() - kept["at"] < DEMO_KEPT_FOR:
+        day = paris(datetime.now(timezone.utc)).date()  # a new day in France: dates relative to today move
+        if kept and time.monotonic() - kept["at"] < DEMO_KEPT_FOR and kept["day"] == day:
             return kept["rows"]
         wipe(database)
         load_demo(database)
         with database.session() as session:
             kept["rows"] = {table.name: [dict(row._mapping) for row in session.execute(table.select())]
                             for table in TABLES}
-        kept["at"] = time.monotonic()
+        kept["at"], kept["day"] = time.monotonic(), day
         return kept["rows"]
 
     return rows_of
