@@ -275,19 +275,21 @@ def test_the_sign_in_sheet_names_the_registered_then_leaves_blank_rows(client, d
     with db.transaction() as session:
         session.add_all([
             Registration(workshop_id=workshop_id, name="Zoé Martin", email="zoe@exemple.fr", people=1),
+            Registration(workshop_id=workshop_id, name="Élodie Fabre", email="e@exemple.fr", people=1),
             Registration(workshop_id=workshop_id, name="Odette <b>Rouvière</b>", email="o@exemple.fr", people=3),
             Registration(workshop_id=workshop_id, name="Jean Attente", email="j@exemple.fr", status="waiting"),
             Registration(workshop_id=workshop_id, name="Paul Parti", email="p@exemple.fr", status="cancelled"),
         ])
     sheet = squeeze(pages_text(fetch_kit(client, workshop_id).content)[2])
-    assert "1 Odette <b>Rouvière</b> (et 2 personnes) 2 Zoé Martin 3" in sheet  # by name, then the blank rows
+    # By name as a French list orders them (É among the E), then the blank rows.
+    assert "1 Élodie Fabre 2 Odette <b>Rouvière</b> (et 2 personnes) 3 Zoé Martin 4" in sheet
     assert "Jean Attente" not in sheet and "Paul Parti" not in sheet  # only those who have a place
     assert "nommées d’avance" in sheet
     assert re.search(r"\b18\b", sheet) and not re.search(r"\b19\b", sheet)  # still 18 rows in all
     # A new registration prints the next time: the kit is not served from its cache.
     with db.transaction() as session:
         session.add(Registration(workshop_id=workshop_id, name="Arthur Nouveau", email="a@exemple.fr"))
-    assert "1 Arthur Nouveau 2 Odette <b>Rouvière</b>" in squeeze(pages_text(fetch_kit(client, workshop_id).content)[2])
+    assert "1 Arthur Nouveau 2 Élodie Fabre 3 Odette <b>Rouvière</b>" in squeeze(pages_text(fetch_kit(client, workshop_id).content)[2])
 
 
 def test_many_registered_still_leave_blank_rows(db, workshop_id):

@@ -34,6 +34,7 @@ from revital.geo import GeometryError, from_geojson
 from revital.geography.models import Place
 from revital.permissions import MANAGE_WORKSHOPS
 from revital.routes import DB, get
+from revital.text import french_order
 from revital.web import PublicError, get_or_404
 from revital.workshops import kitmap
 from revital.workshops.models import Registration, Workshop
@@ -154,7 +155,7 @@ def registered(db: Session, workshop: Workshop) -> tuple[tuple[str, int], ...]:
     """The confirmed registrations, by name: the first rows of the sign-in sheet."""
     rows = db.execute(select(Registration.name, Registration.people).where(
         Registration.workshop_id == workshop.id, Registration.status == CONFIRMED)).all()
-    return tuple(sorted(((name, people) for name, people in rows), key=lambda row: (row[0].casefold(), row[0])))
+    return tuple(sorted(((name, people) for name, people in rows), key=lambda row: french_order(row[0])))
 
 
 def cache_key(commune: Commune, workshop: Workshop, names: tuple = ()) -> tuple:
