@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from revital.communes.models import Commune
 from revital.geography.models import Place
@@ -343,3 +343,18 @@ def test_place_deletion_access(as_persona, db, persona, status):
     assert get(client, f"{PLACES_URL}/{place.id}/supprimer").status_code == status
     assert post(client, f"{PLACES_URL}/{place.id}/supprimer", {"confirm": "1"}).status_code == (303 if status == 200 else status)
     assert (place.name in places(db)) == (status != 200)
+
+
+def test_places_are_listed_in_french_order(db):
+    from revital.geography import services as geography
+
+    with db.transaction() as session:
+        commune = session.scalar(select(Commune).where(Commune.slug == OTHER))
+        session.execute(delete(Place).where(Place.commune_id == commune.id))
+        for name in ("Salle des fêtes", "École", "atelier municipal", "Église", "Zone artisanale"):
+            session.add(Place(commune_id=commune.id, name=name, lon=3.6, lat=44.6))
+    with db.session() as session:
+        commune = session.scalar(select(Commune).where(Commune.slug == OTHER))
+        names = [p.name for p in geography.places_of(session, commune.id)]
+    # SQLite's ORDER BY put the accented names after Z.
+    assert names == ["atelier municipal", "École", "Église", "Salle des fêtes", "Zone artisanale"]

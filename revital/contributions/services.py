@@ -19,7 +19,7 @@ from revital.contributions.models import (
 )
 from revital.contributions.rules import PENDING, PUBLISHED
 from revital.db import utcnow
-from revital.geography.models import Place
+from revital.geography import services as geography
 from revital.photos import store as photo_store
 from revital.photos.models import Photo
 
@@ -50,8 +50,8 @@ def theme_usage(db: Session, commune_id: int) -> dict[str, dict[str, int]]:
 
 
 def place_choices(db: Session, commune_id: int) -> dict:
-    places = db.scalars(select(Place).where(Place.commune_id == commune_id).order_by(Place.name))
-    return {p.id: (p.name, p.lon, p.lat) for p in places}
+    """{id: (name, lon, lat)} of the commune's places, in French order (revital.geography.services)."""
+    return {p.id: (p.name, p.lon, p.lat) for p in geography.places_of(db, commune_id)}
 
 
 # Parsed boundaries, per version of the commune's geography: a real boundary is tens of kilobytes

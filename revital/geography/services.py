@@ -9,14 +9,17 @@ from revital import geo
 from revital.communes import services as communes
 from revital.communes.models import Commune
 from revital.geography.models import Place
-from revital.text import fold
+from revital.text import fold, french_order
 
 LICENCE = "Licence Ouverte 2.0 (Etalab) — https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 PERIMETER_MAX_VERTICES = 5_000
 
 
 def places_of(db: Session, commune_id: int) -> list[Place]:
-    return list(db.scalars(select(Place).where(Place.commune_id == commune_id).order_by(Place.name)))
+    """The commune's places in the order of a French index ("École" among the E, not after "Salle":
+    SQLite orders by bytes, PostgreSQL by its collation)."""
+    return sorted(db.scalars(select(Place).where(Place.commune_id == commune_id)),
+                  key=lambda place: (french_order(place.name), place.id))
 
 
 def place_in(db: Session, commune_id: int, place_id: int) -> Place | None:

@@ -15,7 +15,7 @@ from revital import geo
 from revital.communes.models import Commune, CommunePartner, Organisation
 from revital.contributions.models import Contribution
 from revital.diagnostic.models import Stake
-from revital.geography.models import Place
+from revital.geography import services as geography
 from revital.ideas.models import RETAINED, Axis, Idea
 from revital.lineage import services as lineage
 from revital.lineage.models import SHEET
@@ -64,8 +64,7 @@ def choices_of(db: Session, sheet: ActionSheet, section: str) -> Choices:
             select(Stake).where(Stake.commune_id == commune_id).order_by(Stake.title))}
         found.contributions = frozenset(db.scalars(select(Contribution.id).where(Contribution.commune_id == commune_id)))
     elif section == "localisation":
-        found.places = {str(p.id): p.name for p in db.scalars(
-            select(Place).where(Place.commune_id == commune_id).order_by(Place.name))}
+        found.places = {str(p.id): p.name for p in geography.places_of(db, commune_id)}
         boundary = db.scalar(select(Commune.boundary).where(Commune.id == commune_id))
         found.boundary = geo.from_geojson(boundary) if boundary else None
     elif section == "personnes":

@@ -31,7 +31,7 @@ from revital.contributions import rules as contribution_rules
 from revital.contributions import themes
 from revital.formatting import MONTHS, paris
 from revital.geo import GeometryError, from_geojson
-from revital.geography.models import Place
+from revital.geography import services as geography
 from revital.permissions import MANAGE_WORKSHOPS
 from revital.routes import DB, get
 from revital.text import french_order
@@ -177,7 +177,7 @@ def geometry(text: str | None):
 
 
 def kit_data(db: Session, commune: Commune, workshop: Workshop, names: tuple | None = None) -> KitData:
-    places = db.scalars(select(Place).where(Place.commune_id == commune.id).order_by(Place.name, Place.id)).all()
+    places = geography.places_of(db, commune.id)  # numbered in this order on the map and its legend
     where = workshop.place.name if workshop.place is not None else workshop.address
     return KitData(
         commune_name=commune.name, commune_slug=commune.slug, boundary_source=commune.boundary_source,
