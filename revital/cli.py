@@ -281,6 +281,13 @@ def cmd_user(args, settings: Settings) -> int:
     return 0
 
 
+def listed(label: str, rows, line) -> None:
+    """A count, then one indented line a row (line(*row))."""
+    print(f"  {label} : {len(rows)}")
+    for row in rows:
+        print(f"    {line(*row)}")
+
+
 def cmd_personal_data(args, settings: Settings) -> int:
     from revital import privacy
 
@@ -292,44 +299,30 @@ def cmd_personal_data(args, settings: Settings) -> int:
         print(f"  tentatives de connexion comptées : {found.attempts}")
         print(f"  e-mails dans la file d’envoi (en attente ou envoyés) : {found.emails}")
         print(f"  liens de réinitialisation du mot de passe : {found.links}")
-        print(f"  contributions : {len(found.contributions)}")
-        for number, commune, title, status in found.contributions:
-            print(f"    n° {number} — {commune} — « {title} » ({status})")
-        print(f"  soutiens donnés : {len(found.supports)}")
-        for number, commune, title in found.supports:
-            print(f"    n° {number} — {commune} — « {title} »")
-        print(f"  membre de groupes locaux : {len(found.memberships)}")
-        for _number, commune, name in found.memberships:
-            print(f"    {commune} — {name}")
-        print(f"  articles du journal écrits (signés par la commune) : {len(found.journal_posts)}")
-        for number, commune, title in found.journal_posts:
-            print(f"    n° {number} — {commune} — « {title} »")
-        print(f"  journaux de bord suivis par e-mail : {len(found.followed)}")
-        for commune, confirmed in found.followed:
-            print(f"    {commune}" + ("" if confirmed else " (pas encore confirmé)"))
-        print(f"  inscriptions à des ateliers : {len(found.registrations)}")
-        for number, commune, title, status in found.registrations:
-            print(f"    n° {number} — {commune} — « {title} » ({status})")
-        print(f"  semaines d’étudiants (membre de l’équipe) : {len(found.student_weeks)}")
-        for number, commune, title, role in found.student_weeks:
-            print(f"    n° {number} — {commune} — « {title} » ({role})")
-        print(f"  observations des semaines d’étudiants : {len(found.observations)}")
-        for number, commune, title in found.observations:
-            print(f"    n° {number} — {commune} — « {title} »")
-        print(f"  propositions d’étudiants rédigées (œuvre de l’équipe) : {len(found.proposals)}")
-        for number, commune, title in found.proposals:
-            print(f"    n° {number} — {commune} — « {title} »")
-        print(f"  candidatures à un appel (comme contact) : {len(found.applications)}")
-        for number, commune, call, role in found.applications:
-            print(f"    n° {number} — {commune} — « {call} » ({role})")
+        listed("contributions", found.contributions, lambda number, commune, title, status:
+               f"n° {number} — {commune} — « {title} » ({status})")
+        listed("soutiens donnés", found.supports, lambda number, commune, title: f"n° {number} — {commune} — « {title} »")
+        listed("membre de groupes locaux", found.memberships, lambda _number, commune, name: f"{commune} — {name}")
+        listed("articles du journal écrits (signés par la commune)", found.journal_posts,
+               lambda number, commune, title: f"n° {number} — {commune} — « {title} »")
+        listed("journaux de bord suivis par e-mail", found.followed,
+               lambda commune, confirmed: commune + ("" if confirmed else " (pas encore confirmé)"))
+        listed("inscriptions à des ateliers", found.registrations, lambda number, commune, title, status:
+               f"n° {number} — {commune} — « {title} » ({status})")
+        listed("semaines d’étudiants (membre de l’équipe)", found.student_weeks, lambda number, commune, title, role:
+               f"n° {number} — {commune} — « {title} » ({role})")
+        listed("observations des semaines d’étudiants", found.observations,
+               lambda number, commune, title: f"n° {number} — {commune} — « {title} »")
+        listed("propositions d’étudiants rédigées (œuvre de l’équipe)", found.proposals,
+               lambda number, commune, title: f"n° {number} — {commune} — « {title} »")
+        listed("candidatures à un appel (comme contact)", found.applications, lambda number, commune, call, role:
+               f"n° {number} — {commune} — « {call} » ({role})")
         print(f"  nouvelles de leurs contributions (à envoyer ou envoyées) : {found.author_notices}")
         print(f"  bulletins de vote sur les pistes d’action : {found.ballots}")
-        print(f"  avis de partenaire donnés (au nom de leur organisation) : {len(found.opinions)}")
-        for number, commune, title in found.opinions:
-            print(f"    n° {number} — {commune} — fiche « {title} »")
-        print(f"  versions de feuille de route publiées : {len(found.roadmaps)}")
-        for _number, commune, version in found.roadmaps:
-            print(f"    {commune} — version {version}")
+        listed("avis de partenaire donnés (au nom de leur organisation)", found.opinions,
+               lambda number, commune, title: f"n° {number} — {commune} — fiche « {title} »")
+        listed("versions de feuille de route publiées", found.roadmaps,
+               lambda _number, commune, version: f"{commune} — version {version}")
         if args.personal_command == "erase":
             if not args.yes:
                 print("Rien n’a été effacé : ajoutez --yes pour effacer tout cela"

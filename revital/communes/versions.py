@@ -136,6 +136,12 @@ class Versions:
             found = self.memo.put(("commune", slug), commune_version(row) if row else None)
         return found
 
+    def commune_key(self, db: Session, slug: str) -> str | None:
+        """The name of everything a commune's pages show, as revital.routes.shared_page keeps them;
+        None for an unknown commune."""
+        found = self.commune(db, slug)
+        return None if found is None else found.key
+
     def commune_keys(self, slug: str, *parts, missing):
         """A commune's open-data file named after its version, as revital.caching.conditional
         wants it: (known, read) — `known()` the name from the version read lately, or None when

@@ -11,7 +11,6 @@ from revital import maps
 from revital.caching import anonymous
 from revital.communes.access import load_commune
 from revital.contributions import intake, rules, services
-from revital.contributions.pages import commune_key
 from revital.forms import Form
 from revital.routes import DB, get, post, shared_page
 from revital.web import (
@@ -95,7 +94,7 @@ class ContributeController(Controller):
             return render_form(request, db, commune, token=TOKEN_PLACEHOLDER if anonymous(request) else None)
 
         secret = request.app.state.settings.secret_key
-        return await shared_page(request, ("contribute", slug), lambda db: commune_key(versions, db, slug), build,
+        return await shared_page(request, ("contribute", slug), lambda db: versions.commune_key(db, slug), build,
                                  personal=lambda: {TOKEN_PLACEHOLDER: rules.new_form_token(secret)})
 
     @post("/", request_max_body_size=MAX_UPLOAD)

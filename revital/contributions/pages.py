@@ -99,11 +99,6 @@ def list_context(db, commune, kind: str, category: str, phase: str, before: int 
     }
 
 
-def commune_key(versions, db, slug: str):
-    found = versions.commune(db, slug)
-    return found.key if found else None
-
-
 def voter_of(request: Request) -> str | None:
     user = current_user(request)
     if user:
@@ -169,7 +164,7 @@ class ContributionsController(Controller):
             return response
 
         name = ("contributions", slug, kind, category, phase, workshop, before, after, fragment)
-        response = await shared_page(request, name, lambda db: commune_key(versions, db, slug), build)
+        response = await shared_page(request, name, lambda db: versions.commune_key(db, slug), build)
         response.headers["Vary"] = "HX-Request"
         return response
 

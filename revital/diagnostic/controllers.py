@@ -65,11 +65,6 @@ def synthesis_page(request: Request, db, commune, synthesis, status_code: int = 
                 can_manage=manages(request, db, commune), count_fr=count_fr, source_headings=SOURCE_HEADINGS)
 
 
-def commune_key(request: Request, db, slug: str):
-    found = request.app.state.versions.commune(db, slug)
-    return found.key if found else None
-
-
 def public_panel(db, commune) -> dict:
     """The commune page's panel: how many stakes, and the published synthesis once there is one."""
     latest = rules.latest_published(services.versions_of(db, commune.id))
@@ -86,7 +81,7 @@ class DiagnosticController(Controller):
             commune = load_commune(db, slug)
             return synthesis_page(request, db, commune, rules.latest_published(services.versions_of(db, commune.id)))
 
-        return await shared_page(request, ("diagnostic", slug), lambda db: commune_key(request, db, slug), build)
+        return await shared_page(request, ("diagnostic", slug), lambda db: request.app.state.versions.commune_key(db, slug), build)
 
     @get("/versions/{number:int}")
     async def version(self, request: Request, slug: FromPath[str], number: FromPath[int]) -> Response:
@@ -98,4 +93,4 @@ class DiagnosticController(Controller):
             return synthesis_page(request, db, commune, synthesis, preview=synthesis.status != rules.PUBLISHED)
 
         return await shared_page(request, ("diagnostic-version", slug, number),
-                                 lambda db: commune_key(request, db, slug), build)
+                                 lambda db: request.app.state.versions.commune_key(db, slug), build)

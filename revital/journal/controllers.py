@@ -33,11 +33,6 @@ def image_url(slug: str, token: str, thumbnail: bool = False) -> str:
     return f"/communes/{slug}/journal/images/{token}{'-vignette' if thumbnail else ''}.jpg"
 
 
-def commune_key(request: Request, db, slug: str):
-    found = request.app.state.versions.commune(db, slug)
-    return found.key if found else None
-
-
 def follow_form(commune, email: str = "", errors: dict | None = None, level: int = 2) -> dict:
     """The follow form (journal/_follow.html): the same for everybody on a cached page; level:
     that of its heading."""
@@ -80,7 +75,7 @@ class JournalController(Controller):
                                                        count=services.public_count(db, commune.id),
                                                        follow=follow_form(commune)))
 
-        return await shared_page(request, ("journal", slug, before), lambda db: commune_key(request, db, slug), build)
+        return await shared_page(request, ("journal", slug, before), lambda db: request.app.state.versions.commune_key(db, slug), build)
 
     @get("/{post_id:int}")
     async def detail(self, request: Request, slug: FromPath[str], post_id: FromPath[int]) -> Response:
@@ -90,7 +85,7 @@ class JournalController(Controller):
             return page("journal/detail.html", **context(commune, post=post, can_write=may_write(request, db, commune)))
 
         return await shared_page(request, ("journal-post", slug, post_id),
-                                 lambda db: commune_key(request, db, slug), build)
+                                 lambda db: request.app.state.versions.commune_key(db, slug), build)
 
     @get("/images/{name:str}")
     def image(self, request: Request, db: DB, slug: FromPath[str], name: FromPath[str]) -> Response:

@@ -67,7 +67,7 @@ class CommunePageController(Controller):
         versions = request.app.state.versions
         return await shared_page(
             request, ("commune", slug),
-            lambda db: getattr(versions.commune(db, slug), "key", None),
+            lambda db: versions.commune_key(db, slug),
             lambda db: commune_page(request, db, slug),
             every=HOUR,  # the next workshops move on as the hours pass
         )

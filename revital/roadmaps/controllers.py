@@ -38,11 +38,6 @@ def parse_version(text: str) -> int | None:
     return number if number > 0 else None
 
 
-def page_key(request: Request, db, slug: str):
-    found = request.app.state.versions.commune(db, slug)
-    return None if found is None else found.key
-
-
 def shown(snapshot: dict, commune, today: date | None = None) -> dict:
     """The parts of a roadmap's page (and of the PDF): its calendar and map drawn."""
     return pdf.context(snapshot, *pdf.map_geometries(snapshot, commune), today)
@@ -109,7 +104,7 @@ class RoadmapController(Controller):
 
     @get("/feuille-de-route")
     async def latest(self, request: Request, slug: FromPath[str]) -> Response:
-        return await shared_page(request, ("feuille-de-route", slug), lambda db: page_key(request, db, slug),
+        return await shared_page(request, ("feuille-de-route", slug), lambda db: request.app.state.versions.commune_key(db, slug),
                                  lambda db: latest_page(db, slug))
 
     @get("/feuille-de-route.pdf")
@@ -121,7 +116,7 @@ class RoadmapController(Controller):
                       a: FromQuery[str] = "") -> Response:
         old, new = parse_version(de), parse_version(a)
         name = ("feuille-de-route-comparer", slug, old, new) if old and new else None
-        return await shared_page(request, name, lambda db: page_key(request, db, slug),
+        return await shared_page(request, name, lambda db: request.app.state.versions.commune_key(db, slug),
                                  lambda db: comparison_page(db, slug, old, new))
 
     @get("/feuille-de-route/{version:str}")
@@ -133,6 +128,6 @@ class RoadmapController(Controller):
             raise NotFound(NO_VERSION)
         if as_pdf:
             return await in_thread(request, lambda db: pdf_of(request, db, slug, number))
-        return await shared_page(request, ("feuille-de-route", slug, number), lambda db: page_key(request, db, slug),
+        return await shared_page(request, ("feuille-de-route", slug, number), lambda db: request.app.state.versions.commune_key(db, slug),
                                  lambda db: version_page(db, slug, number))
 

@@ -24,7 +24,7 @@ from revital.roadmaps import progress, progress_rules, services
 from revital.routes import DB, get, post, shared_page
 from revital.sheets import rules as sheet_rules
 from revital.db import utcnow
-from revital.web import NotFound, confirmation, get_or_404, page, see_other
+from revital.web import confirmation, get_or_404, page, see_other
 
 MESSAGES = {
     "suivi": "L’avancement de l’action est enregistré. Il apparaît sur la feuille de route publique.",
@@ -181,7 +181,7 @@ class ActionProgressController(Controller):
 
         # Kept by the commune's version: a progress, a note, a publication each move it.
         return await shared_page(request, ("feuille-de-route-action", slug, number),
-                                 lambda db: getattr(request.app.state.versions.commune(db, slug), "key", None), build)
+                                 lambda db: request.app.state.versions.commune_key(db, slug), build)
 
     @get("/photos/{name:str}")
     def photo(self, request: Request, db: DB, slug: FromPath[str], name: FromPath[str]) -> Response:

@@ -57,11 +57,6 @@ def visible_sheet(request: Request, db, commune, number: int):
     return sheet, internal
 
 
-def commune_key(request: Request, db, slug: str):
-    found = request.app.state.versions.commune(db, slug)
-    return None if found is None else found.key
-
-
 def row_of(snap: dict) -> dict:
     """A line of the list."""
     start, end = rules.quarter_label(snap["start"]), rules.quarter_label(snap["end"])
@@ -130,7 +125,7 @@ class SheetsController(Controller):
         def build(db) -> Template:
             return list_page(request, db, load_commune(db, slug))
 
-        return await shared_page(request, ("fiches", slug), lambda db: commune_key(request, db, slug), build)
+        return await shared_page(request, ("fiches", slug), lambda db: request.app.state.versions.commune_key(db, slug), build)
 
     @get("/{ref:str}")
     async def detail(self, request: Request, slug: FromPath[str], ref: FromPath[str]) -> Response:
@@ -146,4 +141,4 @@ class SheetsController(Controller):
         def build(db) -> Template:
             return detail_page(request, db, load_commune(db, slug), number)
 
-        return await shared_page(request, ("fiche", slug, number), lambda db: commune_key(request, db, slug), build)
+        return await shared_page(request, ("fiche", slug, number), lambda db: request.app.state.versions.commune_key(db, slug), build)

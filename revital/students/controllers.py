@@ -42,11 +42,6 @@ def public_panel(db, commune) -> dict | None:
             "published": sum(len(p) for _, p in services.published_of(db, commune.id))}
 
 
-def commune_key(request: Request, db, slug: str):
-    found = request.app.state.versions.commune(db, slug)
-    return found.key if found else None
-
-
 class StudentsController(Controller):
     path = "/communes/{slug:str}/etudiants"
 
@@ -62,7 +57,7 @@ class StudentsController(Controller):
                         board_url=board_url, observations=services.observation_count(db, commune.id),
                         map=maps.commune_map(settings, commune, students=layer) if commune.min_lon is not None else None)
 
-        return await shared_page(request, ("etudiants", slug), lambda db: commune_key(request, db, slug), build)
+        return await shared_page(request, ("etudiants", slug), lambda db: request.app.state.versions.commune_key(db, slug), build)
 
     @get("/photos/{name:str}")
     def photo(self, request: Request, db: DB, slug: FromPath[str], name: FromPath[str]) -> Response:

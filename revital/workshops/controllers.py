@@ -53,11 +53,6 @@ def sees_internal(request: Request, db, commune) -> bool:
     return can(principal(request), SEE_INTERNAL_MEETINGS, communes.scope_of(db, commune))
 
 
-def commune_key(request: Request, db, slug: str):
-    found = request.app.state.versions.commune(db, slug)
-    return found.key if found else None
-
-
 def public_panel(db, commune) -> dict:
     """The next public workshops on the commune page, with the link to all of them."""
     upcoming, _ = services.split(services.of_commune(db, commune.id), utcnow())
@@ -112,7 +107,7 @@ class WorkshopsController(Controller):
                         statuses=rules.STATUSES, counts=services.counts(db, ids),
                         outputs=services.outputs_count(db, [w.id for w in past]), location=calendar.location_of)
 
-        return await shared_page(request, ("ateliers", slug), lambda db: commune_key(request, db, slug), build,
+        return await shared_page(request, ("ateliers", slug), lambda db: request.app.state.versions.commune_key(db, slug), build,
                                  every=HOUR)  # upcoming workshops move to the past as the hours pass
 
     @get("/{workshop_id:int}")
@@ -124,7 +119,7 @@ class WorkshopsController(Controller):
             return detail_page(request, db, commune, visible_workshop(request, db, commune, workshop_id), ok=ok)
 
         name = ("atelier", slug, workshop_id) if ok is None else None
-        return await shared_page(request, name, lambda db: commune_key(request, db, slug), build, every=HOUR)
+        return await shared_page(request, name, lambda db: request.app.state.versions.commune_key(db, slug), build, every=HOUR)
 
     @post("/{workshop_id:int}/inscription")
     def register(self, request: Request, db: DB, slug: FromPath[str], workshop_id: FromPath[int],
